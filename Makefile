@@ -1,0 +1,26 @@
+# The two commands of the README: `make demo` and `make test`.
+BUILD ?= build
+JOBS ?= $(shell nproc)
+PY := /usr/bin/python3
+
+.PHONY: deps build demo test bench fuzz clean
+
+deps:
+	bash scripts/install-deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	$(BUILD)/capsim compare scenarios/openb_default.json --out out/demo
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	$(BUILD)/bench/engine_hold
+	$(BUILD)/bench/replay_openb traces/alibaba-gpu-v2023
+
+clean:
+	rm -rf $(BUILD) out

@@ -1,0 +1,360 @@
+// capsim: the command line. Subcommands run, compare, policies, validate.
+// Exit status: 0 success, 2 bad input (file, line, field named), 1 internal error.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+#include <boost/program_options.hpp>
+
+#include "cli/runner.h"
+#include "policies/registry.h"
+#include "sim/core/check.h"
+#include "sim/io/atomic_file.h"
+#include "sim/io/results_h5.h"
+#include "sim/io/scenario_loader.h"
+#include "sim/io/summary_json.h"
+
+namespace po = boost::program_options;
+using namespace capsim;
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: capsim <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  run        simulate one placement policy on a scenario or trace files\n"
+    "  compare    run several policies (and seeds) side by side and print one table\n"
+    "  policies   list the registered policies and their parameters\n"
+    "  validate   check a scenario or trace files without running\n"
+    "\n"
+    "'capsim <command> --help' describes each command's options.\n";
+
+struct Inputs {
+  config::Scenario scenario;
+  std::string base_dir = ".";
+};
+
+// Options shared by run, compare and validate: where the fleet and workload come from.
+po::options_description input_options() {
+  po::options_description o("Input");
+  o.add_options()
+      ("scenario", po::value<std::string>(), "scenario file (.json, or .textproto/.txtpb/.pbtxt)")
+      ("nodes", po::value<std::string>(), "node list CSV (openb or alibaba-spot-v2026 format, detected)")
+      ("pods", po::value<std::string>(), "openb pod list CSV")
+      ("node-memory-gib", po::value<double>(), "memory per node for node lists without a memory column")
+      ("skip-bad-rows", po::bool_switch(), "skip malformed rows and impossible jobs (counted) instead of failing")
+      ("seed", po::value<std::uint64_t>(), "scenario seed (default: the scenario's, or 1)")
+      ("horizon", po::value<double>(), "stop at this simulated time, seconds (default: when all jobs left)")
+      ("sample-interval", po::value<double>(), "time-series sample interval, seconds (default 3600)")
+      ("max-wait", po::value<double>(), "a pending job gives up after this many seconds (default never)")
+      ("queue", po::value<std::string>(), "fifo (default) or strict-fifo");
+  return o;
+}
+
+Inputs load_inputs(const po::variables_map& vm) {
+  Inputs in;
+  const bool have_scenario = vm.count("scenario");
+  if (have_scenario) {
+    LoadedScenario l = load_scenario_file(vm["scenario"].as<std::string>());
+    in.scenario = l.scenario;
+    in.base_dir = l.base_dir;
+  }
+  if (vm.count("nodes") || vm.count("pods")) {
+    if (!vm.count("nodes") || !vm.count("pods"))
+      throw InputError("--nodes and --pods go together (or give a scenario file)");
+    in.scenario.mutable_fleet()->clear_nodes();
+    in.scenario.clear_workloads();
+    auto* t = in.scenario.mutable_fleet()->add_nodes()->mutable_trace();
+    t->set_path(vm["nodes"].as<std::string>());
+    if (vm.count("node-memory-gib")) t->set_default_memory_gib(vm["node-memory-gib"].as<double>());
+    in.scenario.add_workloads()->mutable_trace()->set_path(vm["pods"].as<std::string>());
+    if (!have_scenario) {
+      in.scenario.set_name("trace-replay");
+      in.scenario.set_seed(1);
+      in.base_dir = "";
+    }
+  } else if (!have_scenario) {
+    throw InputError("give a scenario file, or --nodes and --pods");
+  }
+  if (vm["skip-bad-rows"].as<bool>()) in.scenario.set_skip_bad_rows(true);
+  if (vm.count("seed")) in.scenario.set_seed(vm["seed"].as<std::uint64_t>());
+  if (vm.count("horizon")) in.scenario.set_horizon_s(vm["horizon"].as<double>());
+  if (vm.count("sample-interval")) in.scenario.set_sample_interval_s(vm["sample-interval"].as<double>());
+  if (vm.count("max-wait")) in.scenario.set_max_wait_s(vm["max-wait"].as<double>());
+  if (vm.count("queue")) in.scenario.set_queue(vm["queue"].as<std::string>());
+  validate_scenario(in.scenario, have_scenario ? vm["scenario"].as<std::string>() : "command line");
+  return in;
+}
+
+std::map<std::string, std::string> parse_params(const std::vector<std::string>& items) {
+  std::map<std::string, std::string> out;
+  for (const auto& item : items) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0) throw InputError("--param " + item + ": expected name=value");
+    out[item.substr(0, eq)] = item.substr(eq + 1);
+  }
+  return out;
+}
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ','))
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+bool parse_command(int argc, char** argv, const po::options_description& visible,
+                   const po::positional_options_description& positional, po::variables_map& vm,
+                   const char* usage) {
+  po::options_description all;
+  all.add(visible);
+  all.add_options()("help,h", "show this help");
+  po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+  if (vm.count("help")) {
+    std::cout << usage << "\n" << visible << "  -h [ --help ]             show this help\n";
+    return false;
+  }
+  po::notify(vm);
+  return true;
+}
+
+void print_skips(const RunInputs& in) {
+  if (in.rows_skipped || in.jobs_impossible)
+    std::cerr << "capsim: skipped " << in.rows_skipped << " malformed rows and " << in.jobs_impossible
+              << " impossible jobs; first: " << in.first_skip_reason << "\n";
+}
+
+// Where results go: X.h5 -> X.h5 and X.summary.json; a directory -> results.h5 and summary.json in it.
+std::pair<std::string, std::string> result_paths(const std::string& out) {
+  if (out.size() > 3 && out.compare(out.size() - 3, 3, ".h5") == 0)
+    return {out, out.substr(0, out.size() - 3) + ".summary.json"};
+  return {out + "/results.h5", out + "/summary.json"};
+}
+
+std::string fmt(double v, int precision) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", precision, v);
+  return buf;
+}
+
+void print_table(const std::vector<RunSpec>& specs, const std::vector<TimedResult>& results, bool csv) {
+  const std::vector<std::pair<std::string, std::string>> cols{
+      {"jobs_placed", "placed"},           {"jobs_never_placed", "never"},
+      {"wait_p50_s", "wait_p50_s"},        {"wait_p95_s", "wait_p95_s"},
+      {"wait_p99_s", "wait_p99_s"},        {"alloc_cpu_mean", "cpu_mean"},
+      {"alloc_gpu_milli_mean", "gpu_mean"}, {"alloc_gpu_milli_peak", "gpu_peak"},
+      {"gpu_busy_mean", "gpu_busy_mean"},
+  };
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> head{"policy", "seed"};
+  for (const auto& c : cols) head.push_back(c.second);
+  head.push_back("wall_s");
+  rows.push_back(head);
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    std::vector<std::string> row{specs[i].policy, std::to_string(specs[i].seed)};
+    for (const auto& c : cols) {
+      const double v = summary_number(results[i].result.summary, c.first);
+      row.push_back(c.first.rfind("jobs_", 0) == 0 ? fmt(v, 0) : fmt(v, c.first.find("wait") == 0 ? 1 : 4));
+    }
+    row.push_back(fmt(results[i].wall_s, 3));
+    rows.push_back(row);
+  }
+  if (csv) {
+    for (const auto& r : rows) {
+      for (std::size_t k = 0; k < r.size(); ++k) std::cout << (k ? "," : "") << r[k];
+      std::cout << "\n";
+    }
+    return;
+  }
+  std::vector<std::size_t> width(head.size(), 0);
+  for (const auto& r : rows)
+    for (std::size_t k = 0; k < r.size(); ++k) width[k] = std::max(width[k], r[k].size());
+  for (const auto& r : rows) {
+    for (std::size_t k = 0; k < r.size(); ++k) {
+      const std::string pad(width[k] - r[k].size(), ' ');
+      std::cout << (k ? "  " : "") << (k < 1 ? r[k] + pad : pad + r[k]);
+    }
+    std::cout << "\n";
+  }
+}
+
+int cmd_run(int argc, char** argv) {
+  po::options_description o = input_options();
+  o.add_options()
+      ("policy", po::value<std::string>()->default_value("best-fit"), "placement policy (see 'capsim policies')")
+      ("param", po::value<std::vector<std::string>>()->composing(), "policy parameter name=value (repeatable)")
+      ("out", po::value<std::string>()->default_value("out/run"),
+       "results: DIR (DIR/results.h5, DIR/summary.json) or FILE.h5 (FILE.h5, FILE.summary.json)");
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  po::variables_map vm;
+  if (!parse_command(argc, argv, o, pos, vm, "usage: capsim run [SCENARIO] [--nodes F --pods F] [options]"))
+    return 0;
+  Inputs in = load_inputs(vm);
+  RunSpec spec;
+  spec.policy = vm["policy"].as<std::string>();
+  const bool policy_flag = !vm["policy"].defaulted();
+  if (!policy_flag && !in.scenario.placement().name().empty()) spec.policy = in.scenario.placement().name();
+  if (!policy_flag || spec.policy == in.scenario.placement().name())
+    for (const auto& [k, v] : in.scenario.placement().params()) spec.params[k] = v;
+  if (vm.count("param"))
+    for (const auto& [k, v] : parse_params(vm["param"].as<std::vector<std::string>>())) spec.params[k] = v;
+  spec.seed = in.scenario.seed();
+  validate_placement_policy(spec.policy, spec.params);
+  const RunInputs inputs = build_run_inputs(in.scenario, in.base_dir);
+  print_skips(inputs);
+  RunSetup setup{&inputs, sim_config_from(in.scenario), scenario_to_json(in.scenario)};
+
+  const bool tty = ::isatty(2);
+  const auto t0 = std::chrono::steady_clock::now();
+  bool printed = false;
+  auto progress = [&](SimTime now) {
+    if (!tty) return;
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (wall < 1.0) return;
+    std::fprintf(stderr, "\rcapsim: %s  simulated %.2f days  wall %.1f s   ", spec.policy.c_str(),
+                 us_to_seconds(now) / 86400.0, wall);
+    printed = true;
+  };
+  TimedResult r = run_one(setup, spec, progress);
+  if (printed) std::fprintf(stderr, "\n");
+  const auto [h5, json] = result_paths(vm["out"].as<std::string>());
+  write_results_h5(h5, r.result);
+  write_summary_json(json, r.result);
+  print_table({spec}, {r}, false);
+  std::cout << "wrote " << h5 << " and " << json << "\n";
+  return 0;
+}
+
+int cmd_compare(int argc, char** argv) {
+  po::options_description o = input_options();
+  o.add_options()
+      ("policies", po::value<std::string>()->default_value("all"), "comma-separated policies, or all")
+      ("seeds", po::value<std::string>(), "comma-separated seeds; each policy runs once per seed")
+      ("threads", po::value<int>()->default_value(0), "worker threads (0: all cores); results do not depend on it")
+      ("out", po::value<std::string>()->default_value("out/compare"),
+       "directory: <policy>-seed<N>/results.h5 and summary.json per run, compare.csv")
+      ("csv", po::bool_switch(), "print the table as CSV");
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  po::variables_map vm;
+  if (!parse_command(argc, argv, o, pos, vm, "usage: capsim compare [SCENARIO] [--nodes F --pods F] [options]"))
+    return 0;
+  Inputs in = load_inputs(vm);
+  std::vector<std::string> policies = vm["policies"].as<std::string>() == "all"
+                                          ? placement_policy_names()
+                                          : split_list(vm["policies"].as<std::string>());
+  if (policies.empty()) throw InputError("--policies: no policy given");
+  std::vector<std::uint64_t> seeds{in.scenario.seed()};
+  if (vm.count("seeds")) {
+    seeds.clear();
+    for (const auto& s : split_list(vm["seeds"].as<std::string>())) {
+      std::size_t used = 0;
+      unsigned long long v = 0;
+      try {
+        v = std::stoull(s, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used != s.size() || s[0] == '-') throw InputError("--seeds: '" + s + "' is not a seed");
+      seeds.push_back(v);
+    }
+  }
+  std::vector<RunSpec> specs;
+  for (const auto& p : policies)
+    for (std::uint64_t seed : seeds) {
+      RunSpec spec{p, {}, seed};
+      if (p == in.scenario.placement().name())
+        for (const auto& [k, v] : in.scenario.placement().params()) spec.params[k] = v;
+      specs.push_back(spec);
+    }
+  for (const auto& s : specs) validate_placement_policy(s.policy, s.params);
+  const RunInputs inputs = build_run_inputs(in.scenario, in.base_dir);
+  print_skips(inputs);
+  RunSetup setup{&inputs, sim_config_from(in.scenario), scenario_to_json(in.scenario)};
+  const auto results = run_many(setup, specs, vm["threads"].as<int>());
+  const std::string out = vm["out"].as<std::string>();
+  // HDF5 (Debian's serial build) is not thread-safe: files are written one by one.
+  std::ostringstream csv;
+  std::streambuf* saved = std::cout.rdbuf(csv.rdbuf());
+  print_table(specs, results, true);
+  std::cout.rdbuf(saved);
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    const std::string dir = out + "/" + specs[i].policy + "-seed" + std::to_string(specs[i].seed);
+    write_results_h5(dir + "/results.h5", results[i].result);
+    write_summary_json(dir + "/summary.json", results[i].result);
+  }
+  write_text_atomically(out + "/compare.csv", csv.str());
+  print_table(specs, results, vm["csv"].as<bool>());
+  std::cout << "wrote " << specs.size() << " runs under " << out << "/\n";
+  return 0;
+}
+
+int cmd_policies(int argc, char** argv) {
+  po::options_description o("Options");
+  po::variables_map vm;
+  if (!parse_command(argc, argv, o, {}, vm, "usage: capsim policies")) return 0;
+  std::cout << "placement policies:\n";
+  for (const auto& p : placement_policies()) {
+    std::cout << "  " << p.name << std::string(p.name.size() < 12 ? 12 - p.name.size() : 1, ' ') << p.description
+              << "\n";
+    for (const auto& param : p.params)
+      std::cout << "      " << param.name << " (" << param.type << ", default " << param.default_value
+                << "): " << param.description << "\n";
+  }
+  return 0;
+}
+
+int cmd_validate(int argc, char** argv) {
+  po::options_description o = input_options();
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  po::variables_map vm;
+  if (!parse_command(argc, argv, o, pos, vm, "usage: capsim validate [SCENARIO] [--nodes F --pods F]")) return 0;
+  Inputs in = load_inputs(vm);
+  if (!in.scenario.placement().name().empty())
+    validate_placement_policy(in.scenario.placement().name(),
+                              {in.scenario.placement().params().begin(), in.scenario.placement().params().end()});
+  const RunInputs inputs = build_run_inputs(in.scenario, in.base_dir);
+  print_skips(inputs);
+  std::cout << "ok: " << inputs.fleet.size() << " nodes, " << inputs.fleet.total_gpus() << " GPUs, "
+            << inputs.jobs.size() << " jobs\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
+    std::cout << kUsage;
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string cmd = argv[1];
+  try {
+    if (cmd == "run") return cmd_run(argc - 1, argv + 1);
+    if (cmd == "compare") return cmd_compare(argc - 1, argv + 1);
+    if (cmd == "policies") return cmd_policies(argc - 1, argv + 1);
+    if (cmd == "validate") return cmd_validate(argc - 1, argv + 1);
+    if (cmd == "--version") {
+      std::cout << "capsim " << CAPSIM_VERSION << "\n";
+      return 0;
+    }
+    std::cerr << "capsim: unknown command '" << cmd << "'\n\n" << kUsage;
+    return 2;
+  } catch (const InputError& e) {
+    std::cerr << "capsim: error: " << e.what() << "\n";
+    return 2;
+  } catch (const po::error& e) {
+    std::cerr << "capsim " << cmd << ": " << e.what() << " (see 'capsim " << cmd << " --help')\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "capsim: internal error: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,43 @@
+#pragma once
+// Runs scenarios: one policy, or many policies and seeds side by side on TBB.
+// Shared by the CLI and (later) the Python bindings, so both give the same
+// results for the same scenario and seed.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "scenario.pb.h"
+#include "sim/core/simulation.h"
+#include "sim/metrics/run_result.h"
+#include "workloads/run_inputs.h"
+
+namespace capsim {
+
+struct RunSpec {
+  std::string policy;
+  std::map<std::string, std::string> params;
+  std::uint64_t seed = 0;
+};
+
+struct RunSetup {
+  const RunInputs* inputs = nullptr;
+  SimConfig config;
+  std::string scenario_json;
+};
+
+struct TimedResult {
+  RunResult result;
+  double wall_s = 0;  // kept out of the result files: they must not depend on the machine
+};
+
+SimConfig sim_config_from(const config::Scenario& s);
+TimedResult run_one(const RunSetup& setup, const RunSpec& spec,
+                    const std::function<void(SimTime)>& progress = {});
+// Results in the order of specs, whatever the thread count (threads <= 0: all cores).
+std::vector<TimedResult> run_many(const RunSetup& setup, const std::vector<RunSpec>& specs, int threads);
+
+std::string params_to_json(const std::map<std::string, std::string>& params);
+
+}  // namespace capsim

@@ -1,0 +1,75 @@
+#include "policies/registry.h"
+
+#include "policies/best_fit.h"
+#include "policies/first_fit.h"
+#include "policies/random_fit.h"
+#include "sim/core/check.h"
+
+namespace capsim {
+namespace {
+
+const std::vector<PolicyParamInfo> kFitWeights{
+    {"w_cpu", "double", "1", "weight of the CPU free fraction in the node score"},
+    {"w_mem", "double", "1", "weight of the memory free fraction in the node score"},
+    {"w_gpu", "double", "1", "weight of the GPU-milli free fraction in the node score"},
+};
+
+}  // namespace
+
+const std::vector<PlacementPolicyInfo>& placement_policies() {
+  static const std::vector<PlacementPolicyInfo> kPolicies{
+      {"first-fit", "lowest-indexed node that fits, lowest-indexed GPU", {},
+       [](const PolicyParams&, std::uint64_t) { return std::make_unique<FirstFitPolicy>(); }},
+      {"best-fit", "node left with the least free capacity, tightest GPU", kFitWeights,
+       [](const PolicyParams& p, std::uint64_t) { return std::make_unique<BestFitPolicy>(p); }},
+      {"worst-fit", "spread: node left with the most free capacity, loosest GPU", kFitWeights,
+       [](const PolicyParams& p, std::uint64_t) { return std::make_unique<WorstFitPolicy>(p); }},
+      {"random", "uniformly random fitting node and GPU (seeded)", {},
+       [](const PolicyParams&, std::uint64_t seed) { return std::make_unique<RandomFitPolicy>(seed); }},
+  };
+  return kPolicies;
+}
+
+std::vector<std::string> placement_policy_names() {
+  std::vector<std::string> names;
+  for (const auto& p : placement_policies()) names.push_back(p.name);
+  return names;
+}
+
+namespace {
+
+const PlacementPolicyInfo& find_checked(const std::string& name,
+                                        const std::map<std::string, std::string>& params) {
+  for (const auto& info : placement_policies()) {
+    if (info.name != name) continue;
+    for (const auto& [key, value] : params) {
+      bool known = false;
+      std::string valid;
+      for (const auto& p : info.params) {
+        known |= p.name == key;
+        valid += (valid.empty() ? "" : ", ") + p.name;
+      }
+      if (!known)
+        throw InputError("policy " + name + ": unknown parameter '" + key + "' (valid: " +
+                         (valid.empty() ? "none" : valid) + ")");
+    }
+    return info;
+  }
+  std::string valid;
+  for (const auto& n : placement_policy_names()) valid += (valid.empty() ? "" : ", ") + n;
+  throw InputError("unknown placement policy '" + name + "' (valid: " + valid + ")");
+}
+
+}  // namespace
+
+void validate_placement_policy(const std::string& name, const std::map<std::string, std::string>& params) {
+  const auto& info = find_checked(name, params);
+  (void)info.make(PolicyParams(name, params), 0);  // typed parameter checks live in constructors
+}
+
+std::unique_ptr<PlacementPolicy> make_placement_policy(
+    const std::string& name, const std::map<std::string, std::string>& params, std::uint64_t seed) {
+  return find_checked(name, params).make(PolicyParams(name, params), seed);
+}
+
+}  // namespace capsim

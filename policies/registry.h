@@ -1,0 +1,41 @@
+#pragma once
+// Every placement policy by name: one line each in registry.cpp, with a
+// one-line description and typed parameters with defaults. An explicit
+// table, not static-constructor registration, so a linker cannot drop one.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/core/placement_policy.h"
+
+namespace capsim {
+
+struct PolicyParamInfo {
+  std::string name;
+  std::string type;  // "double"
+  std::string default_value;
+  std::string description;
+};
+
+struct PlacementPolicyInfo {
+  std::string name;
+  std::string description;
+  std::vector<PolicyParamInfo> params;
+  std::function<std::unique_ptr<PlacementPolicy>(const PolicyParams&, std::uint64_t seed)> make;
+};
+
+const std::vector<PlacementPolicyInfo>& placement_policies();
+std::vector<std::string> placement_policy_names();
+
+// Builds a policy; unknown names or parameters are InputErrors that list the
+// valid ones.
+std::unique_ptr<PlacementPolicy> make_placement_policy(
+    const std::string& name, const std::map<std::string, std::string>& params, std::uint64_t seed);
+
+// Checks name and parameters without building anything.
+void validate_placement_policy(const std::string& name, const std::map<std::string, std::string>& params);
+
+}  // namespace capsim

@@ -1,0 +1,29 @@
+#pragma once
+// Signals the engine emits. Metrics, cost ledgers and traces of a run listen
+// here instead of the loop calling them by name: a new metric is a new
+// listener, not an edit of the loop. Calls happen per job transition and per
+// sample, never per heap operation.
+#include <cstdint>
+
+#include "sim/core/time.h"
+#include "sim/model/cluster_state.h"
+
+namespace capsim {
+
+class Simulation;
+
+class EngineListener {
+ public:
+  virtual ~EngineListener() = default;
+  virtual void on_run_start(const Simulation&, SimTime /*start*/) {}
+  virtual void on_job_arrived(const Simulation&, SimTime, std::uint32_t /*job*/) {}
+  // Called after the cluster state includes the allocation.
+  virtual void on_job_placed(const Simulation&, SimTime, std::uint32_t /*job*/, const Placement&) {}
+  // Called after the cluster state no longer includes the allocation.
+  virtual void on_job_finished(const Simulation&, SimTime, std::uint32_t /*job*/, const Placement&) {}
+  virtual void on_job_gave_up(const Simulation&, SimTime, std::uint32_t /*job*/) {}
+  virtual void on_sample(const Simulation&, SimTime) {}
+  virtual void on_run_end(const Simulation&, SimTime /*end*/) {}
+};
+
+}  // namespace capsim

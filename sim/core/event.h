@@ -1,0 +1,41 @@
+#pragma once
+// An event is a small value: when, what kind, which job, and the job's
+// generation when the event was scheduled. Handlers dispatch on the kind with
+// a switch; nothing is heap-allocated per event.
+#include <cstdint>
+
+#include "sim/core/time.h"
+
+namespace capsim {
+
+// The numeric order is the tie-break between events at the same instant:
+// capacity is freed before arrivals are queued, arrivals before give-ups,
+// and one coalesced scheduling pass runs after all of them; a sample sees
+// the state after the pass.
+enum class EventKind : std::uint8_t {
+  kJobFinish = 0,
+  kJobArrival = 1,
+  kJobGiveUp = 2,
+  kSchedulePass = 3,
+  kSample = 4,
+};
+inline constexpr int kEventKindCount = 5;
+
+struct Event {
+  SimTime time;
+  // (kind << 56) | insertion sequence: one integer compare settles both the
+  // class order and first-in-first-out among equals.
+  std::uint64_t order;
+  std::uint32_t job;         // job index, unused by pass and sample events
+  std::uint32_t generation;  // must match the job's current generation or the event is stale
+
+  EventKind kind() const { return static_cast<EventKind>(order >> 56); }
+};
+static_assert(sizeof(Event) == 24, "events stay small values");
+
+// The ordering key, written down in one place: (time, kind, sequence).
+inline bool event_before(const Event& a, const Event& b) {
+  return a.time < b.time || (a.time == b.time && a.order < b.order);
+}
+
+}  // namespace capsim

@@ -1,0 +1,75 @@
+#include "sim/core/placement_policy.h"
+
+#include <bit>
+#include <charconv>
+#include <cmath>
+
+#include "sim/core/check.h"
+
+namespace capsim {
+
+std::uint64_t choose_gpus(const ClusterState& c, std::size_t node, const JobRequest& r,
+                          GpuChoice choice) {
+  if (r.num_gpu == 0) return 0;
+  const int gpus = c.fleet().gpu_count[node];
+  if (r.num_gpu > 1) {
+    std::uint64_t mask = 0;
+    int taken = 0;
+    for (int g = 0; g < gpus && taken < r.num_gpu; ++g) {
+      if (c.gpu_free_milli(node, g) == kMilliPerGpu) {
+        mask |= std::uint64_t{1} << g;
+        ++taken;
+      }
+    }
+    CAPSIM_CHECK(taken == r.num_gpu, "choose_gpus called on a node that fits");
+    return mask;
+  }
+  int best = -1;
+  std::int32_t best_free = 0;
+  for (int g = 0; g < gpus; ++g) {
+    const std::int32_t f = c.gpu_free_milli(node, g);
+    if (f < r.gpu_milli) continue;
+    if (best < 0 || (choice == GpuChoice::kTightest && f < best_free) ||
+        (choice == GpuChoice::kLoosest && f > best_free)) {
+      best = g;
+      best_free = f;
+      if (choice == GpuChoice::kLowestIndex) break;
+    }
+  }
+  CAPSIM_CHECK(best >= 0, "choose_gpus called on a node that fits");
+  return std::uint64_t{1} << best;
+}
+
+double free_fraction_after(const ClusterState& c, std::size_t node, const JobRequest& r,
+                           const FitWeights& w) {
+  const Fleet& f = c.fleet();
+  const double cpu = static_cast<double>(c.free_cpu_milli[node] - r.cpu_milli) /
+                     static_cast<double>(f.cpu_milli[node]);
+  const double mem = f.memory_mib[node] > 0
+                         ? static_cast<double>(c.free_memory_mib[node] - r.memory_mib) /
+                               static_cast<double>(f.memory_mib[node])
+                         : 0.0;
+  double gpu = 0.0;
+  if (f.gpu_count[node] > 0) {
+    std::int64_t free = 0;
+    const std::int64_t base = f.gpu_offset[node];
+    for (int g = 0; g < f.gpu_count[node]; ++g) free += c.free_gpu_milli[base + g];
+    const std::int64_t taken = r.num_gpu == 1 ? r.gpu_milli : std::int64_t{r.num_gpu} * kMilliPerGpu;
+    gpu = static_cast<double>(free - taken) / static_cast<double>(f.gpu_count[node] * kMilliPerGpu);
+  }
+  return (w.cpu * cpu + w.memory * mem + w.gpu * gpu) / (w.cpu + w.memory + w.gpu);
+}
+
+double PolicyParams::get_double(const std::string& name, double fallback) const {
+  auto it = values_.find(name);
+  if (it == values_.end()) return fallback;
+  const std::string& s = it->second;
+  double v = 0;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(v))
+    throw InputError("policy " + policy_ + ": parameter " + name + ": expected a number, got '" +
+                     s + "'");
+  return v;
+}
+
+}  // namespace capsim

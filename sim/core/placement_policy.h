@@ -1,0 +1,66 @@
+#pragma once
+// The placement interface. A policy sees the cluster read-only and returns a
+// decision; the engine applies it and checks it (an infeasible answer is an
+// invariant error, not a corrupted cluster). Policies are built by name from
+// policies/registry.cpp.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sim/core/time.h"
+#include "sim/model/cluster_state.h"
+
+namespace capsim {
+
+class PlacementPolicy {
+ public:
+  virtual ~PlacementPolicy() = default;
+  // A placement that fits (ClusterState::fits), or Placement{} to leave the
+  // job pending. Called only while the job is pending; the engine retries a
+  // pending job when capacity is freed, not after every arrival.
+  virtual Placement place(std::uint32_t job, const JobRequest& request, const ClusterState& cluster,
+                          SimTime now) = 0;
+};
+
+// Which of a node's fitting GPUs to take.
+enum class GpuChoice : std::uint8_t {
+  kLowestIndex,  // first fit over devices
+  kTightest,     // least free milli that still fits: keeps whole devices free
+  kLoosest,      // most free milli: spreads shares over devices
+};
+
+// GPUs for the request on a node that fits it: one device for a 1-GPU job
+// (ties to the lowest index), the lowest-indexed whole free devices for a
+// multi-GPU job, none for a CPU-only job.
+std::uint64_t choose_gpus(const ClusterState& cluster, std::size_t node, const JobRequest& r,
+                          GpuChoice choice);
+
+// How full the node would be after placing r: the weighted mean over CPU,
+// memory and GPU milli of the fraction of the node's capacity left free.
+// Resources a node lacks (GPU on a CPU-only node) count as fully used.
+struct FitWeights {
+  double cpu = 1.0;
+  double memory = 1.0;
+  double gpu = 1.0;
+};
+double free_fraction_after(const ClusterState& cluster, std::size_t node, const JobRequest& r,
+                           const FitWeights& w);
+
+// Parameters of a policy as given in a scenario or on the command line
+// (name=value strings), typed on read. Unknown names are rejected by the
+// registry before a policy is built.
+class PolicyParams {
+ public:
+  PolicyParams() = default;
+  PolicyParams(std::string policy, std::map<std::string, std::string> values)
+      : policy_(std::move(policy)), values_(std::move(values)) {}
+  double get_double(const std::string& name, double fallback) const;
+  const std::map<std::string, std::string>& values() const { return values_; }
+
+ private:
+  std::string policy_;
+  std::map<std::string, std::string> values_;
+};
+
+}  // namespace capsim

@@ -1,0 +1,213 @@
+#include "sim/core/simulation.h"
+
+#include "sim/core/check.h"
+
+namespace capsim {
+
+const char* job_state_name(JobState s) {
+  switch (s) {
+    case JobState::kNotArrived: return "not_arrived";
+    case JobState::kPending: return "pending";
+    case JobState::kRunning: return "running";
+    case JobState::kCompleted: return "completed";
+    case JobState::kGaveUp: return "gave_up";
+  }
+  return "?";
+}
+
+Simulation::Simulation(const Fleet& fleet, const JobTable& jobs, PlacementPolicy& policy, SimConfig config)
+    : fleet_(&fleet),
+      jobs_(&jobs),
+      policy_(&policy),
+      config_(config),
+      cluster_(fleet),
+      state_(jobs.size(), JobState::kNotArrived),
+      generation_(jobs.size(), 0),
+      start_us_(jobs.size(), -1),
+      end_us_(jobs.size(), -1),
+      placement_(jobs.size()),
+      tried_at_(jobs.size(), kNeverTried) {
+  CAPSIM_CHECK(config.sample_interval_us > 0, "sample interval is positive");
+  CAPSIM_CHECK(std::is_sorted(jobs.submit_us.begin(), jobs.submit_us.end()),
+               "jobs are sorted by submit time");
+  CAPSIM_CHECK(jobs.size() < UINT32_MAX, "job count fits 32-bit ids");
+}
+
+SimTime Simulation::oldest_pending_submit_us() const {
+  for (std::uint32_t j : queue_)
+    if (state_[j] == JobState::kPending) return jobs_->submit_us[j];
+  return kNever;
+}
+
+const RunStats& Simulation::run() {
+  const JobTable& jobs = *jobs_;
+  const SimTime start = jobs.size() ? jobs.submit_us.front() : 0;
+  stats_.start_us = start;
+  events_.reserve(1024);
+  for (auto* l : listeners_) l->on_run_start(*this, start);
+  if (jobs.size()) {
+    events_.push(jobs.submit_us[0], EventKind::kJobArrival, 0, 0);
+    ++live_events_;
+  }
+  // Samples fall on multiples of the interval, starting at or before the first arrival.
+  const SimTime interval = config_.sample_interval_us;
+  SimTime first_sample = start >= 0 ? start / interval * interval : -((-start + interval - 1) / interval) * interval;
+  events_.push(first_sample, EventKind::kSample);
+
+  SimTime now = start;
+  std::uint64_t next_progress = 1 << 16;
+  while (!events_.empty()) {
+    const Event e = events_.top();
+    if (config_.horizon_us > 0 && e.time > config_.horizon_us) {
+      now = config_.horizon_us;
+      break;
+    }
+    events_.pop();
+    now = e.time;
+    handle(e);
+    ++stats_.events_processed;
+    if (live_events_ == 0 && !pass_scheduled_) break;  // nothing left that can change the cluster
+    if (progress_ && stats_.events_processed >= next_progress) {
+      next_progress += 1 << 16;
+      progress_(now);
+    }
+  }
+  if (last_sample_ != now)
+    for (auto* l : listeners_) l->on_sample(*this, now);
+  last_sample_ = now;
+  stats_.end_us = now;
+  for (auto* l : listeners_) l->on_run_end(*this, now);
+  return stats_;
+}
+
+void Simulation::handle(const Event& e) {
+  const std::uint32_t j = e.job;
+  switch (e.kind()) {
+    case EventKind::kJobFinish: {
+      if (e.generation != generation_[j]) {
+        ++stats_.events_stale;
+        return;
+      }
+      --live_events_;
+      const Placement p = placement_[j];
+      cluster_.release(jobs_->request(j), p);
+      state_[j] = JobState::kCompleted;
+      ++generation_[j];
+      end_us_[j] = e.time;
+      --running_;
+      freed_log_.push_back(p.node);
+      freed_since_pass_ = true;
+      for (auto* l : listeners_) l->on_job_finished(*this, e.time, j, p);
+      request_pass(e.time);
+      return;
+    }
+    case EventKind::kJobArrival: {
+      --live_events_;
+      state_[j] = JobState::kPending;
+      ++pending_;
+      queue_.push_back(j);
+      for (auto* l : listeners_) l->on_job_arrived(*this, e.time, j);
+      if (config_.max_wait_us > 0) {
+        events_.push(e.time + config_.max_wait_us, EventKind::kJobGiveUp, j, generation_[j]);
+        ++live_events_;
+      }
+      if (++next_arrival_ < jobs_->size()) {
+        events_.push(jobs_->submit_us[next_arrival_], EventKind::kJobArrival,
+                     static_cast<std::uint32_t>(next_arrival_), 0);
+        ++live_events_;
+      }
+      request_pass(e.time);
+      return;
+    }
+    case EventKind::kJobGiveUp: {
+      if (e.generation != generation_[j]) {
+        ++stats_.events_stale;
+        return;
+      }
+      --live_events_;
+      CAPSIM_CHECK(state_[j] == JobState::kPending, "a live give-up event belongs to a pending job");
+      state_[j] = JobState::kGaveUp;
+      ++generation_[j];
+      --pending_;
+      ++gave_up_;
+      for (auto* l : listeners_) l->on_job_gave_up(*this, e.time, j);
+      return;
+    }
+    case EventKind::kSchedulePass:
+      pass_scheduled_ = false;
+      schedule_pass(e.time);
+      return;
+    case EventKind::kSample:
+      for (auto* l : listeners_) l->on_sample(*this, e.time);
+      last_sample_ = e.time;
+      events_.push(e.time + config_.sample_interval_us, EventKind::kSample);
+      return;
+  }
+}
+
+void Simulation::request_pass(SimTime now) {
+  // Several arrivals and finishes at one instant share one pass.
+  if (pass_scheduled_) return;
+  pass_scheduled_ = true;
+  events_.push(now, EventKind::kSchedulePass);
+}
+
+bool Simulation::may_fit_now(std::uint32_t j, const JobRequest& r) const {
+  const std::uint32_t since = tried_at_[j];
+  if (since == kNeverTried) return true;
+  for (std::size_t i = since; i < freed_log_.size(); ++i)
+    if (cluster_.fits(static_cast<std::size_t>(freed_log_[i]), r)) return true;
+  return false;
+}
+
+void Simulation::schedule_pass(SimTime now) {
+  ++stats_.passes;
+  const bool strict = config_.queue == QueueDiscipline::kStrictFifo;
+  // With nothing freed, jobs already tried still cannot fit: only the new
+  // arrivals at the tail need a try (and, strictly, only if nothing older waits).
+  std::size_t begin = freed_since_pass_ ? 0 : first_untried_;
+  std::size_t write = begin;
+  bool blocked = false;
+  if (strict && begin > 0) {
+    for (std::size_t i = 0; i < begin && !blocked; ++i) blocked = state_[queue_[i]] == JobState::kPending;
+  }
+  const auto log_now = static_cast<std::uint32_t>(freed_log_.size());
+  for (std::size_t i = begin; i < queue_.size(); ++i) {
+    const std::uint32_t j = queue_[i];
+    if (state_[j] != JobState::kPending) continue;  // gave up: drop from the queue
+    if (!blocked) {
+      const JobRequest r = jobs_->request(j);
+      if (may_fit_now(j, r)) {
+        ++stats_.placement_calls;
+        const Placement p = policy_->place(j, r, cluster_, now);
+        if (p.placed()) {
+          start_job(now, j, p);
+          continue;
+        }
+      }
+      tried_at_[j] = log_now;
+      blocked = strict;
+    }
+    queue_[write++] = j;
+  }
+  queue_.resize(write);
+  first_untried_ = write;
+  freed_since_pass_ = false;
+}
+
+void Simulation::start_job(SimTime now, std::uint32_t j, const Placement& p) {
+  const JobRequest r = jobs_->request(j);
+  cluster_.allocate(r, p);  // checks the policy's answer against capacity
+  if (config_.max_wait_us > 0) --live_events_;  // its give-up event is now stale
+  state_[j] = JobState::kRunning;
+  ++generation_[j];
+  placement_[j] = p;
+  start_us_[j] = now;
+  --pending_;
+  ++running_;
+  events_.push(now + jobs_->duration_us[j], EventKind::kJobFinish, j, generation_[j]);
+  ++live_events_;
+  for (auto* l : listeners_) l->on_job_placed(*this, now, j, p);
+}
+
+}  // namespace capsim

@@ -1,0 +1,109 @@
+#pragma once
+// One run: jobs from a JobTable arrive, wait in a queue, are placed by a
+// policy, run for their duration and leave. Single-threaded and
+// deterministic; independent runs go side by side (see sim/core/run_many.h).
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "sim/core/engine_listener.h"
+#include "sim/core/pending_event_set.h"
+#include "sim/core/placement_policy.h"
+#include "sim/model/cluster_state.h"
+#include "sim/model/job_table.h"
+
+namespace capsim {
+
+enum class QueueDiscipline : std::uint8_t {
+  kFifo,        // every pending job is tried in arrival order; one that does not fit is skipped
+  kStrictFifo,  // the oldest pending job blocks all behind it (batch-scheduler style)
+};
+
+struct SimConfig {
+  SimTime horizon_us = 0;                       // 0: until every job has left
+  SimTime sample_interval_us = seconds_to_us(std::int64_t{3600});
+  SimTime max_wait_us = 0;                      // give-up time of a pending job; 0: never
+  QueueDiscipline queue = QueueDiscipline::kFifo;
+};
+
+enum class JobState : std::uint8_t { kNotArrived, kPending, kRunning, kCompleted, kGaveUp };
+const char* job_state_name(JobState s);
+
+struct RunStats {
+  std::uint64_t events_processed = 0;
+  std::uint64_t events_stale = 0;  // cancelled events dropped when they popped
+  std::uint64_t passes = 0;
+  std::uint64_t placement_calls = 0;
+  SimTime start_us = 0;
+  SimTime end_us = 0;
+};
+
+class Simulation {
+ public:
+  // jobs must be sorted by submit time; fleet, jobs and policy outlive the run.
+  Simulation(const Fleet& fleet, const JobTable& jobs, PlacementPolicy& policy, SimConfig config);
+
+  void add_listener(EngineListener* listener) { listeners_.push_back(listener); }
+  // Called about every 65,536 events with the current simulated time.
+  void set_progress(std::function<void(SimTime)> progress) { progress_ = std::move(progress); }
+
+  const RunStats& run();
+
+  // Read-only state for listeners and results.
+  const Fleet& fleet() const { return *fleet_; }
+  const JobTable& jobs() const { return *jobs_; }
+  const ClusterState& cluster() const { return cluster_; }
+  const SimConfig& config() const { return config_; }
+  const RunStats& stats() const { return stats_; }
+  JobState state(std::size_t j) const { return state_[j]; }
+  SimTime start_us(std::size_t j) const { return start_us_[j]; }
+  SimTime end_us(std::size_t j) const { return end_us_[j]; }
+  const Placement& placement(std::size_t j) const { return placement_[j]; }
+  std::int64_t pending_count() const { return pending_; }
+  std::int64_t running_count() const { return running_; }
+  std::int64_t gave_up_count() const { return gave_up_; }
+  // Submit time of the oldest pending job, or kNever.
+  SimTime oldest_pending_submit_us() const;
+
+ private:
+  void handle(const Event& e);
+  void request_pass(SimTime now);
+  void schedule_pass(SimTime now);
+  void start_job(SimTime now, std::uint32_t j, const Placement& p);
+  bool may_fit_now(std::uint32_t j, const JobRequest& r) const;
+
+  const Fleet* fleet_;
+  const JobTable* jobs_;
+  PlacementPolicy* policy_;
+  SimConfig config_;
+  ClusterState cluster_;
+  PendingEventSet events_;
+  std::vector<EngineListener*> listeners_;
+  std::function<void(SimTime)> progress_;
+
+  // Per-job columns.
+  std::vector<JobState> state_;
+  std::vector<std::uint32_t> generation_;  // bumped when a job changes state; stale events are dropped
+  std::vector<SimTime> start_us_;
+  std::vector<SimTime> end_us_;
+  std::vector<Placement> placement_;
+  // freed_log_ size when the job last failed to place; kNeverTried before.
+  std::vector<std::uint32_t> tried_at_;
+  static constexpr std::uint32_t kNeverTried = UINT32_MAX;
+
+  std::vector<std::uint32_t> queue_;  // pending jobs in arrival order (gave-up ones dropped lazily)
+  std::size_t first_untried_ = 0;     // queue_ index of the first job not yet tried
+  // Nodes that gained free capacity, in order. A job that failed can only fit
+  // now on a node freed since its last try, so retries check those first.
+  std::vector<std::int32_t> freed_log_;
+  bool freed_since_pass_ = false;
+  bool pass_scheduled_ = false;
+
+  std::size_t next_arrival_ = 0;
+  std::int64_t live_events_ = 0;  // queued events that still change something (not samples, passes or stale)
+  std::int64_t pending_ = 0, running_ = 0, gave_up_ = 0;
+  SimTime last_sample_ = -1;
+  RunStats stats_;
+};
+
+}  // namespace capsim

@@ -1,0 +1,131 @@
+#include "sim/io/results_h5.h"
+
+#include <hdf5.h>
+
+#include <vector>
+
+#include "sim/core/check.h"
+#include "sim/io/atomic_file.h"
+
+namespace capsim {
+namespace {
+
+// Closes an HDF5 handle when it goes out of scope.
+class Handle {
+ public:
+  Handle(hid_t id, herr_t (*close)(hid_t), const std::string& what) : id_(id), close_(close) {
+    if (id_ < 0) throw std::runtime_error("HDF5: cannot create " + what);
+  }
+  ~Handle() {
+    if (id_ >= 0) close_(id_);
+  }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  operator hid_t() const { return id_; }
+
+ private:
+  hid_t id_;
+  herr_t (*close_)(hid_t);
+};
+
+void check(herr_t status, const std::string& what) {
+  if (status < 0) throw std::runtime_error("HDF5: cannot write " + what);
+}
+
+void string_attr(hid_t obj, const std::string& name, const std::string& value) {
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
+  check(H5Tset_size(type, value.empty() ? 1 : value.size()), name);
+  check(H5Tset_cset(type, H5T_CSET_UTF8), name);
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar space");
+  Handle attr(H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, name);
+  const std::string padded = value.empty() ? std::string(1, '\0') : value;
+  check(H5Awrite(attr, type, padded.data()), name);
+}
+
+template <typename T>
+void number_attr(hid_t obj, const std::string& name, T value, hid_t type) {
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar space");
+  Handle attr(H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, name);
+  check(H5Awrite(attr, type, &value), name);
+}
+
+hid_t dataset_props() {
+  hid_t p = H5Pcreate(H5P_DATASET_CREATE);
+  H5Pset_obj_track_times(p, false);
+  return p;
+}
+
+template <typename T>
+void dataset(hid_t group, const std::string& name, const std::vector<T>& values, hid_t type,
+             const std::string& units) {
+  const hsize_t n = values.size();
+  Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose, name + " space");
+  Handle props(dataset_props(), H5Pclose, "dataset properties");
+  Handle ds(H5Dcreate2(group, name.c_str(), type, space, H5P_DEFAULT, props, H5P_DEFAULT), H5Dclose, name);
+  if (n) check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), name);
+  if (!units.empty()) string_attr(ds, "units", units);
+}
+
+void string_dataset(hid_t group, const std::string& name, const std::vector<std::string>& values) {
+  std::vector<const char*> ptrs;
+  ptrs.reserve(values.size());
+  for (const auto& v : values) ptrs.push_back(v.c_str());
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
+  check(H5Tset_size(type, H5T_VARIABLE), name);
+  check(H5Tset_cset(type, H5T_CSET_UTF8), name);
+  const hsize_t n = values.size();
+  Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose, name + " space");
+  Handle props(dataset_props(), H5Pclose, "dataset properties");
+  Handle ds(H5Dcreate2(group, name.c_str(), type, space, H5P_DEFAULT, props, H5P_DEFAULT), H5Dclose, name);
+  if (n) check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), name);
+}
+
+hid_t group_props() {
+  hid_t p = H5Pcreate(H5P_GROUP_CREATE);
+  H5Pset_obj_track_times(p, false);
+  return p;
+}
+
+void write_file(const std::string& path, const RunResult& r) {
+  Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, path);
+  Handle gprops(group_props(), H5Pclose, "group properties");
+  {
+    Handle meta(H5Gcreate2(file, "meta", H5P_DEFAULT, gprops, H5P_DEFAULT), H5Gclose, "/meta");
+    string_attr(meta, "capsim_version", r.meta.capsim_version);
+    string_attr(meta, "scenario_json", r.meta.scenario_json);
+    string_attr(meta, "policy", r.meta.policy);
+    string_attr(meta, "policy_params_json", r.meta.policy_params_json);
+    number_attr(meta, "seed", r.meta.seed, H5T_NATIVE_UINT64);
+  }
+  {
+    Handle ts(H5Gcreate2(file, "timeseries", H5P_DEFAULT, gprops, H5P_DEFAULT), H5Gclose, "/timeseries");
+    dataset(ts, "t", r.timeseries.t_us, H5T_NATIVE_INT64, "us");
+    for (const auto& c : r.timeseries.columns) dataset(ts, c.name, c.values, H5T_NATIVE_DOUBLE, c.units);
+  }
+  {
+    Handle jobs(H5Gcreate2(file, "jobs", H5P_DEFAULT, gprops, H5P_DEFAULT), H5Gclose, "/jobs");
+    string_dataset(jobs, "name", r.jobs.name);
+    for (const auto& c : r.jobs.columns) dataset(jobs, c.name, c.values, H5T_NATIVE_INT64, c.units);
+    std::string states;
+    for (std::size_t i = 0; i < r.jobs.state_names.size(); ++i)
+      states += (i ? "," : "") + r.jobs.state_names[i];
+    string_attr(jobs, "state_names", states);
+  }
+  {
+    Handle sum(H5Gcreate2(file, "summary", H5P_DEFAULT, gprops, H5P_DEFAULT), H5Gclose, "/summary");
+    for (const auto& [key, value] : r.summary) {
+      if (auto v = std::get_if<std::int64_t>(&value)) number_attr(sum, key, *v, H5T_NATIVE_INT64);
+      else if (auto d = std::get_if<double>(&value)) number_attr(sum, key, *d, H5T_NATIVE_DOUBLE);
+      else string_attr(sum, key, std::get<std::string>(value));
+    }
+  }
+  check(H5Fflush(file, H5F_SCOPE_GLOBAL), path);
+}
+
+}  // namespace
+
+void write_results_h5(const std::string& path, const RunResult& r) {
+  write_atomically(path, [&](const std::string& tmp) { write_file(tmp, r); });
+}
+
+}  // namespace capsim

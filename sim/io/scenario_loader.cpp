@@ -1,0 +1,186 @@
+#include "sim/io/scenario_loader.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <google/protobuf/io/tokenizer.h>
+#include <google/protobuf/text_format.h>
+#include <google/protobuf/util/json_util.h>
+
+#include "sim/core/check.h"
+
+namespace capsim {
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": cannot open scenario file");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// protobuf's JSON messages start with the status code; users need the rest.
+std::string strip_status(const std::string& m) {
+  const std::string prefix = "INVALID_ARGUMENT:";
+  return m.rfind(prefix, 0) == 0 ? m.substr(prefix.size()) : m;
+}
+
+class TextErrors : public google::protobuf::io::ErrorCollector {
+ public:
+  explicit TextErrors(std::string origin) : origin_(std::move(origin)) {}
+  void AddError(int line, google::protobuf::io::ColumnNumber column, const std::string& message) override {
+    if (first_.empty())
+      first_ = origin_ + ":" + std::to_string(line + 1) + ":" + std::to_string(column + 1) + ": " + message;
+  }
+  const std::string& first() const { return first_; }
+
+ private:
+  std::string origin_;
+  std::string first_;
+};
+
+void require(bool ok, const std::string& origin, const std::string& field, const std::string& what) {
+  if (!ok) throw InputError(origin + ": field " + field + ": " + what);
+}
+
+void validate_distribution(const config::Distribution& d, const std::string& origin, const std::string& f) {
+  switch (d.kind_case()) {
+    case config::Distribution::kConstant:
+      require(d.constant() >= 0, origin, f + ".constant", "must not be negative");
+      break;
+    case config::Distribution::kExponential:
+      require(d.exponential().mean() > 0, origin, f + ".exponential.mean", "must be positive");
+      break;
+    case config::Distribution::kLognormal:
+      require(d.lognormal().median() > 0, origin, f + ".lognormal.median", "must be positive");
+      require(d.lognormal().sigma() >= 0, origin, f + ".lognormal.sigma", "must not be negative");
+      break;
+    case config::Distribution::kEmpirical:
+      require(d.empirical().values_size() > 0 || !d.empirical().trace_durations().empty(), origin,
+              f + ".empirical", "needs values or trace_durations");
+      break;
+    case config::Distribution::KIND_NOT_SET:
+      require(false, origin, f, "missing: give constant, exponential, lognormal or empirical");
+  }
+}
+
+}  // namespace
+
+std::string resolve_path(const std::string& base_dir, const std::string& path) {
+  if (path.empty() || path[0] == '/' || base_dir.empty()) return path;
+  return base_dir + "/" + path;
+}
+
+config::Scenario parse_scenario_json(const std::string& json, const std::string& origin) {
+  config::Scenario s;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  auto status = google::protobuf::util::JsonStringToMessage(json, &s, options);
+  if (!status.ok()) throw InputError(origin + ": " + strip_status(status.ToString()));
+  return s;
+}
+
+config::Scenario parse_scenario_textproto(const std::string& text, const std::string& origin) {
+  config::Scenario s;
+  google::protobuf::TextFormat::Parser parser;
+  TextErrors errors(origin);
+  parser.RecordErrorsTo(&errors);
+  if (!parser.ParseFromString(text, &s))
+    throw InputError(errors.first().empty() ? origin + ": cannot parse text proto" : errors.first());
+  return s;
+}
+
+void validate_scenario(const config::Scenario& s, const std::string& origin) {
+  require(s.horizon_s() >= 0, origin, "horizon_s", "must not be negative");
+  require(s.sample_interval_s() >= 0, origin, "sample_interval_s", "must not be negative");
+  require(s.sample_interval_s() == 0 || s.sample_interval_s() >= 1e-6, origin, "sample_interval_s",
+          "must be at least one microsecond");
+  require(s.max_wait_s() >= 0, origin, "max_wait_s", "must not be negative");
+  require(s.queue().empty() || s.queue() == "fifo" || s.queue() == "strict-fifo", origin, "queue",
+          "must be \"fifo\" or \"strict-fifo\", got \"" + s.queue() + "\"");
+  require(s.fleet().nodes_size() > 0, origin, "fleet.nodes", "at least one node source is needed");
+  for (int i = 0; i < s.fleet().nodes_size(); ++i) {
+    const auto& n = s.fleet().nodes(i);
+    const std::string f = "fleet.nodes[" + std::to_string(i) + "]";
+    if (n.has_trace()) {
+      require(!n.trace().path().empty(), origin, f + ".trace.path", "must not be empty");
+      require(n.trace().default_memory_gib() >= 0, origin, f + ".trace.default_memory_gib", "must not be negative");
+    } else if (n.has_group()) {
+      const auto& g = n.group();
+      require(g.count() > 0, origin, f + ".group.count", "must be positive");
+      require(g.cpu_cores() > 0, origin, f + ".group.cpu_cores", "must be positive");
+      require(g.memory_gib() >= 0, origin, f + ".group.memory_gib", "must not be negative");
+      require(g.gpus() <= 64, origin, f + ".group.gpus", "at most 64 GPUs per node");
+      require(g.gpus() == 0 || !g.gpu_model().empty(), origin, f + ".group.gpu_model",
+              "required when gpus > 0");
+    } else {
+      require(false, origin, f, "give either trace or group");
+    }
+  }
+  require(s.workloads_size() > 0, origin, "workloads", "at least one workload source is needed");
+  for (int i = 0; i < s.workloads_size(); ++i) {
+    const auto& w = s.workloads(i);
+    const std::string f = "workloads[" + std::to_string(i) + "]";
+    if (w.has_trace()) {
+      require(!w.trace().path().empty(), origin, f + ".trace.path", "must not be empty");
+      require(w.trace().format().empty() || w.trace().format() == "openb", origin, f + ".trace.format",
+              "must be \"openb\"");
+    } else if (w.has_synthetic()) {
+      const auto& y = w.synthetic();
+      require(y.arrivals().kind_case() != config::Arrivals::KIND_NOT_SET, origin, f + ".synthetic.arrivals",
+              "give poisson_rate_per_hour or trace_path");
+      if (y.arrivals().kind_case() == config::Arrivals::kPoissonRatePerHour) {
+        require(y.arrivals().poisson_rate_per_hour() > 0, origin, f + ".synthetic.arrivals.poisson_rate_per_hour",
+                "must be positive");
+        require(y.count() > 0, origin, f + ".synthetic.count", "must be positive with Poisson arrivals");
+      }
+      require(y.start_s() >= 0, origin, f + ".synthetic.start_s", "must not be negative");
+      validate_distribution(y.duration_s(), origin, f + ".synthetic.duration_s");
+      require(y.shapes_size() > 0 || !y.shapes_from_trace().empty(), origin, f + ".synthetic.shapes",
+              "give shapes or shapes_from_trace");
+      for (int k = 0; k < y.shapes_size(); ++k) {
+        const auto& sh = y.shapes(k);
+        const std::string g = f + ".synthetic.shapes[" + std::to_string(k) + "]";
+        require(sh.weight() >= 0, origin, g + ".weight", "must not be negative");
+        require(sh.cpu_cores() >= 0, origin, g + ".cpu_cores", "must not be negative");
+        require(sh.memory_gib() >= 0, origin, g + ".memory_gib", "must not be negative");
+        require(sh.gpus() <= 64, origin, g + ".gpus", "at most 64");
+        require(sh.gpu_milli() <= 1000, origin, g + ".gpu_milli", "at most 1000");
+        require(sh.gpus() <= 1 || sh.gpu_milli() == 0 || sh.gpu_milli() == 1000, origin, g + ".gpu_milli",
+                "multi-GPU jobs take whole GPUs (leave 0 or 1000)");
+        require(sh.gpus() > 0 || sh.gpu_milli() == 0, origin, g + ".gpu_milli", "must be 0 when gpus is 0");
+      }
+    } else {
+      require(false, origin, f, "give either trace or synthetic");
+    }
+  }
+}
+
+LoadedScenario load_scenario_file(const std::string& path) {
+  LoadedScenario out;
+  out.path = path;
+  const auto slash = path.find_last_of('/');
+  out.base_dir = slash == std::string::npos ? "." : path.substr(0, slash);
+  const std::string text = read_file(path);
+  if (ends_with(path, ".textproto") || ends_with(path, ".txtpb") || ends_with(path, ".pbtxt"))
+    out.scenario = parse_scenario_textproto(text, path);
+  else
+    out.scenario = parse_scenario_json(text, path);
+  validate_scenario(out.scenario, path);
+  return out;
+}
+
+std::string scenario_to_json(const config::Scenario& s) {
+  std::string out;
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(s, &out, options);
+  return out;
+}
+
+}  // namespace capsim

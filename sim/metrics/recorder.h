@@ -1,0 +1,48 @@
+#pragma once
+// Listens to one run and keeps its metrics: the sampled time series, exact
+// time-weighted allocation means and peaks (integrated between events, not
+// estimated from samples), and, at the end, the job outcome table and the
+// summary.
+#include <cstdint>
+#include <vector>
+
+#include "sim/core/engine_listener.h"
+#include "sim/metrics/run_result.h"
+
+namespace capsim {
+
+class Recorder final : public EngineListener {
+ public:
+  void on_run_start(const Simulation& sim, SimTime start) override;
+  void on_job_placed(const Simulation& sim, SimTime t, std::uint32_t job, const Placement& p) override;
+  void on_job_finished(const Simulation& sim, SimTime t, std::uint32_t job, const Placement& p) override;
+  void on_sample(const Simulation& sim, SimTime t) override;
+  void on_run_end(const Simulation& sim, SimTime end) override;
+
+  // Moves the collected series, outcomes and summary into result.
+  void take(RunResult& result);
+
+ private:
+  // Resources whose allocation is integrated over time.
+  enum Resource { kCpu, kMemory, kGpuMilli, kGpuBusy, kResources };
+  void advance(const Simulation& sim, SimTime t);
+
+  std::vector<double> capacity_ = std::vector<double>(kResources, 0.0);
+  std::vector<double> current_ = std::vector<double>(kResources, 0.0);
+  std::vector<double> integral_ = std::vector<double>(kResources, 0.0);  // allocated units x us
+  std::vector<double> peak_ = std::vector<double>(kResources, 0.0);
+  SimTime last_change_ = 0;
+  SimTime start_ = 0;
+
+  double interval_wait_sum_us_ = 0;
+  std::int64_t interval_started_ = 0;
+
+  TimeSeries series_;
+  JobOutcomes outcomes_;
+  Summary summary_;
+};
+
+// Nearest-rank percentile (p in (0, 100]) of sorted values; NaN when empty.
+double nearest_rank_percentile(const std::vector<double>& sorted, double p);
+
+}  // namespace capsim

@@ -1,0 +1,56 @@
+#pragma once
+// Everything one run produces, in memory, in the shape the result files take:
+// /meta, /timeseries, /jobs and summary.json (see README "Results").
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace capsim {
+
+using SummaryValue = std::variant<std::int64_t, double, std::string>;
+// Ordered: keys keep a stable order in summary.json.
+using Summary = std::vector<std::pair<std::string, SummaryValue>>;
+const SummaryValue* find_summary(const Summary& s, const std::string& key);
+double summary_number(const Summary& s, const std::string& key);  // NaN when absent
+
+struct DoubleColumn {
+  std::string name;
+  std::string units;
+  std::vector<double> values;
+};
+
+struct IntColumn {
+  std::string name;
+  std::string units;
+  std::vector<std::int64_t> values;
+};
+
+struct TimeSeries {
+  std::vector<std::int64_t> t_us;
+  std::vector<DoubleColumn> columns;
+};
+
+struct JobOutcomes {
+  std::vector<std::string> name;
+  std::vector<IntColumn> columns;  // submit_us, start_us, ... (-1 where not applicable)
+  std::vector<std::string> state_names;  // code -> name for the "state" column
+};
+
+struct RunMeta {
+  std::string capsim_version;
+  std::string scenario_json;
+  std::string policy;
+  std::string policy_params_json;
+  std::uint64_t seed = 0;
+};
+
+struct RunResult {
+  RunMeta meta;
+  Summary summary;
+  TimeSeries timeseries;
+  JobOutcomes jobs;
+};
+
+}  // namespace capsim

@@ -1,0 +1,93 @@
+#include "sim/model/cluster_state.h"
+
+#include <algorithm>
+#include <bit>
+
+#include "sim/core/check.h"
+
+namespace capsim {
+
+ClusterState::ClusterState(const Fleet& fleet)
+    : free_cpu_milli(fleet.cpu_milli),
+      free_memory_mib(fleet.memory_mib),
+      free_gpu_milli(static_cast<std::size_t>(fleet.total_gpus()), kMilliPerGpu),
+      whole_free_gpus(fleet.gpu_count),
+      max_free_gpu_milli(fleet.size()),
+      fleet_(&fleet) {
+  for (std::size_t n = 0; n < fleet.size(); ++n)
+    max_free_gpu_milli[n] = fleet.gpu_count[n] > 0 ? kMilliPerGpu : 0;
+}
+
+bool ClusterState::fits_empty(std::size_t node, const JobRequest& r) const {
+  const Fleet& f = *fleet_;
+  if (f.cpu_milli[node] < r.cpu_milli || f.memory_mib[node] < r.memory_mib) return false;
+  if (r.num_gpu == 0) return true;
+  if (f.gpu_count[node] < r.num_gpu) return false;
+  return !r.gpu_models || (r.gpu_models >> f.gpu_model[node] & 1);
+}
+
+void ClusterState::check_shape(const JobRequest& r, const Placement& p) const {
+  CAPSIM_CHECK(p.node >= 0 && static_cast<std::size_t>(p.node) < fleet_->size(),
+               "placement names an existing node");
+  const int gpus = fleet_->gpu_count[p.node];
+  CAPSIM_CHECK(gpus == 64 || (p.gpu_mask >> gpus) == 0, "placement names only the node's GPUs");
+  CAPSIM_CHECK(std::popcount(p.gpu_mask) == r.num_gpu, "placement holds exactly num_gpu GPUs");
+}
+
+void ClusterState::allocate(const JobRequest& r, const Placement& p) {
+  check_shape(r, p);
+  const auto n = static_cast<std::size_t>(p.node);
+  CAPSIM_CHECK(free_cpu_milli[n] >= r.cpu_milli, "CPU allocated within node capacity");
+  CAPSIM_CHECK(free_memory_mib[n] >= r.memory_mib, "memory allocated within node capacity");
+  CAPSIM_CHECK(!r.num_gpu || !r.gpu_models || (r.gpu_models >> fleet_->gpu_model[n] & 1),
+               "GPU model allowed by the job");
+  free_cpu_milli[n] -= r.cpu_milli;
+  free_memory_mib[n] -= r.memory_mib;
+  alloc_cpu_milli_ += r.cpu_milli;
+  alloc_memory_mib_ += r.memory_mib;
+  const std::int32_t per_gpu = r.num_gpu == 1 ? r.gpu_milli : kMilliPerGpu;
+  const std::int64_t base = fleet_->gpu_offset[n];
+  for (std::uint64_t m = p.gpu_mask; m; m &= m - 1) {
+    std::int32_t& free = free_gpu_milli[base + std::countr_zero(m)];
+    CAPSIM_CHECK(free >= per_gpu, "GPU milli allocated within device capacity");
+    if (free == kMilliPerGpu && per_gpu > 0) ++busy_gpus_;
+    free -= per_gpu;
+    alloc_gpu_milli_ += per_gpu;
+  }
+  if (p.gpu_mask) refresh_gpu_summary(n);
+}
+
+void ClusterState::release(const JobRequest& r, const Placement& p) {
+  check_shape(r, p);
+  const auto n = static_cast<std::size_t>(p.node);
+  free_cpu_milli[n] += r.cpu_milli;
+  free_memory_mib[n] += r.memory_mib;
+  CAPSIM_CHECK(free_cpu_milli[n] <= fleet_->cpu_milli[n], "CPU released no more than allocated");
+  CAPSIM_CHECK(free_memory_mib[n] <= fleet_->memory_mib[n], "memory released no more than allocated");
+  alloc_cpu_milli_ -= r.cpu_milli;
+  alloc_memory_mib_ -= r.memory_mib;
+  const std::int32_t per_gpu = r.num_gpu == 1 ? r.gpu_milli : kMilliPerGpu;
+  const std::int64_t base = fleet_->gpu_offset[n];
+  for (std::uint64_t m = p.gpu_mask; m; m &= m - 1) {
+    std::int32_t& free = free_gpu_milli[base + std::countr_zero(m)];
+    free += per_gpu;
+    CAPSIM_CHECK(free <= kMilliPerGpu, "GPU milli released no more than allocated");
+    if (free == kMilliPerGpu && per_gpu > 0) --busy_gpus_;
+    alloc_gpu_milli_ -= per_gpu;
+  }
+  if (p.gpu_mask) refresh_gpu_summary(n);
+}
+
+void ClusterState::refresh_gpu_summary(std::size_t n) {
+  const std::int64_t base = fleet_->gpu_offset[n];
+  std::int32_t whole = 0, best = 0;
+  for (std::int32_t g = 0; g < fleet_->gpu_count[n]; ++g) {
+    const std::int32_t f = free_gpu_milli[base + g];
+    whole += f == kMilliPerGpu;
+    best = std::max(best, f);
+  }
+  whole_free_gpus[n] = whole;
+  max_free_gpu_milli[n] = best;
+}
+
+}  // namespace capsim

@@ -1,0 +1,72 @@
+#pragma once
+// What is free on every node and GPU, and the allocation accounting that
+// keeps it. Every allocate/release is checked: no node or GPU ever goes
+// below zero free or above its capacity (CAPSIM_CHECK, also in Release).
+#include <cstdint>
+#include <vector>
+
+#include "sim/model/fleet.h"
+#include "sim/model/job_table.h"
+
+namespace capsim {
+
+// Where a job runs: a node and the set of that node's GPUs it holds.
+struct Placement {
+  std::int32_t node = -1;     // -1: no placement
+  std::uint64_t gpu_mask = 0; // bit g = GPU g of the node
+  bool placed() const { return node >= 0; }
+};
+
+class ClusterState {
+ public:
+  explicit ClusterState(const Fleet& fleet);
+
+  const Fleet& fleet() const { return *fleet_; }
+
+  // The one feasibility filter every policy shares: CPU, memory, GPU model,
+  // and GPU fit (a device with gpu_milli free for 1-GPU jobs, num_gpu fully
+  // free devices for multi-GPU jobs).
+  bool fits(std::size_t node, const JobRequest& r) const {
+    if (free_cpu_milli[node] < r.cpu_milli || free_memory_mib[node] < r.memory_mib) return false;
+    if (r.num_gpu == 0) return true;
+    if (fleet_->gpu_count[node] == 0) return false;
+    if (r.gpu_models && !(r.gpu_models >> fleet_->gpu_model[node] & 1)) return false;
+    if (r.num_gpu == 1) return max_free_gpu_milli[node] >= r.gpu_milli;
+    return whole_free_gpus[node] >= r.num_gpu;
+  }
+  // Whether the job could run on the node when the node is empty.
+  bool fits_empty(std::size_t node, const JobRequest& r) const;
+
+  std::int32_t gpu_free_milli(std::size_t node, int gpu) const {
+    return free_gpu_milli[fleet_->gpu_offset[node] + gpu];
+  }
+
+  // Throws InvariantError when the placement does not fit or is malformed.
+  void allocate(const JobRequest& r, const Placement& p);
+  void release(const JobRequest& r, const Placement& p);
+
+  // Cluster totals of what is allocated.
+  std::int64_t allocated_cpu_milli() const { return alloc_cpu_milli_; }
+  std::int64_t allocated_memory_mib() const { return alloc_memory_mib_; }
+  std::int64_t allocated_gpu_milli() const { return alloc_gpu_milli_; }
+  std::int64_t busy_gpus() const { return busy_gpus_; }  // devices with any allocation
+
+  // Columns, indexed by node (free_gpu_milli by flat GPU index).
+  std::vector<std::int64_t> free_cpu_milli;
+  std::vector<std::int64_t> free_memory_mib;
+  std::vector<std::int32_t> free_gpu_milli;
+  std::vector<std::int32_t> whole_free_gpus;    // devices with all 1000 milli free
+  std::vector<std::int32_t> max_free_gpu_milli; // largest free share on one device
+
+ private:
+  void refresh_gpu_summary(std::size_t node);
+  void check_shape(const JobRequest& r, const Placement& p) const;
+
+  const Fleet* fleet_;
+  std::int64_t alloc_cpu_milli_ = 0;
+  std::int64_t alloc_memory_mib_ = 0;
+  std::int64_t alloc_gpu_milli_ = 0;
+  std::int64_t busy_gpus_ = 0;
+};
+
+}  // namespace capsim

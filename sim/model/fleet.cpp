@@ -1,0 +1,37 @@
+#include "sim/model/fleet.h"
+
+#include <algorithm>
+
+#include "sim/core/check.h"
+
+namespace capsim {
+
+void Fleet::add_node(const NodeSpec& s) {
+  if (s.cpu_milli <= 0) throw InputError("node " + s.name + ": cpu must be positive");
+  if (s.memory_mib < 0) throw InputError("node " + s.name + ": memory must not be negative");
+  if (s.gpu_count < 0 || s.gpu_count > kMaxGpusPerNode)
+    throw InputError("node " + s.name + ": gpu count must be in [0, " +
+                     std::to_string(kMaxGpusPerNode) + "]");
+  if (s.sockets < 1 || s.numa_per_socket < 1)
+    throw InputError("node " + s.name + ": sockets and NUMA nodes per socket must be at least 1");
+  name.push_back(s.name);
+  cpu_milli.push_back(s.cpu_milli);
+  memory_mib.push_back(s.memory_mib);
+  gpu_count.push_back(s.gpu_count);
+  gpu_model.push_back(s.gpu_count > 0 ? s.gpu_model : 0);
+  sockets.push_back(s.sockets);
+  numa_per_socket.push_back(s.numa_per_socket);
+  auto z = std::find(zone_names.begin(), zone_names.end(), s.zone);
+  if (z == zone_names.end()) {
+    zone_names.push_back(s.zone);
+    z = zone_names.end() - 1;
+  }
+  zone.push_back(static_cast<std::int32_t>(z - zone_names.begin()));
+  rack.push_back(s.rack);
+  gpu_offset.push_back(gpu_offset.back() + s.gpu_count);
+  total_cpu_milli_ += s.cpu_milli;
+  total_memory_mib_ += s.memory_mib;
+  if (s.gpu_count > 0) models_present_ |= GpuModelMask{1} << s.gpu_model;
+}
+
+}  // namespace capsim

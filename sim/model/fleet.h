@@ -1,0 +1,62 @@
+#pragma once
+// The hardware of one run: a columnar node table (one vector per attribute,
+// indexed by node) plus the names of zones and racks. Nodes never change
+// during a run; what is free lives in ClusterState.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/model/gpu_catalog.h"
+
+namespace capsim {
+
+inline constexpr int kMaxGpusPerNode = 64;  // a placement's GPUs fit one 64-bit mask
+inline constexpr std::int32_t kMilliPerGpu = 1000;
+
+struct NodeSpec {
+  std::string name;
+  std::int64_t cpu_milli = 0;
+  std::int64_t memory_mib = 0;
+  std::int32_t gpu_count = 0;
+  GpuModelId gpu_model = 0;  // meaningful only when gpu_count > 0
+  std::int32_t sockets = 1;
+  std::int32_t numa_per_socket = 1;
+  std::string zone = "zone-a";
+  std::int32_t rack = 0;  // rack number within the zone
+};
+
+class Fleet {
+ public:
+  // Throws InputError when the spec is impossible (no CPU, too many GPUs).
+  void add_node(const NodeSpec& spec);
+
+  std::size_t size() const { return name.size(); }
+  std::int64_t total_gpus() const { return gpu_offset.empty() ? 0 : gpu_offset.back(); }
+  std::int64_t total_cpu_milli() const { return total_cpu_milli_; }
+  std::int64_t total_memory_mib() const { return total_memory_mib_; }
+  // Models present in the fleet.
+  GpuModelMask models_present() const { return models_present_; }
+
+  // Columns, indexed by node.
+  std::vector<std::string> name;
+  std::vector<std::int64_t> cpu_milli;
+  std::vector<std::int64_t> memory_mib;
+  std::vector<std::int32_t> gpu_count;
+  std::vector<GpuModelId> gpu_model;
+  std::vector<std::int32_t> sockets;
+  std::vector<std::int32_t> numa_per_socket;
+  std::vector<std::int32_t> zone;  // index into zone_names
+  std::vector<std::int32_t> rack;
+  // gpu_offset[n] is the index of node n's first GPU in flat per-GPU arrays;
+  // gpu_offset has size()+1 entries.
+  std::vector<std::int64_t> gpu_offset{0};
+
+  std::vector<std::string> zone_names;
+
+ private:
+  std::int64_t total_cpu_milli_ = 0;
+  std::int64_t total_memory_mib_ = 0;
+  GpuModelMask models_present_ = 0;
+};
+
+}  // namespace capsim

@@ -1,0 +1,78 @@
+#include "sim/model/job_table.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace capsim {
+
+void JobTable::add(const JobRow& r) {
+  name.push_back(r.name);
+  submit_us.push_back(r.submit_us);
+  duration_us.push_back(r.duration_us);
+  cpu_milli.push_back(r.request.cpu_milli);
+  memory_mib.push_back(r.request.memory_mib);
+  num_gpu.push_back(r.request.num_gpu);
+  gpu_milli.push_back(r.request.gpu_milli);
+  gpu_models.push_back(r.request.gpu_models);
+  auto q = std::find(qos_names.begin(), qos_names.end(), r.qos);
+  if (q == qos_names.end()) {
+    qos_names.push_back(r.qos);
+    q = qos_names.end() - 1;
+  }
+  qos.push_back(static_cast<std::uint8_t>(q - qos_names.begin()));
+  source.push_back(r.source);
+  source_line.push_back(r.source_line);
+}
+
+std::int32_t JobTable::add_source(const std::string& n) {
+  source_names.push_back(n);
+  return static_cast<std::int32_t>(source_names.size() - 1);
+}
+
+std::string JobTable::where(std::size_t j) const {
+  const std::string& src = source[j] < static_cast<std::int32_t>(source_names.size())
+                               ? source_names[source[j]]
+                               : std::string("<jobs>");
+  return src + ":" + std::to_string(source_line[j]);
+}
+
+namespace {
+template <typename T>
+void permute(std::vector<T>& v, const std::vector<std::size_t>& order) {
+  std::vector<T> out;
+  out.reserve(v.size());
+  for (std::size_t i : order) out.push_back(std::move(v[i]));
+  v = std::move(out);
+}
+}  // namespace
+
+void JobTable::sort_by_submit() {
+  if (std::is_sorted(submit_us.begin(), submit_us.end())) return;
+  std::vector<std::size_t> order(size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return submit_us[a] < submit_us[b]; });
+  permute(name, order);
+  permute(submit_us, order);
+  permute(duration_us, order);
+  permute(cpu_milli, order);
+  permute(memory_mib, order);
+  permute(num_gpu, order);
+  permute(gpu_milli, order);
+  permute(gpu_models, order);
+  permute(qos, order);
+  permute(source, order);
+  permute(source_line, order);
+}
+
+void JobTable::append(const JobTable& o) {
+  const auto source_base = static_cast<std::int32_t>(source_names.size());
+  for (const auto& s : o.source_names) source_names.push_back(s);
+  for (std::size_t j = 0; j < o.size(); ++j) {
+    JobRow r{o.name[j], o.submit_us[j], o.duration_us[j], o.request(j), o.qos_names[o.qos[j]],
+             o.source[j] + source_base, o.source_line[j]};
+    add(r);
+  }
+}
+
+}  // namespace capsim

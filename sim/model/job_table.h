@@ -1,0 +1,63 @@
+#pragma once
+// Every workload source (trace readers, generators) produces one JobTable:
+// columns indexed by job, sorted by submit time before a run. Requests follow
+// the Alibaba openb convention: a 1-GPU job asks for gpu_milli thousandths of
+// one device; a multi-GPU job takes num_gpu whole devices.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/core/time.h"
+#include "sim/model/gpu_catalog.h"
+
+namespace capsim {
+
+struct JobRequest {
+  std::int64_t cpu_milli = 0;
+  std::int64_t memory_mib = 0;
+  std::int32_t num_gpu = 0;
+  std::int32_t gpu_milli = 0;    // per device: 1..1000 for 1-GPU jobs, 1000 for multi-GPU, 0 for none
+  GpuModelMask gpu_models = 0;   // allowed models; 0 = any
+};
+
+struct JobRow {
+  std::string name;
+  SimTime submit_us = 0;
+  SimTime duration_us = 0;
+  JobRequest request;
+  std::string qos;
+  std::int32_t source = 0;       // index into JobTable::source_names
+  std::int32_t source_line = 0;  // line in the source file, or row number for generators
+};
+
+class JobTable {
+ public:
+  void add(const JobRow& row);
+  std::size_t size() const { return submit_us.size(); }
+  JobRequest request(std::size_t j) const {
+    return {cpu_milli[j], memory_mib[j], num_gpu[j], gpu_milli[j], gpu_models[j]};
+  }
+  // "file:line" (or "source#row") of job j, for error messages.
+  std::string where(std::size_t j) const;
+  // Stable sort by submit time; ties keep input order.
+  void sort_by_submit();
+  void append(const JobTable& other);
+  std::int32_t add_source(const std::string& name);
+
+  std::vector<std::string> name;
+  std::vector<SimTime> submit_us;
+  std::vector<SimTime> duration_us;
+  std::vector<std::int64_t> cpu_milli;
+  std::vector<std::int64_t> memory_mib;
+  std::vector<std::int32_t> num_gpu;
+  std::vector<std::int32_t> gpu_milli;
+  std::vector<GpuModelMask> gpu_models;
+  std::vector<std::uint8_t> qos;  // index into qos_names
+  std::vector<std::int32_t> source;
+  std::vector<std::int32_t> source_line;
+
+  std::vector<std::string> qos_names;
+  std::vector<std::string> source_names;
+};
+
+}  // namespace capsim

@@ -1,0 +1,176 @@
+#include "workloads/run_inputs.h"
+
+#include <cmath>
+#include <map>
+#include <tuple>
+
+#include "sim/core/check.h"
+#include "sim/io/scenario_loader.h"
+#include "sim/model/cluster_state.h"
+#include "workloads/node_list_reader.h"
+#include "workloads/openb_pod_reader.h"
+#include "workloads/synthetic.h"
+
+namespace capsim {
+namespace {
+
+constexpr double kMibPerGib = 1024.0;
+
+GpuModelId model_or_fail(const std::string& name, const std::string& field) {
+  auto id = find_gpu_model(name);
+  if (!id) throw InputError("scenario field " + field + ": unknown GPU model '" + name + "' (known: " +
+                            gpu_model_names() + ")");
+  return *id;
+}
+
+void add_group(const config::NodeGroup& g, const std::string& field, Fleet& fleet) {
+  NodeSpec s;
+  s.cpu_milli = std::llround(g.cpu_cores() * 1000);
+  s.memory_mib = std::llround(g.memory_gib() * kMibPerGib);
+  s.gpu_count = static_cast<std::int32_t>(g.gpus());
+  if (g.gpus() > 0) s.gpu_model = model_or_fail(g.gpu_model(), field + ".gpu_model");
+  s.sockets = g.sockets() ? static_cast<std::int32_t>(g.sockets()) : 1;
+  s.numa_per_socket = g.numa_per_socket() ? static_cast<std::int32_t>(g.numa_per_socket()) : 1;
+  s.zone = g.zone().empty() ? "zone-a" : g.zone();
+  const std::uint32_t per_rack = g.nodes_per_rack() ? g.nodes_per_rack() : 32;
+  const std::string prefix = g.name_prefix().empty() ? "node" : g.name_prefix();
+  for (std::uint32_t i = 0; i < g.count(); ++i) {
+    s.name = prefix + "-" + std::to_string(i);
+    s.rack = static_cast<std::int32_t>(i / per_rack);
+    fleet.add_node(s);
+  }
+}
+
+DistributionSpec to_distribution(const config::Distribution& d, const std::string& base_dir, BadRowPolicy& bad) {
+  DistributionSpec out;
+  using K = DistributionSpec::Kind;
+  switch (d.kind_case()) {
+    case config::Distribution::kConstant: out.kind = K::kConstant; out.a = d.constant(); break;
+    case config::Distribution::kExponential: out.kind = K::kExponential; out.a = d.exponential().mean(); break;
+    case config::Distribution::kLognormal:
+      out.kind = K::kLogNormal;
+      out.a = d.lognormal().median();
+      out.b = d.lognormal().sigma();
+      break;
+    case config::Distribution::kEmpirical: {
+      out.kind = K::kEmpirical;
+      out.values.assign(d.empirical().values().begin(), d.empirical().values().end());
+      if (!d.empirical().trace_durations().empty()) {
+        JobTable t;
+        read_openb_pods(resolve_path(base_dir, d.empirical().trace_durations()), bad, t);
+        for (SimTime us : t.duration_us) out.values.push_back(us_to_seconds(us));
+      }
+      break;
+    }
+    case config::Distribution::KIND_NOT_SET: break;
+  }
+  return out;
+}
+
+JobTable synthetic_jobs(const config::SyntheticJobs& y, const std::string& name, const std::string& base_dir,
+                        std::uint64_t seed, BadRowPolicy& bad) {
+  SyntheticSpec spec;
+  spec.name = name;
+  spec.count = y.count();
+  spec.start_us = seconds_to_us(y.start_s());
+  if (y.arrivals().kind_case() == config::Arrivals::kPoissonRatePerHour) {
+    spec.poisson_rate_per_hour = y.arrivals().poisson_rate_per_hour();
+  } else {
+    JobTable t;
+    read_openb_pods(resolve_path(base_dir, y.arrivals().trace_path()), bad, t);
+    t.sort_by_submit();
+    spec.trace_arrivals_us = t.submit_us;
+  }
+  spec.duration_s = to_distribution(y.duration_s(), base_dir, bad);
+  for (int k = 0; k < y.shapes_size(); ++k) {
+    const auto& sh = y.shapes(k);
+    JobShapeSpec s;
+    s.weight = sh.weight();
+    s.request.cpu_milli = std::llround(sh.cpu_cores() * 1000);
+    s.request.memory_mib = std::llround(sh.memory_gib() * kMibPerGib);
+    s.request.num_gpu = static_cast<std::int32_t>(sh.gpus());
+    s.request.gpu_milli = sh.gpus() == 0 ? 0 : (sh.gpu_milli() ? static_cast<std::int32_t>(sh.gpu_milli()) : kMilliPerGpu);
+    for (int m = 0; m < sh.gpu_models_size(); ++m)
+      s.request.gpu_models |= GpuModelMask{1}
+                              << model_or_fail(sh.gpu_models(m), name + ".shapes[" + std::to_string(k) + "].gpu_models");
+    spec.shapes.push_back(s);
+  }
+  if (!y.shapes_from_trace().empty()) {
+    JobTable t;
+    read_openb_pods(resolve_path(base_dir, y.shapes_from_trace()), bad, t);
+    for (std::size_t j = 0; j < t.size(); ++j) spec.shapes.push_back({1.0, t.request(j)});
+  }
+  return generate_jobs(spec, seed);
+}
+
+}  // namespace
+
+void check_jobs_fit_fleet(RunInputs& in, bool skip) {
+  ClusterState empty(in.fleet);
+  // Traces repeat a few request shapes many times: decide each shape once.
+  std::map<std::tuple<std::int64_t, std::int64_t, std::int32_t, std::int32_t, GpuModelMask>, bool> fits_by_shape;
+  std::vector<bool> possible(in.jobs.size(), true);
+  for (std::size_t j = 0; j < in.jobs.size(); ++j) {
+    const JobRequest r = in.jobs.request(j);
+    auto [it, fresh] = fits_by_shape.try_emplace({r.cpu_milli, r.memory_mib, r.num_gpu, r.gpu_milli, r.gpu_models}, false);
+    if (fresh)
+      for (std::size_t n = 0; n < in.fleet.size() && !it->second; ++n) it->second = empty.fits_empty(n, r);
+    if (it->second) continue;
+    const std::string msg = in.jobs.where(j) + ": job " + in.jobs.name[j] +
+                            " cannot fit on any node of the fleet, even an empty one (cpu_milli " +
+                            std::to_string(r.cpu_milli) + ", memory_mib " + std::to_string(r.memory_mib) +
+                            ", num_gpu " + std::to_string(r.num_gpu) + ", gpu_milli " + std::to_string(r.gpu_milli) +
+                            (r.gpu_models ? ", restricted GPU models" : "") + ")";
+    if (!skip) throw InputError(msg);
+    if (in.jobs_impossible++ == 0 && in.first_skip_reason.empty()) in.first_skip_reason = msg;
+    possible[j] = false;
+  }
+  if (in.jobs_impossible == 0) return;
+  JobTable kept;
+  kept.source_names = in.jobs.source_names;
+  for (std::size_t j = 0; j < in.jobs.size(); ++j)
+    if (possible[j])
+      kept.add({in.jobs.name[j], in.jobs.submit_us[j], in.jobs.duration_us[j], in.jobs.request(j),
+                in.jobs.qos_names[in.jobs.qos[j]], in.jobs.source[j], in.jobs.source_line[j]});
+  in.jobs = std::move(kept);
+}
+
+RunInputs build_run_inputs(const config::Scenario& s, const std::string& base_dir) {
+  RunInputs in;
+  BadRowPolicy bad;
+  bad.skip = s.skip_bad_rows();
+  for (int i = 0; i < s.fleet().nodes_size(); ++i) {
+    const auto& n = s.fleet().nodes(i);
+    const std::string field = "fleet.nodes[" + std::to_string(i) + "]";
+    if (n.has_trace()) {
+      const auto& t = n.trace();
+      NodeListOptions o;
+      o.format = t.format();
+      o.default_memory_mib = std::llround(t.default_memory_gib() * kMibPerGib);
+      if (t.sockets_per_node()) o.sockets_per_node = static_cast<std::int32_t>(t.sockets_per_node());
+      if (t.numa_per_socket()) o.numa_per_socket = static_cast<std::int32_t>(t.numa_per_socket());
+      if (t.nodes_per_rack()) o.nodes_per_rack = static_cast<std::int32_t>(t.nodes_per_rack());
+      if (!t.zone().empty()) o.zone = t.zone();
+      read_node_list(resolve_path(base_dir, t.path()), o, bad, in.fleet);
+    } else {
+      add_group(n.group(), field + ".group", in.fleet);
+    }
+  }
+  if (in.fleet.size() == 0) throw InputError("scenario: the fleet has no nodes");
+  for (int i = 0; i < s.workloads_size(); ++i) {
+    const auto& w = s.workloads(i);
+    if (w.has_trace()) {
+      read_openb_pods(resolve_path(base_dir, w.trace().path()), bad, in.jobs);
+    } else {
+      const std::string name = "workloads[" + std::to_string(i) + "].synthetic";
+      in.jobs.append(synthetic_jobs(w.synthetic(), name, base_dir, s.seed(), bad));
+    }
+  }
+  in.rows_skipped = bad.skipped;
+  in.first_skip_reason = bad.first_error;
+  in.jobs.sort_by_submit();
+  check_jobs_fit_fleet(in, s.skip_bad_rows());
+  return in;
+}
+
+}  // namespace capsim

@@ -1,0 +1,30 @@
+#pragma once
+// Turns a scenario's fleet and workload sources into the two tables a run
+// needs: the Fleet and one JobTable sorted by submit time. Dispatches on the
+// source kind and trace format; checks that every job fits on some node when
+// the cluster is empty (an impossible request is an input error naming the
+// job's file and line).
+#include <cstdint>
+#include <string>
+
+#include "scenario.pb.h"
+#include "sim/io/csv_reader.h"
+#include "sim/model/fleet.h"
+#include "sim/model/job_table.h"
+
+namespace capsim {
+
+struct RunInputs {
+  Fleet fleet;
+  JobTable jobs;
+  std::int64_t rows_skipped = 0;    // with skip_bad_rows
+  std::int64_t jobs_impossible = 0; // skipped because no node could ever hold them
+  std::string first_skip_reason;
+};
+
+RunInputs build_run_inputs(const config::Scenario& scenario, const std::string& base_dir);
+
+// Fails (or, when bad.skip, drops and counts) jobs that fit no empty node.
+void check_jobs_fit_fleet(RunInputs& inputs, bool skip);
+
+}  // namespace capsim

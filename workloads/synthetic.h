@@ -1,0 +1,44 @@
+#pragma once
+// Synthetic workloads for fleets without a trace: arrivals (Poisson, or the
+// arrival times of a trace), durations and request shapes from distributions.
+// Every draw comes from a named stream of the scenario seed, so one source's
+// draws never shift another's.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/core/random.h"
+#include "sim/model/job_table.h"
+
+namespace capsim {
+
+struct DistributionSpec {
+  enum class Kind { kConstant, kExponential, kLogNormal, kEmpirical };
+  Kind kind = Kind::kConstant;
+  double a = 0;                 // constant value, exponential mean, lognormal median
+  double b = 0;                 // lognormal sigma
+  std::vector<double> values;   // empirical sample, drawn uniformly
+};
+double draw(const DistributionSpec& d, RandomStream& rng);
+// Mean of the distribution (the empirical sample's mean), for checks and docs.
+double mean_of(const DistributionSpec& d);
+
+struct JobShapeSpec {
+  double weight = 1;
+  JobRequest request;
+};
+
+struct SyntheticSpec {
+  std::string name = "synthetic";   // names jobs and random streams
+  std::uint32_t count = 0;
+  double poisson_rate_per_hour = 0; // used when trace_arrivals_us is empty
+  std::vector<SimTime> trace_arrivals_us;
+  DistributionSpec duration_s;
+  std::vector<JobShapeSpec> shapes;
+  SimTime start_us = 0;
+};
+
+// Throws InputError (naming spec.name) for impossible parameters.
+JobTable generate_jobs(const SyntheticSpec& spec, std::uint64_t seed);
+
+}  // namespace capsim

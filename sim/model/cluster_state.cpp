@@ -37,19 +37,21 @@ void ClusterState::check_shape(const JobRequest& r, const Placement& p) const {
 void ClusterState::allocate(const JobRequest& r, const Placement& p) {
   check_shape(r, p);
   const auto n = static_cast<std::size_t>(p.node);
+  const std::int32_t per_gpu = r.num_gpu == 1 ? r.gpu_milli : kMilliPerGpu;
+  const std::int64_t base = fleet_->gpu_offset[n];
+  // Check everything before changing anything: a refused allocation leaves no trace.
   CAPSIM_CHECK(free_cpu_milli[n] >= r.cpu_milli, "CPU allocated within node capacity");
   CAPSIM_CHECK(free_memory_mib[n] >= r.memory_mib, "memory allocated within node capacity");
   CAPSIM_CHECK(!r.num_gpu || !r.gpu_models || (r.gpu_models >> fleet_->gpu_model[n] & 1),
                "GPU model allowed by the job");
+  for (std::uint64_t m = p.gpu_mask; m; m &= m - 1)
+    CAPSIM_CHECK(free_gpu_milli[base + std::countr_zero(m)] >= per_gpu, "GPU milli allocated within device capacity");
   free_cpu_milli[n] -= r.cpu_milli;
   free_memory_mib[n] -= r.memory_mib;
   alloc_cpu_milli_ += r.cpu_milli;
   alloc_memory_mib_ += r.memory_mib;
-  const std::int32_t per_gpu = r.num_gpu == 1 ? r.gpu_milli : kMilliPerGpu;
-  const std::int64_t base = fleet_->gpu_offset[n];
   for (std::uint64_t m = p.gpu_mask; m; m &= m - 1) {
     std::int32_t& free = free_gpu_milli[base + std::countr_zero(m)];
-    CAPSIM_CHECK(free >= per_gpu, "GPU milli allocated within device capacity");
     if (free == kMilliPerGpu && per_gpu > 0) ++busy_gpus_;
     free -= per_gpu;
     alloc_gpu_milli_ += per_gpu;

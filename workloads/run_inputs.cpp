@@ -85,7 +85,7 @@ JobTable synthetic_jobs(const config::SyntheticJobs& y, const std::string& name,
   for (int k = 0; k < y.shapes_size(); ++k) {
     const auto& sh = y.shapes(k);
     JobShapeSpec s;
-    s.weight = sh.weight();
+    s.weight = sh.has_weight() ? sh.weight() : 1.0;
     s.request.cpu_milli = std::llround(sh.cpu_cores() * 1000);
     s.request.memory_mib = std::llround(sh.memory_gib() * kMibPerGib);
     s.request.num_gpu = static_cast<std::int32_t>(sh.gpus());

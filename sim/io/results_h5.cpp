@@ -32,14 +32,15 @@ void check(herr_t status, const std::string& what) {
   if (status < 0) throw std::runtime_error("HDF5: cannot write " + what);
 }
 
+// Variable-length UTF-8, so h5py reads a str rather than bytes.
 void string_attr(hid_t obj, const std::string& name, const std::string& value) {
   Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
-  check(H5Tset_size(type, value.empty() ? 1 : value.size()), name);
+  check(H5Tset_size(type, H5T_VARIABLE), name);
   check(H5Tset_cset(type, H5T_CSET_UTF8), name);
   Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar space");
   Handle attr(H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, name);
-  const std::string padded = value.empty() ? std::string(1, '\0') : value;
-  check(H5Awrite(attr, type, padded.data()), name);
+  const char* data = value.c_str();
+  check(H5Awrite(attr, type, &data), name);
 }
 
 template <typename T>

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Builds the parser fuzz targets with clang's libFuzzer (plus address and
+# undefined-behaviour sanitizers) and runs each for a bounded time.
+# usage: run.sh SOURCE_DIR BUILD_DIR [SECONDS_PER_TARGET]
+set -euo pipefail
+src=$1
+build=$2
+seconds=${3:-20}
+out=$build/fuzz
+mkdir -p "$out"
+flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I"$src" -I"$build")
+common=("$src"/sim/core/check.cpp "$src"/sim/model/gpu_catalog.cpp "$src"/sim/model/fleet.cpp
+        "$src"/sim/model/job_table.cpp "$src"/sim/io/csv_reader.cpp)
+
+clang++ "${flags[@]}" -o "$out/fuzz_trace_readers" "$src/tests/fuzz/fuzz_trace_readers.cpp" "${common[@]}" \
+  "$src"/workloads/node_list_reader.cpp "$src"/workloads/openb_pod_reader.cpp
+clang++ "${flags[@]}" -o "$out/fuzz_scenario" "$src/tests/fuzz/fuzz_scenario.cpp" "$src"/sim/core/check.cpp \
+  "$src"/sim/io/scenario_loader.cpp "$build"/scenario.pb.cc -lprotobuf
+
+# Seed corpora: heads of the bundled traces and the example scenarios.
+mkdir -p "$out/corpus_traces" "$out/corpus_scenario"
+for f in "$src"/traces/*/*.csv; do head -c 4096 "$f" > "$out/corpus_traces/$(basename "$f")"; done
+cp "$src"/scenarios/* "$src"/tests/scenarios/*.json "$out/corpus_scenario/"
+
+status=0
+for target in fuzz_trace_readers:corpus_traces fuzz_scenario:corpus_scenario; do
+  name=${target%%:*}
+  corpus=${target##*:}
+  echo "== $name for ${seconds}s"
+  (cd "$out" && ASAN_OPTIONS=detect_leaks=1 "./$name" -max_total_time="$seconds" -max_len=8192 -timeout=10 \
+     -rss_limit_mb=2048 -print_final_stats=1 "$corpus" 2>&1 | tail -n 12) || status=1
+done
+exit $status

@@ -21,6 +21,7 @@ test: build
 bench: build
 	$(BUILD)/bench/engine_hold
 	$(BUILD)/bench/replay_openb traces/alibaba-gpu-v2023
+	$(BUILD)/bench/memory_per_job 1000000
 
 clean:
 	rm -rf $(BUILD) out

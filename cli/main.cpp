@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <mutex>
 #include <sstream>
 
 #include <boost/program_options.hpp>
@@ -278,7 +279,19 @@ int cmd_compare(int argc, char** argv) {
   const RunInputs inputs = build_run_inputs(in.scenario, in.base_dir);
   print_skips(inputs);
   RunSetup setup{&inputs, sim_config_from(in.scenario), scenario_to_json(in.scenario)};
-  const auto results = run_many(setup, specs, vm["threads"].as<int>());
+  const bool tty = ::isatty(2);
+  const auto t0 = std::chrono::steady_clock::now();
+  std::mutex progress_mutex;
+  bool printed = false;
+  const auto results = run_many(setup, specs, vm["threads"].as<int>(), [&](std::size_t done) {
+    if (!tty) return;
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (wall < 1.0) return;
+    std::lock_guard<std::mutex> lock(progress_mutex);
+    std::fprintf(stderr, "\rcapsim: %zu of %zu runs done  wall %.1f s   ", done, specs.size(), wall);
+    printed = true;
+  });
+  if (printed) std::fprintf(stderr, "\n");
   const std::string out = vm["out"].as<std::string>();
   // HDF5 (Debian's serial build) is not thread-safe: files are written one by one.
   std::ostringstream csv;

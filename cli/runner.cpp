@@ -1,5 +1,6 @@
 #include "cli/runner.h"
 
+#include <atomic>
 #include <chrono>
 
 #include <tbb/global_control.h>
@@ -49,12 +50,18 @@ TimedResult run_one(const RunSetup& setup, const RunSpec& spec, const std::funct
   return out;
 }
 
-std::vector<TimedResult> run_many(const RunSetup& setup, const std::vector<RunSpec>& specs, int threads) {
+std::vector<TimedResult> run_many(const RunSetup& setup, const std::vector<RunSpec>& specs, int threads,
+                                  const std::function<void(std::size_t)>& on_done) {
   for (const auto& s : specs) validate_placement_policy(s.policy, s.params);  // fail before any work
   std::vector<TimedResult> results(specs.size());
+  std::atomic<std::size_t> finished{0};
   tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
   arena.execute([&] {
-    tbb::parallel_for(std::size_t{0}, specs.size(), [&](std::size_t i) { results[i] = run_one(setup, specs[i]); });
+    tbb::parallel_for(std::size_t{0}, specs.size(), [&](std::size_t i) {
+      results[i] = run_one(setup, specs[i]);
+      const std::size_t done = ++finished;
+      if (on_done) on_done(done);
+    });
   });
   return results;
 }

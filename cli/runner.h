@@ -36,7 +36,9 @@ SimConfig sim_config_from(const config::Scenario& s);
 TimedResult run_one(const RunSetup& setup, const RunSpec& spec,
                     const std::function<void(SimTime)>& progress = {});
 // Results in the order of specs, whatever the thread count (threads <= 0: all cores).
-std::vector<TimedResult> run_many(const RunSetup& setup, const std::vector<RunSpec>& specs, int threads);
+// on_done(finished_count) is called, from worker threads, as each run ends.
+std::vector<TimedResult> run_many(const RunSetup& setup, const std::vector<RunSpec>& specs, int threads,
+                                  const std::function<void(std::size_t)>& on_done = {});
 
 std::string params_to_json(const std::map<std::string, std::string>& params);
 

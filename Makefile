@@ -13,7 +13,11 @@ build: deps
 	cmake --build $(BUILD) -j $(JOBS)
 
 demo: build
-	$(BUILD)/capsim compare scenarios/openb_default.json --out out/demo
+	@echo "== What-if 1: the openb default pods replayed on their real cluster (1,213 GPU nodes)"
+	$(BUILD)/capsim compare scenarios/openb_default.json --out out/demo/openb_default
+	@echo
+	@echo "== What-if 2: the same pods on a 20-node fleet (scenarios/openb_downsized.json)"
+	$(BUILD)/capsim compare scenarios/openb_downsized.json --out out/demo/openb_downsized
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

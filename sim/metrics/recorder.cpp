@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/core/check.h"
 #include "sim/core/simulation.h"
 
 namespace capsim {
@@ -84,7 +85,13 @@ void Recorder::on_run_end(const Simulation& sim, SimTime end) {
   outcomes_.state_names.clear();
   for (int s = 0; s <= static_cast<int>(JobState::kGaveUp); ++s)
     outcomes_.state_names.push_back(job_state_name(static_cast<JobState>(s)));
+  // References into the columns stay valid only while the vector never
+  // reallocates: reserve all of them first.
+  constexpr std::size_t kJobColumns = 12;
+  outcomes_.columns.clear();
+  outcomes_.columns.reserve(kJobColumns);
   auto column = [&](const char* name, const char* units) -> std::vector<std::int64_t>& {
+    CAPSIM_CHECK(outcomes_.columns.size() < kJobColumns, "job outcome columns reserved up front");
     outcomes_.columns.push_back({name, units, std::vector<std::int64_t>(n)});
     return outcomes_.columns.back().values;
   };

@@ -147,8 +147,9 @@ std::string fmt(double v, int precision) {
 void print_table(const std::vector<RunSpec>& specs, const std::vector<TimedResult>& results, bool csv) {
   const std::vector<std::pair<std::string, std::string>> cols{
       {"jobs_placed", "placed"},           {"jobs_never_placed", "never"},
-      {"wait_p50_s", "wait_p50_s"},        {"wait_p95_s", "wait_p95_s"},
-      {"wait_p99_s", "wait_p99_s"},        {"alloc_cpu_mean", "cpu_mean"},
+      {"wait_mean_s", "wait_mean_s"},      {"wait_p95_s", "wait_p95_s"},
+      {"wait_p99_s", "wait_p99_s"},        {"wait_max_s", "wait_max_s"},
+      {"alloc_cpu_mean", "cpu_mean"},
       {"alloc_gpu_milli_mean", "gpu_mean"}, {"alloc_gpu_milli_peak", "gpu_peak"},
       {"gpu_busy_mean", "gpu_busy_mean"},
   };

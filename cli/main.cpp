@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <mutex>
 #include <sstream>
@@ -70,9 +71,10 @@ Inputs load_inputs(const po::variables_map& vm) {
     in.scenario.mutable_fleet()->clear_nodes();
     in.scenario.clear_workloads();
     auto* t = in.scenario.mutable_fleet()->add_nodes()->mutable_trace();
-    t->set_path(vm["nodes"].as<std::string>());
+    // Paths given on the command line are relative to the working directory.
+    t->set_path(std::filesystem::absolute(vm["nodes"].as<std::string>()).string());
     if (vm.count("node-memory-gib")) t->set_default_memory_gib(vm["node-memory-gib"].as<double>());
-    in.scenario.add_workloads()->mutable_trace()->set_path(vm["pods"].as<std::string>());
+    in.scenario.add_workloads()->mutable_trace()->set_path(std::filesystem::absolute(vm["pods"].as<std::string>()).string());
     if (!have_scenario) {
       in.scenario.set_name("trace-replay");
       in.scenario.set_seed(1);

@@ -1,5 +1,7 @@
 #include "workloads/openb_pod_reader.h"
 
+#include <algorithm>
+
 #include "sim/core/check.h"
 #include "sim/model/fleet.h"
 
@@ -67,6 +69,9 @@ std::size_t read_openb_pods(CsvReader& csv, BadRowPolicy& bad, JobTable& jobs) {
       if (c_spec >= 0 && num_gpu > 0) r.request.gpu_models = parse_gpu_spec(csv, c_spec);
       if (c_spec >= 0 && num_gpu == 0) (void)parse_gpu_spec(csv, c_spec);  // still reject unknown models
       r.qos = c_qos >= 0 ? std::string(csv.field(c_qos)) : "";
+      if (jobs.qos_names.size() >= kMaxQosClasses &&
+          std::find(jobs.qos_names.begin(), jobs.qos_names.end(), r.qos) == jobs.qos_names.end())
+        csv.fail(c_qos, "more than " + std::to_string(kMaxQosClasses) + " distinct QoS classes");
       const double created = trace_time(csv, c_create);
       const double deleted = trace_time(csv, c_delete);
       if (deleted < created)

@@ -32,6 +32,8 @@ double mean_of(const DistributionSpec& d) {
 
 namespace {
 
+constexpr double kMaxJobSeconds = 1e12;  // keeps submit + duration in microseconds within int64
+
 void check_spec(const SyntheticSpec& s) {
   auto bad = [&](const std::string& what) { throw InputError(s.name + ": " + what); };
   if (s.count == 0 && s.trace_arrivals_us.empty()) bad("count must be positive");
@@ -81,11 +83,17 @@ JobTable generate_jobs(const SyntheticSpec& s, std::uint64_t seed) {
     r.name = s.name + "-" + std::to_string(i);
     if (s.trace_arrivals_us.empty()) {
       t_us += arrivals.exponential(mean_gap_us);
+      if (!(t_us <= kMaxJobSeconds * 1e6))
+        throw InputError(s.name + ": arrivals run past 1e12 s: check the arrival rate and count");
       r.submit_us = static_cast<SimTime>(std::llround(t_us));
     } else {
       r.submit_us = s.start_us + s.trace_arrivals_us[i];
     }
-    r.duration_us = seconds_to_us(draw(s.duration_s, durations));
+    const double duration_s = draw(s.duration_s, durations);
+    if (!(duration_s <= kMaxJobSeconds))
+      throw InputError(s.name + ": job " + std::to_string(i) + " drew a duration of " + std::to_string(duration_s) +
+                       " s, beyond 1e12 s: check duration_s");
+    r.duration_us = seconds_to_us(duration_s);
     const double u = shapes.uniform01() * total;
     std::size_t k = 0;
     while (k + 1 < cumulative.size() && !(u < cumulative[k])) ++k;

@@ -19,6 +19,7 @@ CsvReader CsvReader::open(const std::string& path) {
 
 CsvReader::CsvReader(std::string path, std::string content)
     : path_(std::move(path)), content_(std::move(content)) {
+  if (content_.rfind("\xEF\xBB\xBF", 0) == 0) pos_ = 3;  // spreadsheets write a UTF-8 byte-order mark
   if (!next_row()) throw InputError(path_ + ": empty file, expected a header line");
   header_ = fields_;
   for (std::size_t i = 0; i < header_.size(); ++i)

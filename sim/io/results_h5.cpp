@@ -88,7 +88,10 @@ hid_t group_props() {
 }
 
 void write_file(const std::string& path, const RunResult& r) {
-  Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, path);
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported by the exceptions below
+  const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (id < 0) throw InputError(path + ": cannot create the results file");
+  Handle file(id, H5Fclose, path);
   Handle gprops(group_props(), H5Pclose, "group properties");
   {
     Handle meta(H5Gcreate2(file, "meta", H5P_DEFAULT, gprops, H5P_DEFAULT), H5Gclose, "/meta");

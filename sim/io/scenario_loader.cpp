@@ -96,6 +96,10 @@ config::Scenario parse_scenario_textproto(const std::string& text, const std::st
 }
 
 void validate_scenario(const config::Scenario& s, const std::string& origin) {
+  constexpr double kMaxSeconds = 1e12;  // about 31,700 years; keeps microseconds far from int64 overflow
+  for (const auto& [name, v] : {std::pair{"horizon_s", s.horizon_s()}, std::pair{"sample_interval_s", s.sample_interval_s()},
+                                std::pair{"max_wait_s", s.max_wait_s()}})
+    require(v <= kMaxSeconds, origin, name, "must be at most 1e12 seconds");
   require(s.horizon_s() >= 0, origin, "horizon_s", "must not be negative");
   require(s.sample_interval_s() >= 0, origin, "sample_interval_s", "must not be negative");
   require(s.sample_interval_s() == 0 || s.sample_interval_s() >= 1e-6, origin, "sample_interval_s",
@@ -139,7 +143,8 @@ void validate_scenario(const config::Scenario& s, const std::string& origin) {
                 "must be positive");
         require(y.count() > 0, origin, f + ".synthetic.count", "must be positive with Poisson arrivals");
       }
-      require(y.start_s() >= 0, origin, f + ".synthetic.start_s", "must not be negative");
+      require(y.start_s() >= 0 && y.start_s() <= kMaxSeconds, origin, f + ".synthetic.start_s",
+              "must be in [0, 1e12] seconds");
       validate_distribution(y.duration_s(), origin, f + ".synthetic.duration_s");
       require(y.shapes_size() > 0 || !y.shapes_from_trace().empty(), origin, f + ".synthetic.shapes",
               "give shapes or shapes_from_trace");

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <numeric>
 
+#include "sim/core/check.h"
+
 namespace capsim {
 
 void JobTable::add(const JobRow& r) {
@@ -16,6 +18,7 @@ void JobTable::add(const JobRow& r) {
   gpu_models.push_back(r.request.gpu_models);
   auto q = std::find(qos_names.begin(), qos_names.end(), r.qos);
   if (q == qos_names.end()) {
+    CAPSIM_CHECK(qos_names.size() < kMaxQosClasses, "QoS classes fit the uint8 column (readers check this)");
     qos_names.push_back(r.qos);
     q = qos_names.end() - 1;
   }

@@ -12,6 +12,8 @@
 
 namespace capsim {
 
+inline constexpr std::size_t kMaxQosClasses = 255;  // qos is a uint8 column
+
 struct JobRequest {
   std::int64_t cpu_milli = 0;
   std::int64_t memory_mib = 0;

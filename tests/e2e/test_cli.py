@@ -225,3 +225,20 @@ def test_help_and_validate(capsim):
     p = capsim("validate", "--nodes", ROOT / "traces/alibaba-spot-gpu-v2026/node_info_df.csv", "--pods", PODS,
                "--node-memory-gib", "512", "--skip-bad-rows")
     assert p.returncode == 0 and "4278 nodes, 10412 GPUs" in p.stdout
+
+
+def test_cli_trace_paths_are_relative_to_the_working_directory(capsim, tmp_path):
+    """--nodes/--pods next to a scenario are read from where the user stands,
+    not from the scenario's folder."""
+    p = capsim("validate", "scenarios/openb_downsized.json", "--nodes",
+               "traces/alibaba-gpu-v2023/openb_node_list_gpu_node.csv", "--pods",
+               "traces/alibaba-gpu-v2023/openb_pod_list_default.csv", cwd=ROOT)
+    assert p.returncode == 0, p.stderr
+    assert "ok: 1213 nodes" in p.stdout
+
+
+def test_unwritable_output_is_a_clear_error(capsim, tmp_path):
+    blocker = write(tmp_path, "file", "not a directory")
+    p = capsim("run", "--nodes", NODES, "--pods", PODS, "--out", blocker / "sub" / "r.h5")
+    assert p.returncode == 2, p.stderr
+    assert "cannot create directory" in p.stderr or "cannot create the results file" in p.stderr

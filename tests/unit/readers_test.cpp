@@ -167,3 +167,14 @@ TEST_CASE("bundled traces load whole", "[readers][traces]") {
   CHECK(spot.total_gpus() == 10412);
   CHECK(bad.skipped == 0);
 }
+
+TEST_CASE("a UTF-8 byte-order mark before the header is ignored", "[readers]") {
+  CsvReader csv("bom.csv", "\xEF\xBB\xBFsn,cpu_milli,memory_mib,gpu,model\na,1000,1,0,\n");
+  CHECK(csv.column("sn") == 0);
+}
+
+TEST_CASE("too many QoS classes is an input error, not a wrapped index", "[readers]") {
+  std::string body;
+  for (int i = 0; i < 300; ++i) body += "p,1,1,0,0,,q" + std::to_string(i) + ",R,0,1,0\n";
+  CHECK_THROWS_WITH(pods(body), Contains("pods.csv:257: column 'qos': more than 255 distinct QoS classes"));
+}

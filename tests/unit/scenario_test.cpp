@@ -107,3 +107,16 @@ TEST_CASE("bundled example scenarios load", "[scenario][traces]") {
     CHECK(in.jobs.size() > 0);
   }
 }
+
+TEST_CASE("times that would overflow microseconds are rejected", "[scenario]") {
+  const std::string wl = R"("workloads": [{"synthetic": {"count": 10, "arrivals": {"poisson_rate_per_hour": 1e-300},
+      "duration_s": {"constant": 1}, "shapes": [{"cpu_cores": 1}]}}])";
+  CHECK_THROWS_WITH(parse_valid("{" + kGroupFleet + "," + wl + R"(, "max_wait_s": 1e300})"),
+                    Contains("field max_wait_s: must be at most 1e12 seconds"));
+  CHECK_THROWS_WITH(build_run_inputs(parse_valid("{" + kGroupFleet + "," + wl + "}"), ""),
+                    Contains("arrivals run past 1e12 s"));
+  const std::string long_jobs = R"("workloads": [{"synthetic": {"count": 10, "arrivals": {"poisson_rate_per_hour": 1},
+      "duration_s": {"constant": 1e200}, "shapes": [{"cpu_cores": 1}]}}])";
+  CHECK_THROWS_WITH(build_run_inputs(parse_valid("{" + kGroupFleet + "," + long_jobs + "}"), ""),
+                    Contains("beyond 1e12 s"));
+}

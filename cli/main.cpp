@@ -218,10 +218,12 @@ int cmd_run(int argc, char** argv) {
   const bool tty = ::isatty(2);
   const auto t0 = std::chrono::steady_clock::now();
   bool printed = false;
+  double next_print = 1.0;  // first line after a second, then four a second at most
   auto progress = [&](SimTime now) {
     if (!tty) return;
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (wall < 1.0) return;
+    if (wall < next_print) return;
+    next_print = wall + 0.25;
     std::fprintf(stderr, "\rcapsim: %s  simulated %.2f days  wall %.1f s   ", spec.policy.c_str(),
                  us_to_seconds(now) / 86400.0, wall);
     printed = true;

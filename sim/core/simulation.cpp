@@ -1,5 +1,7 @@
 #include "sim/core/simulation.h"
 
+#include <algorithm>
+
 #include "sim/core/check.h"
 
 namespace capsim {
@@ -26,7 +28,7 @@ Simulation::Simulation(const Fleet& fleet, const JobTable& jobs, PlacementPolicy
       start_us_(jobs.size(), -1),
       end_us_(jobs.size(), -1),
       placement_(jobs.size()),
-      tried_at_(jobs.size(), kNeverTried) {
+      queue_(jobs) {
   CAPSIM_CHECK(config.sample_interval_us > 0, "sample interval is positive");
   CAPSIM_CHECK(std::is_sorted(jobs.submit_us.begin(), jobs.submit_us.end()),
                "jobs are sorted by submit time");
@@ -34,9 +36,9 @@ Simulation::Simulation(const Fleet& fleet, const JobTable& jobs, PlacementPolicy
 }
 
 SimTime Simulation::oldest_pending_submit_us() const {
-  for (std::uint32_t j : queue_)
-    if (state_[j] == JobState::kPending) return jobs_->submit_us[j];
-  return kNever;
+  SimTime oldest = kNever;
+  for (std::uint32_t c : queue_.active()) oldest = std::min(oldest, jobs_->submit_us[queue_.head(c)]);
+  return oldest;
 }
 
 const RunStats& Simulation::run() {
@@ -96,7 +98,6 @@ void Simulation::handle(const Event& e) {
       end_us_[j] = e.time;
       --running_;
       freed_log_.push_back(p.node);
-      freed_since_pass_ = true;
       for (auto* l : listeners_) l->on_job_finished(*this, e.time, j, p);
       request_pass(e.time);
       return;
@@ -105,7 +106,7 @@ void Simulation::handle(const Event& e) {
       --live_events_;
       state_[j] = JobState::kPending;
       ++pending_;
-      queue_.push_back(j);
+      queue_.push(j);
       for (auto* l : listeners_) l->on_job_arrived(*this, e.time, j);
       if (config_.max_wait_us > 0) {
         events_.push(e.time + config_.max_wait_us, EventKind::kJobGiveUp, j, generation_[j]);
@@ -130,6 +131,7 @@ void Simulation::handle(const Event& e) {
       ++generation_[j];
       --pending_;
       ++gave_up_;
+      queue_.trim(queue_.class_of(j), [&](std::uint32_t k) { return state_[k] != JobState::kPending; });
       for (auto* l : listeners_) l->on_job_gave_up(*this, e.time, j);
       return;
     }
@@ -152,9 +154,10 @@ void Simulation::request_pass(SimTime now) {
   events_.push(now, EventKind::kSchedulePass);
 }
 
-bool Simulation::may_fit_now(std::uint32_t j, const JobRequest& r) const {
-  const std::uint32_t since = tried_at_[j];
-  if (since == kNeverTried) return true;
+bool Simulation::may_fit_now(std::uint32_t c) const {
+  const std::uint32_t since = queue_.blocked_at(c);
+  if (since == PendingQueue::kNotBlocked) return true;
+  const JobRequest r = jobs_->request(queue_.head(c));
   for (std::size_t i = since; i < freed_log_.size(); ++i)
     if (cluster_.fits(static_cast<std::size_t>(freed_log_[i]), r)) return true;
   return false;
@@ -162,37 +165,61 @@ bool Simulation::may_fit_now(std::uint32_t j, const JobRequest& r) const {
 
 void Simulation::schedule_pass(SimTime now) {
   ++stats_.passes;
-  const bool strict = config_.queue == QueueDiscipline::kStrictFifo;
-  // With nothing freed, jobs already tried still cannot fit: only the new
-  // arrivals at the tail need a try (and, strictly, only if nothing older waits).
-  std::size_t begin = freed_since_pass_ ? 0 : first_untried_;
-  std::size_t write = begin;
-  bool blocked = false;
-  if (strict && begin > 0) {
-    for (std::size_t i = 0; i < begin && !blocked; ++i) blocked = state_[queue_[i]] == JobState::kPending;
-  }
+  if (config_.queue == QueueDiscipline::kStrictFifo)
+    strict_fifo_pass(now);
+  else
+    fifo_pass(now);
+}
+
+// Pending jobs are tried in arrival order; one that does not fit is skipped.
+// Classes are merged by the arrival order of their heads; a class whose head
+// fails is done for this pass (its other jobs make the same request).
+void Simulation::fifo_pass(SimTime now) {
+  candidates_.clear();
+  for (std::uint32_t c : queue_.active())
+    if (may_fit_now(c)) candidates_.push_back({queue_.head(c), c});
+  auto later = [](const auto& a, const auto& b) { return a.first > b.first; };
+  std::make_heap(candidates_.begin(), candidates_.end(), later);
   const auto log_now = static_cast<std::uint32_t>(freed_log_.size());
-  for (std::size_t i = begin; i < queue_.size(); ++i) {
-    const std::uint32_t j = queue_[i];
-    if (state_[j] != JobState::kPending) continue;  // gave up: drop from the queue
-    if (!blocked) {
-      const JobRequest r = jobs_->request(j);
-      if (may_fit_now(j, r)) {
-        ++stats_.placement_calls;
-        const Placement p = policy_->place(j, r, cluster_, now);
-        if (p.placed()) {
-          start_job(now, j, p);
-          continue;
-        }
-      }
-      tried_at_[j] = log_now;
-      blocked = strict;
+  while (!candidates_.empty()) {
+    std::pop_heap(candidates_.begin(), candidates_.end(), later);
+    const auto [j, c] = candidates_.back();
+    candidates_.pop_back();
+    ++stats_.placement_calls;
+    const Placement p = policy_->place(j, jobs_->request(j), cluster_, now);
+    if (!p.placed()) {
+      queue_.block(c, log_now);
+      continue;
     }
-    queue_[write++] = j;
+    queue_.pop_head(c);
+    start_job(now, j, p);
+    queue_.trim(c, [&](std::uint32_t k) { return state_[k] != JobState::kPending; });
+    if (queue_.has_waiting(c)) {
+      candidates_.push_back({queue_.head(c), c});
+      std::push_heap(candidates_.begin(), candidates_.end(), later);
+    }
   }
-  queue_.resize(write);
-  first_untried_ = write;
-  freed_since_pass_ = false;
+}
+
+// The oldest pending job blocks everything behind it.
+void Simulation::strict_fifo_pass(SimTime now) {
+  const auto log_now = static_cast<std::uint32_t>(freed_log_.size());
+  while (!queue_.active().empty()) {
+    std::uint32_t c = queue_.active().front();
+    for (std::uint32_t k : queue_.active())
+      if (queue_.head(k) < queue_.head(c)) c = k;
+    if (!may_fit_now(c)) return;
+    const std::uint32_t j = queue_.head(c);
+    ++stats_.placement_calls;
+    const Placement p = policy_->place(j, jobs_->request(j), cluster_, now);
+    if (!p.placed()) {
+      queue_.block(c, log_now);
+      return;
+    }
+    queue_.pop_head(c);
+    start_job(now, j, p);
+    queue_.trim(c, [&](std::uint32_t k) { return state_[k] != JobState::kPending; });
+  }
 }
 
 void Simulation::start_job(SimTime now, std::uint32_t j, const Placement& p) {

@@ -8,6 +8,7 @@
 
 #include "sim/core/engine_listener.h"
 #include "sim/core/pending_event_set.h"
+#include "sim/core/pending_queue.h"
 #include "sim/core/placement_policy.h"
 #include "sim/model/cluster_state.h"
 #include "sim/model/job_table.h"
@@ -70,7 +71,9 @@ class Simulation {
   void request_pass(SimTime now);
   void schedule_pass(SimTime now);
   void start_job(SimTime now, std::uint32_t j, const Placement& p);
-  bool may_fit_now(std::uint32_t j, const JobRequest& r) const;
+  bool may_fit_now(std::uint32_t request_class) const;
+  void fifo_pass(SimTime now);
+  void strict_fifo_pass(SimTime now);
 
   const Fleet* fleet_;
   const JobTable* jobs_;
@@ -87,16 +90,12 @@ class Simulation {
   std::vector<SimTime> start_us_;
   std::vector<SimTime> end_us_;
   std::vector<Placement> placement_;
-  // freed_log_ size when the job last failed to place; kNeverTried before.
-  std::vector<std::uint32_t> tried_at_;
-  static constexpr std::uint32_t kNeverTried = UINT32_MAX;
 
-  std::vector<std::uint32_t> queue_;  // pending jobs in arrival order (gave-up ones dropped lazily)
-  std::size_t first_untried_ = 0;     // queue_ index of the first job not yet tried
-  // Nodes that gained free capacity, in order. A job that failed can only fit
-  // now on a node freed since its last try, so retries check those first.
+  PendingQueue queue_;
+  // Nodes that gained free capacity, in order. A request class that failed
+  // can only fit again on a node freed since, so retries check those first.
   std::vector<std::int32_t> freed_log_;
-  bool freed_since_pass_ = false;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> candidates_;  // (head job, class), reused by passes
   bool pass_scheduled_ = false;
 
   std::size_t next_arrival_ = 0;

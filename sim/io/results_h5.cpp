@@ -2,6 +2,7 @@
 
 #include <hdf5.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "sim/core/check.h"
@@ -67,18 +68,23 @@ void dataset(hid_t group, const std::string& name, const std::vector<T>& values,
   if (!units.empty()) string_attr(ds, "units", units);
 }
 
+// Fixed-length, NUL-padded UTF-8: one contiguous buffer, which writes millions
+// of names in a fraction of a second where variable-length strings take
+// seconds. h5py reads it with f["jobs/name"].asstr()[:].
 void string_dataset(hid_t group, const std::string& name, const std::vector<std::string>& values) {
-  std::vector<const char*> ptrs;
-  ptrs.reserve(values.size());
-  for (const auto& v : values) ptrs.push_back(v.c_str());
+  std::size_t width = 1;
+  for (const auto& v : values) width = std::max(width, v.size());
+  std::string buffer(values.size() * width, '\0');
+  for (std::size_t i = 0; i < values.size(); ++i) buffer.replace(i * width, values[i].size(), values[i]);
   Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
-  check(H5Tset_size(type, H5T_VARIABLE), name);
+  check(H5Tset_size(type, width), name);
+  check(H5Tset_strpad(type, H5T_STR_NULLPAD), name);
   check(H5Tset_cset(type, H5T_CSET_UTF8), name);
   const hsize_t n = values.size();
   Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose, name + " space");
   Handle props(dataset_props(), H5Pclose, "dataset properties");
   Handle ds(H5Dcreate2(group, name.c_str(), type, space, H5P_DEFAULT, props, H5P_DEFAULT), H5Dclose, name);
-  if (n) check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), name);
+  if (n) check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()), name);
 }
 
 hid_t group_props() {

@@ -26,6 +26,7 @@ bench: build
 	$(BUILD)/bench/engine_hold
 	$(BUILD)/bench/replay_openb traces/alibaba-gpu-v2023
 	$(BUILD)/bench/memory_per_job 1000000
+	/usr/bin/time -f "overloaded_queue: %e s wall, %M KiB max RSS" $(BUILD)/capsim run bench/overloaded_queue.json --policy best-fit --out out/bench/overloaded
 
 clean:
 	rm -rf $(BUILD) out

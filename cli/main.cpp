@@ -133,6 +133,34 @@ void print_skips(const RunInputs& in) {
               << " impossible jobs; first: " << in.first_skip_reason << "\n";
 }
 
+// A progress line on stderr, only when it is a terminal and the work has
+// taken over a second; at most four updates a second. Safe from worker threads.
+class ProgressLine {
+ public:
+  template <typename... Args>
+  void update(const char* format, Args... args) {
+    if (!tty_) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
+    if (wall < next_) return;
+    next_ = wall + 0.25;
+    std::fprintf(stderr, "\rcapsim: ");
+    std::fprintf(stderr, format, args...);
+    std::fprintf(stderr, "  wall %.1f s   ", wall);
+    printed_ = true;
+  }
+  ~ProgressLine() {
+    if (printed_) std::fprintf(stderr, "\n");
+  }
+
+ private:
+  const bool tty_ = ::isatty(2);
+  const std::chrono::steady_clock::time_point t0_ = std::chrono::steady_clock::now();
+  double next_ = 1.0;
+  bool printed_ = false;
+  std::mutex mutex_;
+};
+
 // Where results go: X.h5 -> X.h5 and X.summary.json; a directory -> results.h5 and summary.json in it.
 std::pair<std::string, std::string> result_paths(const std::string& out) {
   if (out.size() > 3 && out.compare(out.size() - 3, 3, ".h5") == 0)
@@ -215,21 +243,13 @@ int cmd_run(int argc, char** argv) {
   print_skips(inputs);
   RunSetup setup{&inputs, sim_config_from(in.scenario), scenario_to_json(in.scenario)};
 
-  const bool tty = ::isatty(2);
-  const auto t0 = std::chrono::steady_clock::now();
-  bool printed = false;
-  double next_print = 1.0;  // first line after a second, then four a second at most
-  auto progress = [&](SimTime now) {
-    if (!tty) return;
-    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (wall < next_print) return;
-    next_print = wall + 0.25;
-    std::fprintf(stderr, "\rcapsim: %s  simulated %.2f days  wall %.1f s   ", spec.policy.c_str(),
-                 us_to_seconds(now) / 86400.0, wall);
-    printed = true;
-  };
-  TimedResult r = run_one(setup, spec, progress);
-  if (printed) std::fprintf(stderr, "\n");
+  TimedResult r;
+  {
+    ProgressLine line;
+    r = run_one(setup, spec, [&](SimTime now) {
+      line.update("%s  simulated %.2f days", spec.policy.c_str(), us_to_seconds(now) / 86400.0);
+    });
+  }
   const auto [h5, json] = result_paths(vm["out"].as<std::string>());
   write_results_h5(h5, r.result);
   write_summary_json(json, r.result);
@@ -284,19 +304,12 @@ int cmd_compare(int argc, char** argv) {
   const RunInputs inputs = build_run_inputs(in.scenario, in.base_dir);
   print_skips(inputs);
   RunSetup setup{&inputs, sim_config_from(in.scenario), scenario_to_json(in.scenario)};
-  const bool tty = ::isatty(2);
-  const auto t0 = std::chrono::steady_clock::now();
-  std::mutex progress_mutex;
-  bool printed = false;
-  const auto results = run_many(setup, specs, vm["threads"].as<int>(), [&](std::size_t done) {
-    if (!tty) return;
-    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (wall < 1.0) return;
-    std::lock_guard<std::mutex> lock(progress_mutex);
-    std::fprintf(stderr, "\rcapsim: %zu of %zu runs done  wall %.1f s   ", done, specs.size(), wall);
-    printed = true;
-  });
-  if (printed) std::fprintf(stderr, "\n");
+  std::vector<TimedResult> results;
+  {
+    ProgressLine line;
+    results = run_many(setup, specs, vm["threads"].as<int>(),
+                       [&](std::size_t done) { line.update("%zu of %zu runs done", done, specs.size()); });
+  }
   const std::string out = vm["out"].as<std::string>();
   // HDF5 (Debian's serial build) is not thread-safe: files are written one by one.
   std::ostringstream csv;

@@ -45,7 +45,7 @@ std::size_t read_node_list(CsvReader& csv, const NodeListOptions& o, BadRowPolic
   const int c_model = csv.column(openb ? "model" : "gpu_model");
   std::size_t added = 0;
   while (csv.next_row()) {
-    try {
+    bad.guard([&] {
       NodeSpec s;
       s.name = std::string(csv.field(c_name));
       if (s.name.empty()) csv.fail(c_name, "empty node name");
@@ -71,10 +71,7 @@ std::size_t read_node_list(CsvReader& csv, const NodeListOptions& o, BadRowPolic
       s.rack = static_cast<std::int32_t>(fleet.size() / static_cast<std::size_t>(o.nodes_per_rack));
       fleet.add_node(s);
       ++added;
-    } catch (const InputError& e) {
-      if (!bad.skip) throw;
-      if (bad.skipped++ == 0) bad.first_error = e.what();
-    }
+    });
   }
   return added;
 }

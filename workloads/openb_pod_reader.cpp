@@ -48,7 +48,7 @@ std::size_t read_openb_pods(CsvReader& csv, BadRowPolicy& bad, JobTable& jobs) {
   const std::int32_t source = jobs.add_source(csv.path());
   std::size_t added = 0;
   while (csv.next_row()) {
-    try {
+    bad.guard([&] {
       JobRow r;
       r.name = c_name >= 0 ? std::string(csv.field(c_name)) : "pod-" + std::to_string(csv.line());
       r.request.cpu_milli = csv.get_int(c_cpu);
@@ -83,10 +83,7 @@ std::size_t read_openb_pods(CsvReader& csv, BadRowPolicy& bad, JobTable& jobs) {
       r.source_line = csv.line();
       jobs.add(r);
       ++added;
-    } catch (const InputError& e) {
-      if (!bad.skip) throw;
-      if (bad.skipped++ == 0) bad.first_error = e.what();
-    }
+    });
   }
   return added;
 }

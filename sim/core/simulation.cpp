@@ -183,18 +183,9 @@ void Simulation::fifo_pass(SimTime now) {
   const auto log_now = static_cast<std::uint32_t>(freed_log_.size());
   while (!candidates_.empty()) {
     std::pop_heap(candidates_.begin(), candidates_.end(), later);
-    const auto [j, c] = candidates_.back();
+    const std::uint32_t c = candidates_.back().second;
     candidates_.pop_back();
-    ++stats_.placement_calls;
-    const Placement p = policy_->place(j, jobs_->request(j), cluster_, now);
-    if (!p.placed()) {
-      queue_.block(c, log_now);
-      continue;
-    }
-    queue_.pop_head(c);
-    start_job(now, j, p);
-    queue_.trim(c, [&](std::uint32_t k) { return state_[k] != JobState::kPending; });
-    if (queue_.has_waiting(c)) {
+    if (place_head(c, now, log_now) && queue_.has_waiting(c)) {
       candidates_.push_back({queue_.head(c), c});
       std::push_heap(candidates_.begin(), candidates_.end(), later);
     }
@@ -208,18 +199,22 @@ void Simulation::strict_fifo_pass(SimTime now) {
     std::uint32_t c = queue_.active().front();
     for (std::uint32_t k : queue_.active())
       if (queue_.head(k) < queue_.head(c)) c = k;
-    if (!may_fit_now(c)) return;
-    const std::uint32_t j = queue_.head(c);
-    ++stats_.placement_calls;
-    const Placement p = policy_->place(j, jobs_->request(j), cluster_, now);
-    if (!p.placed()) {
-      queue_.block(c, log_now);
-      return;
-    }
-    queue_.pop_head(c);
-    start_job(now, j, p);
-    queue_.trim(c, [&](std::uint32_t k) { return state_[k] != JobState::kPending; });
+    if (!may_fit_now(c) || !place_head(c, now, log_now)) return;
   }
+}
+
+bool Simulation::place_head(std::uint32_t c, SimTime now, std::uint32_t log_now) {
+  const std::uint32_t j = queue_.head(c);
+  ++stats_.placement_calls;
+  const Placement p = policy_->place(j, jobs_->request(j), cluster_, now);
+  if (!p.placed()) {
+    queue_.block(c, log_now);
+    return false;
+  }
+  queue_.pop_head(c);
+  start_job(now, j, p);
+  queue_.trim(c, [&](std::uint32_t k) { return state_[k] != JobState::kPending; });
+  return true;
 }
 
 void Simulation::start_job(SimTime now, std::uint32_t j, const Placement& p) {

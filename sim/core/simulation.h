@@ -74,6 +74,8 @@ class Simulation {
   bool may_fit_now(std::uint32_t request_class) const;
   void fifo_pass(SimTime now);
   void strict_fifo_pass(SimTime now);
+  // Tries the oldest job of request class c; blocks the class if it does not place.
+  bool place_head(std::uint32_t c, SimTime now, std::uint32_t log_now);
 
   const Fleet* fleet_;
   const JobTable* jobs_;

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/core/check.h"
+
 namespace capsim {
 
 class CsvReader {
@@ -53,6 +55,17 @@ struct BadRowPolicy {
   bool skip = false;
   std::int64_t skipped = 0;
   std::string first_error;
+
+  // Runs parse_row; an InputError from it is rethrown, or counted when skipping.
+  template <typename ParseRow>
+  void guard(ParseRow parse_row) {
+    try {
+      parse_row();
+    } catch (const InputError& e) {
+      if (!skip) throw;
+      if (skipped++ == 0) first_error = e.what();
+    }
+  }
 };
 
 }  // namespace capsim

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -30,6 +31,7 @@ constexpr const char* kUsage =
     "commands:\n"
     "  run        simulate one placement policy on a scenario or trace files\n"
     "  compare    run several policies (and seeds) side by side and print one table\n"
+    "  inflate    the workload-inflation experiment (Weng et al., ATC'23) for several policies\n"
     "  policies   list the registered policies and their parameters\n"
     "  validate   check a scenario or trace files without running\n"
     "\n"
@@ -174,6 +176,8 @@ std::string fmt(double v, int precision) {
   return buf;
 }
 
+void print_rows(const std::vector<std::vector<std::string>>& rows, bool csv);
+
 void print_table(const std::vector<RunSpec>& specs, const std::vector<TimedResult>& results, bool csv) {
   const std::vector<std::pair<std::string, std::string>> cols{
       {"jobs_placed", "placed"},           {"jobs_never_placed", "never"},
@@ -197,6 +201,10 @@ void print_table(const std::vector<RunSpec>& specs, const std::vector<TimedResul
     row.push_back(fmt(results[i].wall_s, 3));
     rows.push_back(row);
   }
+  print_rows(rows, csv);
+}
+
+void print_rows(const std::vector<std::vector<std::string>>& rows, bool csv) {
   if (csv) {
     for (const auto& r : rows) {
       for (std::size_t k = 0; k < r.size(); ++k) std::cout << (k ? "," : "") << r[k];
@@ -204,7 +212,7 @@ void print_table(const std::vector<RunSpec>& specs, const std::vector<TimedResul
     }
     return;
   }
-  std::vector<std::size_t> width(head.size(), 0);
+  std::vector<std::size_t> width(rows.front().size(), 0);
   for (const auto& r : rows)
     for (std::size_t k = 0; k < r.size(); ++k) width[k] = std::max(width[k], r[k].size());
   for (const auto& r : rows) {
@@ -327,6 +335,116 @@ int cmd_compare(int argc, char** argv) {
   return 0;
 }
 
+double mean_of(const std::vector<double>& v) {
+  double s = 0;
+  for (double x : v) s += x;
+  return v.empty() ? 0 : s / static_cast<double>(v.size());
+}
+
+double std_of(const std::vector<double>& v) {
+  if (v.size() < 2) return 0;
+  const double m = mean_of(v);
+  double s = 0;
+  for (double x : v) s += (x - m) * (x - m);
+  return std::sqrt(s / static_cast<double>(v.size() - 1));
+}
+
+int cmd_inflate(int argc, char** argv) {
+  po::options_description o = input_options();
+  o.add_options()
+      ("policies", po::value<std::string>()->default_value("random,dot-product,gpu-packing,gpu-clustering,best-fit,fgd"),
+       "comma-separated policies, or all")
+      ("repeats", po::value<int>()->default_value(10), "seeds per policy: the scenario seed and the ones after it")
+      ("target", po::value<double>()->default_value(130), "stop when arrived GPU requests reach this % of capacity")
+      ("threads", po::value<int>()->default_value(0), "worker threads (0: all cores); results do not depend on it")
+      ("out", po::value<std::string>()->default_value("out/inflate"), "directory: inflation.h5 and summary.json")
+      ("csv", po::bool_switch(), "print the table as CSV");
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  po::variables_map vm;
+  if (!parse_command(argc, argv, o, pos, vm, "usage: capsim inflate [SCENARIO] [--nodes F --pods F] [options]"))
+    return 0;
+  Inputs in = load_inputs(vm);
+  const std::vector<std::string> policies = vm["policies"].as<std::string>() == "all"
+                                                ? placement_policy_names()
+                                                : split_list(vm["policies"].as<std::string>());
+  if (policies.empty()) throw InputError("--policies: no policy given");
+  const int repeats = vm["repeats"].as<int>();
+  if (repeats < 1 || repeats > 10000) throw InputError("--repeats: must be in [1, 10000]");
+  const double target = vm["target"].as<double>();
+  if (!(target > 0 && target <= 1000)) throw InputError("--target: must be in (0, 1000] percent");
+  std::vector<RunSpec> specs;
+  for (const auto& p : policies)
+    for (int k = 0; k < repeats; ++k) specs.push_back({p, {}, in.scenario.seed() + static_cast<std::uint64_t>(k)});
+  for (const auto& s : specs) validate_placement_policy(s.policy, s.params);
+  const RunInputs inputs = build_run_inputs(in.scenario, in.base_dir, InputUse::kInflation);
+  print_skips(inputs);
+  std::vector<InflationRun> runs;
+  const auto t0 = std::chrono::steady_clock::now();
+  {
+    ProgressLine line;
+    runs = run_inflation_many(inputs, specs, target / 100.0, vm["threads"].as<int>(),
+                              [&](std::size_t done) { line.update("%zu of %zu runs done", done, specs.size()); });
+  }
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  // Per policy: the curves of its seeds, and the headline figures.
+  const std::size_t at_100 = 100;  // index of arrived_share = 1.00
+  std::string json = "{\n  \"capsim_version\": " + json_quote(CAPSIM_VERSION) + ",\n  \"experiment\": \"inflation\",\n" +
+                     "  \"nodes\": " + std::to_string(inputs.fleet.size()) + ",\n  \"gpus\": " +
+                     std::to_string(inputs.fleet.total_gpus()) + ",\n  \"pods_in_list\": " +
+                     std::to_string(inputs.jobs.size()) + ",\n  \"target_share\": " + json_number(target / 100.0) +
+                     ",\n  \"first_seed\": " + std::to_string(in.scenario.seed()) + ",\n  \"repeats\": " +
+                     std::to_string(repeats) + ",\n  \"policies\": {";
+  InflationTables tables;
+  tables.arrived_share = runs.front().curve.arrived_share;
+  std::vector<std::vector<std::string>> rows{{"policy", "seeds", "alloc_at_100%", "std", "unallocated_gpus_end", "std",
+                                              "frag_share_at_100%", "failed_pods", "wall_s"}};
+  for (std::size_t p = 0; p < policies.size(); ++p) {
+    std::vector<double> alloc100, unalloc, frag100, failed;
+    double policy_wall = 0;
+    const std::size_t cols = tables.arrived_share.size();
+    CurveMatrix alloc{"gpu_alloc_ratio", "fraction", 0, cols, {}}, frag{"fragmentation_gpus", "GPUs", 0, cols, {}},
+        share{"fragmentation_share", "fraction of free GPU capacity", 0, cols, {}},
+        fail{"failed_pods", "pods", 0, cols, {}}, seeds{"seeds", "", 0, 1, {}};
+    for (const auto& r : runs) {
+      if (r.spec.policy != policies[p]) continue;
+      const InflationCurve& c = r.curve;
+      alloc100.push_back(c.gpu_alloc_ratio.at(std::min(at_100, c.gpu_alloc_ratio.size() - 1)));
+      frag100.push_back(c.fragmentation_share.at(std::min(at_100, c.fragmentation_share.size() - 1)));
+      unalloc.push_back(c.unallocated_gpus_end);
+      failed.push_back(static_cast<double>(c.pods_failed));
+      policy_wall += r.wall_s;
+      for (auto* m : {&alloc, &frag, &share, &fail, &seeds}) ++m->rows;
+      alloc.values.insert(alloc.values.end(), c.gpu_alloc_ratio.begin(), c.gpu_alloc_ratio.end());
+      frag.values.insert(frag.values.end(), c.fragmentation_gpus.begin(), c.fragmentation_gpus.end());
+      share.values.insert(share.values.end(), c.fragmentation_share.begin(), c.fragmentation_share.end());
+      for (auto f : c.failed_pods) fail.values.push_back(static_cast<double>(f));
+      seeds.values.push_back(static_cast<double>(r.spec.seed));
+    }
+    tables.policies.push_back({policies[p], {alloc, frag, share, fail, seeds}});
+    json += std::string(p ? "," : "") + "\n    " + json_quote(policies[p]) + ": {" +
+            "\"alloc_ratio_at_100_mean\": " + json_number(mean_of(alloc100)) +
+            ", \"alloc_ratio_at_100_std\": " + json_number(std_of(alloc100)) +
+            ", \"unallocated_gpus_end_mean\": " + json_number(mean_of(unalloc)) +
+            ", \"unallocated_gpus_end_std\": " + json_number(std_of(unalloc)) +
+            ", \"fragmentation_share_at_100_mean\": " + json_number(mean_of(frag100)) +
+            ", \"pods_failed_mean\": " + json_number(mean_of(failed)) + "}";
+    rows.push_back({policies[p], std::to_string(alloc100.size()), fmt(100 * mean_of(alloc100), 2) + "%",
+                    fmt(100 * std_of(alloc100), 2), fmt(mean_of(unalloc), 1), fmt(std_of(unalloc), 1),
+                    fmt(100 * mean_of(frag100), 2) + "%", fmt(mean_of(failed), 1), fmt(policy_wall, 2)});
+  }
+  json += "\n  }\n}\n";
+  tables.summary_json = json;
+  const std::string out = vm["out"].as<std::string>();
+  write_inflation_h5(out + "/inflation.h5", tables);
+  write_text_atomically(out + "/summary.json", json);
+  print_rows(rows, vm["csv"].as<bool>());
+  std::cout << specs.size() << " runs, " << fmt(wall, 2) << " s wall; wrote " << out << "/inflation.h5 and " << out
+            << "/summary.json\n";
+  return 0;
+}
+
 int cmd_policies(int argc, char** argv) {
   po::options_description o("Options");
   po::variables_map vm;
@@ -370,6 +488,7 @@ int main(int argc, char** argv) {
   try {
     if (cmd == "run") return cmd_run(argc - 1, argv + 1);
     if (cmd == "compare") return cmd_compare(argc - 1, argv + 1);
+    if (cmd == "inflate") return cmd_inflate(argc - 1, argv + 1);
     if (cmd == "policies") return cmd_policies(argc - 1, argv + 1);
     if (cmd == "validate") return cmd_validate(argc - 1, argv + 1);
     if (cmd == "--version") {

@@ -10,6 +10,7 @@
 #include "policies/registry.h"
 #include "sim/io/summary_json.h"
 #include "sim/metrics/recorder.h"
+#include "sim/model/fragmentation.h"
 
 #ifndef CAPSIM_VERSION
 #define CAPSIM_VERSION "unknown"
@@ -34,7 +35,8 @@ std::string params_to_json(const std::map<std::string, std::string>& params) {
 
 TimedResult run_one(const RunSetup& setup, const RunSpec& spec, const std::function<void(SimTime)>& progress) {
   const auto t0 = std::chrono::steady_clock::now();
-  auto policy = make_placement_policy(spec.policy, spec.params, spec.seed);
+  auto policy = make_placement_policy(spec.policy, spec.params,
+                                      PolicyContext{spec.seed, &setup.inputs->fleet, &setup.inputs->jobs});
   Simulation sim(setup.inputs->fleet, setup.inputs->jobs, *policy, setup.config);
   Recorder recorder;
   sim.add_listener(&recorder);
@@ -64,6 +66,33 @@ std::vector<TimedResult> run_many(const RunSetup& setup, const std::vector<RunSp
     });
   });
   return results;
+}
+
+}  // namespace capsim
+
+namespace capsim {
+
+std::vector<InflationRun> run_inflation_many(const RunInputs& inputs, const std::vector<RunSpec>& specs,
+                                             double target_share, int threads,
+                                             const std::function<void(std::size_t)>& on_done) {
+  for (const auto& s : specs) validate_placement_policy(s.policy, s.params);
+  const FragmentationModel model(task_classes_of(inputs.jobs));
+  std::vector<InflationRun> runs(specs.size());
+  std::atomic<std::size_t> finished{0};
+  tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
+  arena.execute([&] {
+    tbb::parallel_for(std::size_t{0}, specs.size(), [&](std::size_t i) {
+      const auto t0 = std::chrono::steady_clock::now();
+      auto policy = make_placement_policy(specs[i].policy, specs[i].params,
+                                          PolicyContext{specs[i].seed, &inputs.fleet, &inputs.jobs});
+      runs[i].spec = specs[i];
+      runs[i].curve = run_inflation(inputs.fleet, inputs.jobs, *policy, model, {target_share, specs[i].seed});
+      runs[i].wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      const std::size_t done = ++finished;
+      if (on_done) on_done(done);
+    });
+  });
+  return runs;
 }
 
 }  // namespace capsim

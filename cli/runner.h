@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "scenario.pb.h"
+#include "sim/core/inflation.h"
 #include "sim/core/simulation.h"
 #include "sim/metrics/run_result.h"
 #include "workloads/run_inputs.h"
@@ -39,6 +40,17 @@ TimedResult run_one(const RunSetup& setup, const RunSpec& spec,
 // on_done(finished_count) is called, from worker threads, as each run ends.
 std::vector<TimedResult> run_many(const RunSetup& setup, const std::vector<RunSpec>& specs, int threads,
                                   const std::function<void(std::size_t)>& on_done = {});
+
+// The inflation experiment for every (policy, seed) in specs, side by side.
+// The fragmentation target and fgd's target are the pod list's request shapes.
+struct InflationRun {
+  RunSpec spec;
+  InflationCurve curve;
+  double wall_s = 0;
+};
+std::vector<InflationRun> run_inflation_many(const RunInputs& inputs, const std::vector<RunSpec>& specs,
+                                             double target_share, int threads,
+                                             const std::function<void(std::size_t)>& on_done = {});
 
 std::string params_to_json(const std::map<std::string, std::string>& params);
 

@@ -1,7 +1,11 @@
 #include "policies/registry.h"
 
 #include "policies/best_fit.h"
+#include "policies/dot_product.h"
+#include "policies/fgd.h"
 #include "policies/first_fit.h"
+#include "policies/gpu_clustering.h"
+#include "policies/gpu_packing.h"
 #include "policies/random_fit.h"
 #include "sim/core/check.h"
 
@@ -19,13 +23,23 @@ const std::vector<PolicyParamInfo> kFitWeights{
 const std::vector<PlacementPolicyInfo>& placement_policies() {
   static const std::vector<PlacementPolicyInfo> kPolicies{
       {"first-fit", "lowest-indexed node that fits, lowest-indexed GPU", {},
-       [](const PolicyParams&, std::uint64_t) { return std::make_unique<FirstFitPolicy>(); }},
+       [](const PolicyParams&, const PolicyContext&) { return std::make_unique<FirstFitPolicy>(); }},
       {"best-fit", "node left with the least free capacity, tightest GPU", kFitWeights,
-       [](const PolicyParams& p, std::uint64_t) { return std::make_unique<BestFitPolicy>(p); }},
+       [](const PolicyParams& p, const PolicyContext&) { return std::make_unique<BestFitPolicy>(p); }},
       {"worst-fit", "spread: node left with the most free capacity, loosest GPU", kFitWeights,
-       [](const PolicyParams& p, std::uint64_t) { return std::make_unique<WorstFitPolicy>(p); }},
+       [](const PolicyParams& p, const PolicyContext&) { return std::make_unique<WorstFitPolicy>(p); }},
       {"random", "uniformly random fitting node and GPU (seeded)", {},
-       [](const PolicyParams&, std::uint64_t seed) { return std::make_unique<RandomFitPolicy>(seed); }},
+       [](const PolicyParams&, const PolicyContext& c) { return std::make_unique<RandomFitPolicy>(c.seed); }},
+      {"dot-product", "largest dot product of free and requested resources (Tetris)", {},
+       [](const PolicyParams&, const PolicyContext&) { return std::make_unique<DotProductPolicy>(); }},
+      {"gpu-packing", "partly used GPUs first, then partly used nodes, then idle nodes", {},
+       [](const PolicyParams&, const PolicyContext&) { return std::make_unique<GpuPackingPolicy>(); }},
+      {"gpu-clustering", "jobs with the same GPU request on the same nodes", {},
+       [](const PolicyParams&, const PolicyContext&) { return std::make_unique<GpuClusteringPolicy>(); }},
+      {"fgd", "fragmentation gradient descent: least growth of GPU fragmentation (ATC'23)", {},
+       [](const PolicyParams&, const PolicyContext& c) {
+         return std::make_unique<FgdPolicy>(c.jobs ? task_classes_of(*c.jobs) : std::vector<TaskClass>{});
+       }},
   };
   return kPolicies;
 }
@@ -64,12 +78,13 @@ const PlacementPolicyInfo& find_checked(const std::string& name,
 
 void validate_placement_policy(const std::string& name, const std::map<std::string, std::string>& params) {
   const auto& info = find_checked(name, params);
-  (void)info.make(PolicyParams(name, params), 0);  // typed parameter checks live in constructors
+  (void)info.make(PolicyParams(name, params), PolicyContext{});  // typed parameter checks live in constructors
 }
 
-std::unique_ptr<PlacementPolicy> make_placement_policy(
-    const std::string& name, const std::map<std::string, std::string>& params, std::uint64_t seed) {
-  return find_checked(name, params).make(PolicyParams(name, params), seed);
+std::unique_ptr<PlacementPolicy> make_placement_policy(const std::string& name,
+                                                       const std::map<std::string, std::string>& params,
+                                                       const PolicyContext& context) {
+  return find_checked(name, params).make(PolicyParams(name, params), context);
 }
 
 }  // namespace capsim

@@ -24,7 +24,7 @@ struct PlacementPolicyInfo {
   std::string name;
   std::string description;
   std::vector<PolicyParamInfo> params;
-  std::function<std::unique_ptr<PlacementPolicy>(const PolicyParams&, std::uint64_t seed)> make;
+  std::function<std::unique_ptr<PlacementPolicy>(const PolicyParams&, const PolicyContext&)> make;
 };
 
 const std::vector<PlacementPolicyInfo>& placement_policies();
@@ -32,8 +32,15 @@ std::vector<std::string> placement_policy_names();
 
 // Builds a policy; unknown names or parameters are InputErrors that list the
 // valid ones.
-std::unique_ptr<PlacementPolicy> make_placement_policy(
-    const std::string& name, const std::map<std::string, std::string>& params, std::uint64_t seed);
+std::unique_ptr<PlacementPolicy> make_placement_policy(const std::string& name,
+                                                       const std::map<std::string, std::string>& params,
+                                                       const PolicyContext& context);
+// For policies that need no fleet or jobs (tests, tools).
+inline std::unique_ptr<PlacementPolicy> make_placement_policy(const std::string& name,
+                                                              const std::map<std::string, std::string>& params,
+                                                              std::uint64_t seed) {
+  return make_placement_policy(name, params, PolicyContext{seed, nullptr, nullptr});
+}
 
 // Checks name and parameters without building anything.
 void validate_placement_policy(const std::string& name, const std::map<std::string, std::string>& params);

@@ -43,8 +43,11 @@ std::size_t read_openb_pods(CsvReader& csv, BadRowPolicy& bad, JobTable& jobs) {
   const int c_gpu_milli = csv.column("gpu_milli");
   const int c_spec = csv.column("gpu_spec", false);
   const int c_qos = csv.column("qos", false);
-  const int c_create = csv.column("creation_time");
-  const int c_delete = csv.column("deletion_time");
+  // Some openb samples (multigpuNN) list request shapes only: no times.
+  const bool timed = csv.has_column("creation_time") || csv.has_column("deletion_time");
+  const int c_create = timed ? csv.column("creation_time") : -1;
+  const int c_delete = timed ? csv.column("deletion_time") : -1;
+  if (!timed) jobs.sources_without_times.push_back(csv.path());
   const std::int32_t source = jobs.add_source(csv.path());
   std::size_t added = 0;
   while (csv.next_row()) {
@@ -72,8 +75,8 @@ std::size_t read_openb_pods(CsvReader& csv, BadRowPolicy& bad, JobTable& jobs) {
       if (jobs.qos_names.size() >= kMaxQosClasses &&
           std::find(jobs.qos_names.begin(), jobs.qos_names.end(), r.qos) == jobs.qos_names.end())
         csv.fail(c_qos, "more than " + std::to_string(kMaxQosClasses) + " distinct QoS classes");
-      const double created = trace_time(csv, c_create);
-      const double deleted = trace_time(csv, c_delete);
+      const double created = timed ? trace_time(csv, c_create) : 0.0;
+      const double deleted = timed ? trace_time(csv, c_delete) : 0.0;
       if (deleted < created)
         csv.fail(c_delete, "deletion_time " + std::string(csv.field(c_delete)) + " is before creation_time " +
                                std::string(csv.field(c_create)));

@@ -3,7 +3,9 @@
 // arriving at creation_time and running for deletion_time - creation_time
 // once placed. Columns: name, cpu_milli, memory_mib, num_gpu, gpu_milli,
 // gpu_spec ('|'-separated allowed models, empty = any), qos, pod_phase,
-// creation_time, deletion_time, scheduled_time (seconds).
+// creation_time, deletion_time, scheduled_time (seconds). A list with neither
+// creation_time nor deletion_time gives request shapes only (arrival 0,
+// duration 0) and is recorded in JobTable::sources_without_times.
 #include <string>
 
 #include "sim/io/csv_reader.h"

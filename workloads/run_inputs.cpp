@@ -135,7 +135,7 @@ void check_jobs_fit_fleet(RunInputs& in, bool skip) {
   in.jobs = std::move(kept);
 }
 
-RunInputs build_run_inputs(const config::Scenario& s, const std::string& base_dir) {
+RunInputs build_run_inputs(const config::Scenario& s, const std::string& base_dir, InputUse use) {
   RunInputs in;
   BadRowPolicy bad;
   bad.skip = s.skip_bad_rows();
@@ -168,6 +168,11 @@ RunInputs build_run_inputs(const config::Scenario& s, const std::string& base_di
   }
   in.rows_skipped = bad.skipped;
   in.first_skip_reason = bad.first_error;
+  if (use == InputUse::kInflation) return in;  // draw order is the list's order; impossible shapes fail when drawn
+  if (!in.jobs.sources_without_times.empty())
+    throw InputError(in.jobs.sources_without_times.front() +
+                     ": this pod list has no creation_time/deletion_time columns: it can feed `capsim inflate`, "
+                     "not a replay in time");
   in.jobs.sort_by_submit();
   check_jobs_fit_fleet(in, s.skip_bad_rows());
   return in;

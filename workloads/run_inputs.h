@@ -22,7 +22,13 @@ struct RunInputs {
   std::string first_skip_reason;
 };
 
-RunInputs build_run_inputs(const config::Scenario& scenario, const std::string& base_dir);
+// What the inputs are for: a replay in time needs arrival times and jobs that
+// fit the fleet; the inflation experiment samples request shapes only, and a
+// shape no node can hold simply fails when drawn, as in the paper.
+enum class InputUse { kReplay, kInflation };
+
+RunInputs build_run_inputs(const config::Scenario& scenario, const std::string& base_dir,
+                           InputUse use = InputUse::kReplay);
 
 // Fails (or, when bad.skip, drops and counts) jobs that fit no empty node.
 void check_jobs_fit_fleet(RunInputs& inputs, bool skip);

@@ -47,6 +47,34 @@ struct FitWeights {
 double free_fraction_after(const ClusterState& cluster, std::size_t node, const JobRequest& r,
                            const FitWeights& w);
 
+// The node that minimises score(node) among those that fit (ties to the
+// lowest index), with its GPUs chosen by gpu_choice. Score is anything
+// ordered by operator< (a number, or a tuple for tiers).
+template <typename ScoreFn>
+Placement min_score_placement(const JobRequest& r, const ClusterState& c, GpuChoice gpu_choice, ScoreFn score) {
+  const std::size_t n = c.fleet().size();
+  std::int32_t best = -1;
+  decltype(score(std::size_t{0})) best_score{};
+  for (std::size_t node = 0; node < n; ++node) {
+    if (!c.fits(node, r)) continue;
+    auto s = score(node);
+    if (best < 0 || s < best_score) {
+      best = static_cast<std::int32_t>(node);
+      best_score = s;
+    }
+  }
+  if (best < 0) return {};
+  return {best, choose_gpus(c, static_cast<std::size_t>(best), r, gpu_choice)};
+}
+
+// What a policy may read besides the cluster: the run's seed, fleet and jobs
+// (fgd derives its target workload from the jobs).
+struct PolicyContext {
+  std::uint64_t seed = 0;
+  const Fleet* fleet = nullptr;
+  const JobTable* jobs = nullptr;
+};
+
 // Parameters of a policy as given in a scenario or on the command line
 // (name=value strings), typed on read. Unknown names are rejected by the
 // registry before a policy is built.

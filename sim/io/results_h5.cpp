@@ -132,7 +132,39 @@ void write_file(const std::string& path, const RunResult& r) {
   check(H5Fflush(file, H5F_SCOPE_GLOBAL), path);
 }
 
+void matrix_dataset(hid_t group, const CurveMatrix& m) {
+  const hsize_t dims[2] = {m.rows, m.cols};
+  Handle space(H5Screate_simple(2, dims, nullptr), H5Sclose, m.name + " space");
+  Handle props(dataset_props(), H5Pclose, "dataset properties");
+  Handle ds(H5Dcreate2(group, m.name.c_str(), H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, props, H5P_DEFAULT), H5Dclose,
+            m.name);
+  if (!m.values.empty()) check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, m.values.data()), m.name);
+  if (!m.units.empty()) string_attr(ds, "units", m.units);
+}
+
+void write_inflation_file(const std::string& path, const InflationTables& t) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (id < 0) throw InputError(path + ": cannot create the results file");
+  Handle file(id, H5Fclose, path);
+  Handle gprops(group_props(), H5Pclose, "group properties");
+  {
+    Handle meta(H5Gcreate2(file, "meta", H5P_DEFAULT, gprops, H5P_DEFAULT), H5Gclose, "/meta");
+    string_attr(meta, "summary_json", t.summary_json);
+  }
+  dataset(file, "arrived_share", t.arrived_share, H5T_NATIVE_DOUBLE, "fraction of GPU capacity");
+  for (const auto& [policy, curves] : t.policies) {
+    Handle g(H5Gcreate2(file, policy.c_str(), H5P_DEFAULT, gprops, H5P_DEFAULT), H5Gclose, "/" + policy);
+    for (const auto& m : curves) matrix_dataset(g, m);
+  }
+  check(H5Fflush(file, H5F_SCOPE_GLOBAL), path);
+}
+
 }  // namespace
+
+void write_inflation_h5(const std::string& path, const InflationTables& t) {
+  write_atomically(path, [&](const std::string& tmp) { write_inflation_file(tmp, t); });
+}
 
 void write_results_h5(const std::string& path, const RunResult& r) {
   write_atomically(path, [&](const std::string& tmp) { write_file(tmp, r); });

@@ -13,7 +13,9 @@ ClusterState::ClusterState(const Fleet& fleet)
       free_gpu_milli(static_cast<std::size_t>(fleet.total_gpus()), kMilliPerGpu),
       whole_free_gpus(fleet.gpu_count),
       max_free_gpu_milli(fleet.size()),
-      fleet_(&fleet) {
+      node_version(fleet.size(), 0),
+      fleet_(&fleet),
+      gpu_requests_(fleet.size()) {
   for (std::size_t n = 0; n < fleet.size(); ++n)
     max_free_gpu_milli[n] = fleet.gpu_count[n] > 0 ? kMilliPerGpu : 0;
 }
@@ -57,6 +59,8 @@ void ClusterState::allocate(const JobRequest& r, const Placement& p) {
     alloc_gpu_milli_ += per_gpu;
   }
   if (p.gpu_mask) refresh_gpu_summary(n);
+  ++node_version[n];
+  if (r.num_gpu > 0) count_gpu_request(n, gpu_request_key(r), +1);
 }
 
 void ClusterState::release(const JobRequest& r, const Placement& p) {
@@ -78,6 +82,27 @@ void ClusterState::release(const JobRequest& r, const Placement& p) {
     alloc_gpu_milli_ -= per_gpu;
   }
   if (p.gpu_mask) refresh_gpu_summary(n);
+  ++node_version[n];
+  if (r.num_gpu > 0) count_gpu_request(n, gpu_request_key(r), -1);
+}
+
+std::int32_t ClusterState::jobs_with_gpu_request(std::size_t node, std::uint32_t key) const {
+  for (const auto& [k, count] : gpu_requests_[node])
+    if (k == key) return count;
+  return 0;
+}
+
+void ClusterState::count_gpu_request(std::size_t node, std::uint32_t key, std::int32_t delta) {
+  auto& v = gpu_requests_[node];
+  for (auto it = v.begin(); it != v.end(); ++it) {
+    if (it->first != key) continue;
+    it->second += delta;
+    CAPSIM_CHECK(it->second >= 0, "GPU request counts stay non-negative");
+    if (it->second == 0) v.erase(it);
+    return;
+  }
+  CAPSIM_CHECK(delta > 0, "a released GPU request was counted when allocated");
+  v.push_back({key, delta});
 }
 
 void ClusterState::refresh_gpu_summary(std::size_t n) {

@@ -57,16 +57,29 @@ class ClusterState {
   std::vector<std::int32_t> free_gpu_milli;
   std::vector<std::int32_t> whole_free_gpus;    // devices with all 1000 milli free
   std::vector<std::int32_t> max_free_gpu_milli; // largest free share on one device
+  // Bumped on every allocate and release of the node: lets policies cache
+  // per-node scores and recompute only the nodes that changed.
+  std::vector<std::uint32_t> node_version;
+
+  // How many jobs on the node hold a GPU request of this kind
+  // (gpu_request_key: GPU count and milli-GPU per device).
+  std::int32_t jobs_with_gpu_request(std::size_t node, std::uint32_t key) const;
+  static std::uint32_t gpu_request_key(const JobRequest& r) {
+    return static_cast<std::uint32_t>(r.num_gpu) << 16 | static_cast<std::uint32_t>(r.gpu_milli);
+  }
 
  private:
   void refresh_gpu_summary(std::size_t node);
   void check_shape(const JobRequest& r, const Placement& p) const;
+  void count_gpu_request(std::size_t node, std::uint32_t key, std::int32_t delta);
 
   const Fleet* fleet_;
   std::int64_t alloc_cpu_milli_ = 0;
   std::int64_t alloc_memory_mib_ = 0;
   std::int64_t alloc_gpu_milli_ = 0;
   std::int64_t busy_gpus_ = 0;
+  // Per node: (gpu_request_key, jobs) pairs; a node hosts few kinds at once.
+  std::vector<std::vector<std::pair<std::uint32_t, std::int32_t>>> gpu_requests_;
 };
 
 }  // namespace capsim

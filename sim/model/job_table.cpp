@@ -71,6 +71,7 @@ void JobTable::sort_by_submit() {
 void JobTable::append(const JobTable& o) {
   const auto source_base = static_cast<std::int32_t>(source_names.size());
   for (const auto& s : o.source_names) source_names.push_back(s);
+  for (const auto& s : o.sources_without_times) sources_without_times.push_back(s);
   for (std::size_t j = 0; j < o.size(); ++j) {
     JobRow r{o.name[j], o.submit_us[j], o.duration_us[j], o.request(j), o.qos_names[o.qos[j]],
              o.source[j] + source_base, o.source_line[j]};

@@ -60,6 +60,9 @@ class JobTable {
 
   std::vector<std::string> qos_names;
   std::vector<std::string> source_names;
+  // Sources without arrival times (pod lists that only give request shapes)
+  // can feed the inflation experiment but not a replay in time.
+  std::vector<std::string> sources_without_times;
 };
 
 }  // namespace capsim

@@ -9,6 +9,7 @@
 
 #include "policies/registry.h"
 #include "sim/io/summary_json.h"
+#include "sim/metrics/fragmentation_recorder.h"
 #include "sim/metrics/recorder.h"
 #include "sim/model/fragmentation.h"
 
@@ -40,6 +41,9 @@ TimedResult run_one(const RunSetup& setup, const RunSpec& spec, const std::funct
   Simulation sim(setup.inputs->fleet, setup.inputs->jobs, *policy, setup.config);
   Recorder recorder;
   sim.add_listener(&recorder);
+  const FragmentationModel model(task_classes_of(setup.inputs->jobs));
+  FragmentationRecorder fragmentation(model);
+  sim.add_listener(&fragmentation);
   if (progress) sim.set_progress(progress);
   sim.run();
   TimedResult out;
@@ -48,6 +52,7 @@ TimedResult run_one(const RunSetup& setup, const RunSpec& spec, const std::funct
   r.summary.push_back({"input_rows_skipped", setup.inputs->rows_skipped});
   r.summary.push_back({"input_jobs_impossible", setup.inputs->jobs_impossible});
   recorder.take(r);
+  fragmentation.take(r);
   out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return out;
 }

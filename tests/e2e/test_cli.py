@@ -35,7 +35,8 @@ def test_run_writes_the_documented_layout(openb_run):
         json.loads(f["meta"].attrs["scenario_json"])
         ts = f["timeseries"]
         for name in ["t", "cpu_alloc_frac", "memory_alloc_frac", "gpu_milli_alloc_frac", "gpu_busy_frac",
-                     "jobs_running", "jobs_pending", "jobs_gave_up", "wait_mean_s", "pending_wait_max_s"]:
+                     "jobs_running", "jobs_pending", "jobs_gave_up", "wait_mean_s", "pending_wait_max_s",
+                     "fragmentation_gpus", "fragmentation_share"]:
             assert name in ts, name
             assert len(ts[name]) == len(ts["t"])
         assert ts["t"].attrs["units"] == "us"
@@ -126,16 +127,17 @@ def test_compare_prints_every_policy_and_is_thread_count_independent(capsim, tmp
     b = capsim("compare", scen, "--threads", "2", "--out", tmp_path / "b")
     assert a.returncode == 0, a.stderr
     assert b.returncode == 0, b.stderr
-    policies = capsim("policies").stdout
-    for name in ["first-fit", "best-fit", "worst-fit", "random"]:
-        assert name in policies
+    registered = [l.split()[0] for l in capsim("policies").stdout.splitlines() if l.startswith("  ") and not l.startswith("      ")]
+    assert set(registered) >= {"first-fit", "best-fit", "worst-fit", "random", "dot-product", "gpu-packing",
+                               "gpu-clustering", "fgd"}
+    for name in registered:
         assert any(line.startswith(name) for line in a.stdout.splitlines()), a.stdout
         for f in ["summary.json", "results.h5"]:
             x = (tmp_path / "a" / f"{name}-seed1" / f).read_bytes()
             y = (tmp_path / "b" / f"{name}-seed1" / f).read_bytes()
             assert x == y, f"{name}/{f} differs between 1 and 2 threads"
     table = pd.read_csv(tmp_path / "a" / "compare.csv")
-    assert list(table.policy) == ["first-fit", "best-fit", "worst-fit", "random"]
+    assert list(table.policy) == registered
 
 
 def test_compare_seeds_and_csv(capsim, tmp_path):
@@ -242,3 +244,36 @@ def test_unwritable_output_is_a_clear_error(capsim, tmp_path):
     p = capsim("run", "--nodes", NODES, "--pods", PODS, "--out", blocker / "sub" / "r.h5")
     assert p.returncode == 2, p.stderr
     assert "cannot create directory" in p.stderr or "cannot create the results file" in p.stderr
+
+
+def test_inflate_reproduces_the_papers_ranking(capsim, tmp_path):
+    p = capsim("inflate", "--nodes", NODES, "--pods", PODS, "--repeats", "2", "--out", tmp_path)
+    assert p.returncode == 0, p.stderr
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    pol = summary["policies"]
+    assert set(pol) == {"random", "dot-product", "gpu-packing", "gpu-clustering", "best-fit", "fgd"}
+    unalloc = {k: v["unallocated_gpus_end_mean"] for k, v in pol.items()}
+    assert min(unalloc, key=unalloc.get) == "fgd"
+    assert unalloc["fgd"] < 0.8 * unalloc["best-fit"]
+    assert pol["fgd"]["alloc_ratio_at_100_mean"] > pol["best-fit"]["alloc_ratio_at_100_mean"]
+    with h5py.File(tmp_path / "inflation.h5") as f:
+        x = f["arrived_share"][:]
+        assert len(x) == 131 and x[0] == 0 and abs(x[-1] - 1.3) < 1e-12
+        for name in pol:
+            a = f[name]["gpu_alloc_ratio"][:]
+            assert a.shape == (2, 131)
+            assert (np.diff(a, axis=1) >= 0).all()  # pods never leave
+            assert f[name]["seeds"][:, 0].tolist() == [1, 2]
+            # The summary's figure is the curve's value at 100% arrival.
+            assert pol[name]["alloc_ratio_at_100_mean"] == pytest.approx(a[:, 100].mean(), rel=1e-12)
+    assert "fgd" in p.stdout and "alloc_at_100%" in p.stdout
+
+
+def test_inflate_accepts_pod_lists_without_times(capsim, tmp_path):
+    pods = TRACES / "openb_pod_list_multigpu20.csv"
+    p = capsim("inflate", "--nodes", NODES, "--pods", pods, "--repeats", "1", "--policies", "fgd,best-fit",
+               "--out", tmp_path)
+    assert p.returncode == 0, p.stderr
+    p = capsim("run", "--nodes", NODES, "--pods", pods, "--out", tmp_path / "r")
+    assert p.returncode == 2
+    assert "no creation_time/deletion_time columns" in p.stderr

@@ -108,6 +108,31 @@ TEST_CASE("random picks uniformly among fitting nodes, never an unfit one", "[po
   }
 }
 
+TEST_CASE("dot-product takes the best-aligned node", "[policy]") {
+  SmallCluster s;
+  // n0: 1 * 1/4 + 1 * 1/8 + 1 * 0.15 = 0.525;  n1: 6/8 * 1/8 + 14/16 * 1/16 + 0.7 * 0.15 = 0.2534
+  const Placement p = place("dot-product", *s.state, req(1000, 1024, 1, 300));
+  CHECK(p.node == 0);
+}
+
+TEST_CASE("gpu-packing: partly used GPU, then partly used node, then idle node", "[policy]") {
+  SmallCluster s;
+  Placement p = place("gpu-packing", *s.state, req(1000, 1024, 1, 300));
+  CHECK(p.node == 1);
+  CHECK(p.gpu_mask == 0b01);  // the partly used GPU with 400 free
+  p = place("gpu-packing", *s.state, req(1000, 1024, 1, 500));  // no partly used GPU fits
+  CHECK(p.node == 1);          // but n1 is partly used; n0 is idle
+  CHECK(p.gpu_mask == 0b10);
+  CHECK(place("gpu-packing", *s.state, req(1000, 1024)).node == 1);
+}
+
+TEST_CASE("gpu-clustering keeps equal GPU requests together", "[policy]") {
+  SmallCluster s;  // n1 hosts a (1 GPU, 600 milli) job
+  CHECK(place("gpu-clustering", *s.state, req(1000, 1024, 1, 600)).node == 1);
+  // A different request avoids nodes with other GPU jobs while an untouched one fits.
+  CHECK(place("gpu-clustering", *s.state, req(1000, 1024, 1, 300)).node == 0);
+}
+
 namespace {
 
 // After every scheduling pass (samples come after passes at the same instant),

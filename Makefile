@@ -18,6 +18,10 @@ demo: build
 	@echo
 	@echo "== What-if 2: the same pods on a 20-node fleet (scenarios/openb_downsized.json)"
 	$(BUILD)/capsim compare scenarios/openb_downsized.json --out out/demo/openb_downsized
+	@echo
+	@echo "== What-if 3: which policy strands the fewest GPUs? The inflation experiment of Weng et al. (ATC'23)"
+	$(BUILD)/capsim inflate --nodes traces/alibaba-gpu-v2023/openb_node_list_gpu_node.csv \
+	    --pods traces/alibaba-gpu-v2023/openb_pod_list_default.csv --out out/demo/inflation
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -26,6 +30,8 @@ bench: build
 	$(BUILD)/bench/engine_hold
 	$(BUILD)/bench/replay_openb traces/alibaba-gpu-v2023
 	$(BUILD)/bench/memory_per_job 1000000
+	/usr/bin/time -f "inflation, fgd, 1 seed: %e s wall" $(BUILD)/capsim inflate --nodes traces/alibaba-gpu-v2023/openb_node_list_gpu_node.csv --pods traces/alibaba-gpu-v2023/openb_pod_list_default.csv --policies fgd --repeats 1 --threads 1 --out out/bench/inflate1
+	/usr/bin/time -f "inflation, 6 policies x 10 seeds: %e s wall" $(BUILD)/capsim inflate --nodes traces/alibaba-gpu-v2023/openb_node_list_gpu_node.csv --pods traces/alibaba-gpu-v2023/openb_pod_list_default.csv --out out/bench/inflate60
 	/usr/bin/time -f "overloaded_queue: %e s wall, %M KiB max RSS" $(BUILD)/capsim run bench/overloaded_queue.json --policy best-fit --out out/bench/overloaded
 
 clean:

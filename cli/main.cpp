@@ -274,7 +274,8 @@ int cmd_compare(int argc, char** argv) {
       ("threads", po::value<int>()->default_value(0), "worker threads (0: all cores); results do not depend on it")
       ("out", po::value<std::string>()->default_value("out/compare"),
        "directory: <policy>-seed<N>/results.h5 and summary.json per run, compare.csv")
-      ("csv", po::bool_switch(), "print the table as CSV");
+      ("csv", po::bool_switch(), "print the table as CSV")
+      ("inflate", "run the inflation experiment instead (same as 'capsim inflate')");
   po::positional_options_description pos;
   pos.add("scenario", 1);
   po::variables_map vm;
@@ -487,7 +488,17 @@ int main(int argc, char** argv) {
   const std::string cmd = argv[1];
   try {
     if (cmd == "run") return cmd_run(argc - 1, argv + 1);
-    if (cmd == "compare") return cmd_compare(argc - 1, argv + 1);
+    if (cmd == "compare") {
+      // `capsim compare --inflate ...` is `capsim inflate ...`: the same comparison, on the inflation experiment.
+      std::vector<char*> rest;
+      bool inflate = false;
+      for (int i = 1; i < argc; ++i) {
+        if (std::string(argv[i]) == "--inflate") inflate = true;
+        else rest.push_back(argv[i]);
+      }
+      if (inflate) return cmd_inflate(static_cast<int>(rest.size()), rest.data());
+      return cmd_compare(argc - 1, argv + 1);
+    }
     if (cmd == "inflate") return cmd_inflate(argc - 1, argv + 1);
     if (cmd == "policies") return cmd_policies(argc - 1, argv + 1);
     if (cmd == "validate") return cmd_validate(argc - 1, argv + 1);

@@ -7,7 +7,6 @@ namespace capsim {
 FgdPolicy::FgdPolicy(std::vector<TaskClass> target) : model_(std::move(target)) {}
 
 double FgdPolicy::fragmentation_now(const ClusterState& c, std::size_t node) {
-  if (node_fragmentation_.size() != c.fleet().size()) node_fragmentation_.assign(c.fleet().size(), {});
   NodeFragmentation& f = node_fragmentation_[node];
   if (f.version_plus_one != c.node_version[node] + 1) {
     f.value = model_.fragmentation(c, node);
@@ -43,6 +42,7 @@ FgdPolicy::Score FgdPolicy::score(const JobRequest& r, const ClusterState& c, st
 
 Placement FgdPolicy::place(std::uint32_t, const JobRequest& r, const ClusterState& c, SimTime) {
   const std::size_t nodes = c.fleet().size();
+  if (node_fragmentation_.size() != nodes) node_fragmentation_.assign(nodes, {});
   std::vector<Score>* row = nullptr;
   auto [it, fresh] = rows_.try_emplace({r.cpu_milli, r.memory_mib, r.num_gpu, r.gpu_milli, r.gpu_models}, cache_.size());
   if (!fresh || cache_.size() < kMaxCachedShapes) {
@@ -51,26 +51,19 @@ Placement FgdPolicy::place(std::uint32_t, const JobRequest& r, const ClusterStat
   } else {
     rows_.erase(it);  // too many shapes to cache: score without remembering
   }
-  std::int32_t best = -1;
-  Score best_score;
-  for (std::size_t n = 0; n < nodes; ++n) {
-    if (!c.fits(n, r)) continue;
-    Score s;
-    if (row && (*row)[n].version_plus_one == c.node_version[n] + 1) {
-      s = (*row)[n];
-    } else {
-      s = score(r, c, n);
-      if (row) (*row)[n] = s;
-    }
-    if (best < 0 || s.delta < best_score.delta) {
-      best = static_cast<std::int32_t>(n);
-      best_score = s;
-    }
-  }
+  // Each call touches only its own node's cache entries, so scoring may run
+  // on several threads.
+  const std::int32_t best = min_score_node(r, c, [&](std::size_t n) {
+    if (row && (*row)[n].version_plus_one == c.node_version[n] + 1) return (*row)[n].delta;
+    const Score s = score(r, c, n);
+    if (row) (*row)[n] = s;
+    return s.delta;
+  });
   if (best < 0) return {};
-  const std::uint64_t mask = r.num_gpu == 1 ? std::uint64_t{1} << best_score.gpu
-                                            : choose_gpus(c, static_cast<std::size_t>(best), r, GpuChoice::kLowestIndex);
-  return {best, mask};
+  const auto node = static_cast<std::size_t>(best);
+  if (r.num_gpu != 1) return {best, choose_gpus(c, node, r, GpuChoice::kLowestIndex)};
+  const std::int8_t gpu = row ? (*row)[node].gpu : score(r, c, node).gpu;
+  return {best, std::uint64_t{1} << gpu};
 }
 
 }  // namespace capsim

@@ -1,5 +1,6 @@
 #include "sim/core/placement_policy.h"
 
+#include <atomic>
 #include <bit>
 #include <charconv>
 #include <cmath>
@@ -7,6 +8,13 @@
 #include "sim/core/check.h"
 
 namespace capsim {
+
+namespace {
+std::atomic<std::size_t> g_parallel_scoring_min_nodes{2048};
+}  // namespace
+
+std::size_t parallel_scoring_min_nodes() { return g_parallel_scoring_min_nodes.load(std::memory_order_relaxed); }
+void set_parallel_scoring_min_nodes(std::size_t nodes) { g_parallel_scoring_min_nodes.store(nodes); }
 
 std::uint64_t choose_gpus(const ClusterState& c, std::size_t node, const JobRequest& r,
                           GpuChoice choice) {

@@ -8,6 +8,9 @@
 #include <string>
 #include <vector>
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_reduce.h>
+
 #include "sim/core/time.h"
 #include "sim/model/cluster_state.h"
 
@@ -47,24 +50,56 @@ struct FitWeights {
 double free_fraction_after(const ClusterState& cluster, std::size_t node, const JobRequest& r,
                            const FitWeights& w);
 
+// Clusters with at least this many nodes score them in parallel
+// (tbb::parallel_reduce). The answer is the same either way: the reduction
+// keeps the smallest (score, node index) pair. Default 2048; a knob for tests
+// and benchmarks, not for results.
+std::size_t parallel_scoring_min_nodes();
+void set_parallel_scoring_min_nodes(std::size_t nodes);
+
 // The node that minimises score(node) among those that fit (ties to the
-// lowest index), with its GPUs chosen by gpu_choice. Score is anything
-// ordered by operator< (a number, or a tuple for tiers).
+// lowest index), or -1; min_score_placement adds its GPUs, chosen by gpu_choice. Score is anything
+// ordered by operator< (a number, or a tuple for tiers). score may be called
+// from several threads at once, for different nodes.
+template <typename ScoreFn>
+std::int32_t min_score_node(const JobRequest& r, const ClusterState& c, ScoreFn score) {
+  using Score = decltype(score(std::size_t{0}));
+  struct Best {
+    std::int32_t node = -1;
+    Score score{};
+    void consider(std::int32_t n, const Score& s) {
+      if (node < 0 || s < score || (!(score < s) && n < node)) {
+        node = n;
+        score = s;
+      }
+    }
+  };
+  const std::size_t n = c.fleet().size();
+  Best best;
+  if (n < parallel_scoring_min_nodes()) {
+    for (std::size_t node = 0; node < n; ++node)
+      if (c.fits(node, r)) best.consider(static_cast<std::int32_t>(node), score(node));
+  } else {
+    best = tbb::parallel_reduce(
+        tbb::blocked_range<std::size_t>(0, n, 256), Best{},
+        [&](const tbb::blocked_range<std::size_t>& range, Best b) {
+          for (std::size_t node = range.begin(); node != range.end(); ++node)
+            if (c.fits(node, r)) b.consider(static_cast<std::int32_t>(node), score(node));
+          return b;
+        },
+        [](Best a, const Best& b) {
+          if (b.node >= 0) a.consider(b.node, b.score);
+          return a;
+        });
+  }
+  return best.node;
+}
+
 template <typename ScoreFn>
 Placement min_score_placement(const JobRequest& r, const ClusterState& c, GpuChoice gpu_choice, ScoreFn score) {
-  const std::size_t n = c.fleet().size();
-  std::int32_t best = -1;
-  decltype(score(std::size_t{0})) best_score{};
-  for (std::size_t node = 0; node < n; ++node) {
-    if (!c.fits(node, r)) continue;
-    auto s = score(node);
-    if (best < 0 || s < best_score) {
-      best = static_cast<std::int32_t>(node);
-      best_score = s;
-    }
-  }
-  if (best < 0) return {};
-  return {best, choose_gpus(c, static_cast<std::size_t>(best), r, gpu_choice)};
+  const std::int32_t node = min_score_node(r, c, score);
+  if (node < 0) return {};
+  return {node, choose_gpus(c, static_cast<std::size_t>(node), r, gpu_choice)};
 }
 
 // What a policy may read besides the cluster: the run's seed, fleet and jobs

@@ -54,3 +54,26 @@ TEST_CASE("compare gives identical results on 1 and 2 threads", "[determinism]")
   const std::size_t r1 = static_cast<std::size_t>(random_seed1 - specs.begin());
   CHECK(summary_to_json(one[r1].result) != summary_to_json(one[r1 + 1].result));
 }
+
+TEST_CASE("parallel node scoring gives the serial answers", "[determinism]") {
+  config::Scenario s;
+  s.set_seed(3);
+  const std::string dir = std::string(CAPSIM_SOURCE_DIR) + "/traces/alibaba-gpu-v2023/";
+  s.mutable_fleet()->add_nodes()->mutable_trace()->set_path(dir + "openb_node_list_gpu_node.csv");
+  s.add_workloads()->mutable_trace()->set_path(dir + "openb_pod_list_default.csv");
+  const RunInputs in = build_run_inputs(s, "", InputUse::kInflation);
+  std::vector<RunSpec> specs;
+  for (const auto& p : placement_policy_names()) specs.push_back({p, {}, 3});
+  const std::size_t saved = parallel_scoring_min_nodes();
+  set_parallel_scoring_min_nodes(1u << 30);
+  const auto serial = run_inflation_many(in, specs, 1.0, 1);
+  set_parallel_scoring_min_nodes(1);
+  const auto parallel = run_inflation_many(in, specs, 1.0, 2);
+  set_parallel_scoring_min_nodes(saved);
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    CAPTURE(specs[i].policy);
+    CHECK(serial[i].curve.gpu_alloc_ratio == parallel[i].curve.gpu_alloc_ratio);
+    CHECK(serial[i].curve.fragmentation_gpus == parallel[i].curve.fragmentation_gpus);
+    CHECK(serial[i].curve.failed_pods == parallel[i].curve.failed_pods);
+  }
+}

@@ -254,6 +254,7 @@ def test_inflate_reproduces_the_papers_ranking(capsim, tmp_path):
     assert set(pol) == {"random", "dot-product", "gpu-packing", "gpu-clustering", "best-fit", "fgd"}
     unalloc = {k: v["unallocated_gpus_end_mean"] for k, v in pol.items()}
     assert min(unalloc, key=unalloc.get) == "fgd"
+    assert max(unalloc, key=unalloc.get) == "random"  # the paper's ranking: random strands the most
     assert unalloc["fgd"] < 0.8 * unalloc["best-fit"]
     assert pol["fgd"]["alloc_ratio_at_100_mean"] > pol["best-fit"]["alloc_ratio_at_100_mean"]
     with h5py.File(tmp_path / "inflation.h5") as f:

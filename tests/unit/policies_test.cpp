@@ -127,10 +127,20 @@ TEST_CASE("gpu-packing: partly used GPU, then partly used node, then idle node",
 }
 
 TEST_CASE("gpu-clustering keeps equal GPU requests together", "[policy]") {
-  SmallCluster s;  // n1 hosts a (1 GPU, 600 milli) job
-  CHECK(place("gpu-clustering", *s.state, req(1000, 1024, 1, 600)).node == 1);
-  // A different request avoids nodes with other GPU jobs while an untouched one fits.
-  CHECK(place("gpu-clustering", *s.state, req(1000, 1024, 1, 300)).node == 0);
+  Fleet f;
+  f.add_node(node("a", 8000, 16384, 2));
+  f.add_node(node("b", 8000, 16384, 2));
+  ClusterState c(f);
+  c.allocate(req(1000, 1024, 1, 600), {0, 0b01});   // a hosts a (1 GPU, 600 milli) job, lightly loaded
+  c.allocate(req(6000, 12000, 1, 300), {1, 0b01});  // b is fuller, with another kind
+  // best-fit's free fractions after a (1000, 1024, 600) job: a 0.675, b 0.293 -> b.
+  CHECK(place("best-fit", c, req(1000, 1024, 1, 600)).node == 1);
+  // gpu-clustering puts it with its own kind on a, on the device that fits.
+  const Placement p = place("gpu-clustering", c, req(1000, 1024, 1, 600));
+  CHECK(p.node == 0);
+  CHECK(p.gpu_mask == 0b10);
+  // No node hosts a (1 GPU, 200 milli) job: best-fit's order decides.
+  CHECK(place("gpu-clustering", c, req(1000, 1024, 1, 200)).node == 1);
 }
 
 namespace {

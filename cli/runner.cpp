@@ -35,10 +35,15 @@ std::string params_to_json(const std::map<std::string, std::string>& params) {
 }
 
 TimedResult run_one(const RunSetup& setup, const RunSpec& spec, const std::function<void(SimTime)>& progress) {
-  const auto t0 = std::chrono::steady_clock::now();
   auto policy = make_placement_policy(spec.policy, spec.params,
                                       PolicyContext{spec.seed, &setup.inputs->fleet, &setup.inputs->jobs});
-  Simulation sim(setup.inputs->fleet, setup.inputs->jobs, *policy, setup.config);
+  return run_one_with(setup, spec, *policy, progress);
+}
+
+TimedResult run_one_with(const RunSetup& setup, const RunSpec& spec, PlacementPolicy& policy,
+                         const std::function<void(SimTime)>& progress) {
+  const auto t0 = std::chrono::steady_clock::now();
+  Simulation sim(setup.inputs->fleet, setup.inputs->jobs, policy, setup.config);
   Recorder recorder;
   sim.add_listener(&recorder);
   const FragmentationModel model(task_classes_of(setup.inputs->jobs));
@@ -58,14 +63,15 @@ TimedResult run_one(const RunSetup& setup, const RunSpec& spec, const std::funct
 }
 
 std::vector<TimedResult> run_many(const RunSetup& setup, const std::vector<RunSpec>& specs, int threads,
-                                  const std::function<void(std::size_t)>& on_done) {
+                                  const std::function<void(std::size_t)>& on_done,
+                                  const std::function<void(SimTime)>& progress) {
   for (const auto& s : specs) validate_placement_policy(s.policy, s.params);  // fail before any work
   std::vector<TimedResult> results(specs.size());
   std::atomic<std::size_t> finished{0};
   tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
   arena.execute([&] {
     tbb::parallel_for(std::size_t{0}, specs.size(), [&](std::size_t i) {
-      results[i] = run_one(setup, specs[i]);
+      results[i] = run_one(setup, specs[i], progress);
       const std::size_t done = ++finished;
       if (on_done) on_done(done);
     });

@@ -36,10 +36,15 @@ struct TimedResult {
 SimConfig sim_config_from(const config::Scenario& s);
 TimedResult run_one(const RunSetup& setup, const RunSpec& spec,
                     const std::function<void(SimTime)>& progress = {});
+// The same with a policy object built elsewhere (a Python policy); spec names it.
+TimedResult run_one_with(const RunSetup& setup, const RunSpec& spec, PlacementPolicy& policy,
+                         const std::function<void(SimTime)>& progress = {});
 // Results in the order of specs, whatever the thread count (threads <= 0: all cores).
 // on_done(finished_count) is called, from worker threads, as each run ends.
+// progress is passed to every run (it may throw to stop them all).
 std::vector<TimedResult> run_many(const RunSetup& setup, const std::vector<RunSpec>& specs, int threads,
-                                  const std::function<void(std::size_t)>& on_done = {});
+                                  const std::function<void(std::size_t)>& on_done = {},
+                                  const std::function<void(SimTime)>& progress = {});
 
 // The inflation experiment for every (policy, seed) in specs, side by side.
 // The fragmentation target and fgd's target are the pod list's request shapes.

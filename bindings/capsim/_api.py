@@ -1,0 +1,189 @@
+"""The Python API over capsim._core: scenarios, runs, results, policies."""
+import json
+import os
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+
+
+class Results:
+    """One run's results: summary (dict), timeseries and jobs (DataFrames).
+
+    timeseries is indexed by simulated time in seconds (t_s); jobs has one row
+    per job. Build one with capsim.run or capsim.read_results."""
+
+    def __init__(self, summary, timeseries, jobs, meta, core=None, wall_s=None):
+        self.summary = summary
+        self.timeseries = timeseries
+        self.jobs = jobs
+        self.meta = meta
+        self.wall_s = wall_s
+        self._core = core
+
+    @property
+    def policy(self):
+        return self.summary.get("policy")
+
+    def __repr__(self):
+        s = self.summary
+        return (f"<capsim.Results policy={s.get('policy')} seed={s.get('seed')} jobs={s.get('jobs_in_workload')} "
+                f"placed={s.get('jobs_placed')}>")
+
+    def to_hdf5(self, path):
+        """Writes results.h5 (the CLI's layout) and, beside it, the summary JSON."""
+        if self._core is None:
+            raise ValueError("to_hdf5: these results were read from a file; copy the file instead")
+        path = os.fspath(path)
+        self._core.write_h5(path)
+        stem = path[:-3] if path.endswith(".h5") else path
+        self._core.write_summary(stem + ".summary.json")
+
+
+def _timeseries_frame(columns):
+    t = columns.pop("t_us")
+    index = pd.Index(np.asarray(t) / 1e6, name="t_s")
+    return pd.DataFrame(columns, index=index, copy=False)
+
+
+def _jobs_frame(columns):
+    state_names = columns.pop("state_names")
+    df = pd.DataFrame(columns, copy=False)
+    df["state"] = pd.Categorical.from_codes(np.asarray(df["state"]), categories=list(state_names))
+    return df
+
+
+def _from_core(core):
+    summary = json.loads(core.summary_json())
+    return Results(summary, _timeseries_frame(dict(core.timeseries())), _jobs_frame(dict(core.jobs())),
+                   dict(core.meta()), core=core, wall_s=core.wall_s)
+
+
+def load_scenario(path_or_dict, base_dir=None):
+    """A scenario from a .json/.textproto file, or from a dict in the same schema
+    (relative paths in a dict resolve against base_dir, default the working directory)."""
+    if isinstance(path_or_dict, dict):
+        return _core.scenario_from_json(json.dumps(path_or_dict), os.fspath(base_dir or os.getcwd()))
+    path = os.fspath(path_or_dict)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"{path}: cannot open scenario file")
+    return _core.load_scenario(path)
+
+
+def scenario_from_traces(nodes, pods, node_memory_gib=None, seed=1, **options):
+    """The scenario `capsim run --nodes NODES --pods PODS` builds. options: any
+    top-level scenario field (sample_interval_s, max_wait_s, horizon_s, queue, ...)."""
+    trace = {"path": os.path.abspath(os.fspath(nodes))}
+    if node_memory_gib:
+        trace["default_memory_gib"] = node_memory_gib
+    d = {"name": "trace-replay", "seed": seed, "fleet": {"nodes": [{"trace": trace}]},
+         "workloads": [{"trace": {"path": os.path.abspath(os.fspath(pods))}}]}
+    d.update(options)
+    return load_scenario(d)
+
+
+class PlacementPolicy:
+    """Subclass to write a placement policy in Python; the C++ engine runs it.
+
+    Override score(job, node, cluster) (lower is better; the engine's filter has
+    already checked the job fits) or place(job_index, job, cluster) for full
+    control. gpu_choice picks the GPU(s) on the chosen node: "tightest",
+    "loosest" or "lowest". Ties go to the lowest node index, as in C++."""
+
+    gpu_choice = "tightest"
+
+    def score(self, job, node, cluster):
+        raise NotImplementedError("override score() or place()")
+
+    def place(self, job_index, job, cluster):
+        best, best_score = None, None
+        for node in cluster.feasible_nodes(job):
+            s = self.score(job, int(node), cluster)
+            if best is None or s < best_score:
+                best, best_score = int(node), s
+        if best is None:
+            return None
+        return best, cluster.choose_gpus(best, job, self.gpu_choice)
+
+
+def run(scenario, policy="best-fit", seed=None, params=None, name=None):
+    """Runs one policy (a registered name, or a PlacementPolicy instance) and returns Results."""
+    if isinstance(policy, PlacementPolicy):
+        core = _core.run(scenario, name or type(policy).__name__, {}, seed, policy)
+    else:
+        core = _core.run(scenario, policy, {k: str(v) for k, v in (params or {}).items()}, seed, None)
+    return _from_core(core)
+
+
+def compare(scenario, policies=None, seeds=None, threads=0):
+    """Runs every (policy, seed) side by side on TBB, with the GIL released.
+    Returns a list of Results in the order policies x seeds."""
+    names = policies or [p for p, _ in _core.policies()]
+    seeds = list(seeds) if seeds is not None else [scenario.seed]
+    return [_from_core(c) for c in _core.compare(scenario, list(names), seeds, threads)]
+
+
+def policies():
+    """The registered policies: a DataFrame of name and description."""
+    return pd.DataFrame(_core.policies(), columns=["name", "description"])
+
+
+def read_trace(path, kind="pods", node_memory_gib=0.0, skip_bad_rows=False):
+    """A trace file read by the C++ readers (same checks and errors), as a DataFrame.
+    kind: "pods" (openb pod list) or "nodes" (openb or alibaba-spot-v2026 node list)."""
+    path = os.fspath(path)
+    cols = dict(_core.read_trace(path, kind, node_memory_gib, skip_bad_rows))
+    skipped = cols.pop("rows_skipped")
+    df = pd.DataFrame(cols)
+    if kind == "pods":
+        df.insert(1, "submit_s", df.pop("submit_us") / 1e6)
+        df.insert(2, "duration_s", df.pop("duration_us") / 1e6)
+    df.attrs["rows_skipped"] = skipped
+    return df
+
+
+def jobs_from_dataframe(df):
+    """A job table from a DataFrame with columns submit_s, duration_s, cpu_milli,
+    memory_mib, num_gpu, gpu_milli and optionally name and gpu_spec (as
+    read_trace returns). Use with scenario.with_jobs(...)."""
+    missing = [c for c in ["submit_s", "duration_s", "cpu_milli", "memory_mib", "num_gpu", "gpu_milli"]
+               if c not in df.columns]
+    if missing:
+        raise KeyError(f"jobs DataFrame: missing columns {missing}")
+    n = len(df)
+    names = df["name"].astype(str).tolist() if "name" in df.columns else [f"job-{i}" for i in range(n)]
+    spec = df["gpu_spec"].fillna("").astype(str).tolist() if "gpu_spec" in df.columns else [""] * n
+    return _core.jobs_from_columns(names, df["submit_s"].astype(float).tolist(),
+                                   df["duration_s"].astype(float).tolist(),
+                                   df["cpu_milli"].astype("int64").tolist(), df["memory_mib"].astype("int64").tolist(),
+                                   df["num_gpu"].astype("int64").tolist(), df["gpu_milli"].astype("int64").tolist(),
+                                   spec)
+
+
+def read_results(path):
+    """Results from a results.h5 written by the CLI or by Results.to_hdf5."""
+    import h5py
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"{path}: no such results file")
+    with h5py.File(path, "r") as f:
+        for group in ["meta", "timeseries", "jobs", "summary"]:
+            if group not in f:
+                raise ValueError(f"{path}: not a capsim results file (no /{group})")
+        meta = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in f["meta"].attrs.items()}
+        summary = {"capsim_version": meta.get("capsim_version"), "policy": meta.get("policy"),
+                   "policy_params": json.loads(meta.get("policy_params_json") or "{}"), "seed": int(meta["seed"])}
+        for k, v in f["summary"].attrs.items():
+            summary[k] = v.item() if hasattr(v, "item") else v
+        ts = {k: f["timeseries"][k][:] for k in f["timeseries"]}
+        jobs = {k: f["jobs"][k][:] for k in f["jobs"] if k != "name"}
+        jobs_names = f["jobs"]["name"].asstr()[:]
+        state_names = f["jobs"].attrs["state_names"].split(",")
+    t = ts.pop("t")
+    order = list(ts)
+    timeseries = pd.DataFrame({k: ts[k] for k in order}, index=pd.Index(t / 1e6, name="t_s"))
+    jobs_cols = {"name": jobs_names}
+    jobs_cols.update(jobs)
+    jobs_cols["state_names"] = state_names
+    return Results(summary, timeseries, _jobs_frame(jobs_cols), meta)

@@ -235,6 +235,36 @@ std::vector<PyResult> compare(const PyScenario& s, const std::vector<std::string
   return out;
 }
 
+// The inflation experiment: one dict of curves per (policy, seed).
+py::list inflate(const PyScenario& s, const std::vector<std::string>& policies, int repeats, double target_share,
+                 int threads) {
+  if (repeats < 1) throw InputError("inflate: repeats must be at least 1");
+  RunInputs inputs = s.jobs_override ? s.inputs() : build_run_inputs(s.scenario, s.base_dir, InputUse::kInflation);
+  std::vector<RunSpec> specs;
+  for (const auto& p : policies)
+    for (int k = 0; k < repeats; ++k) specs.push_back({p, {}, s.scenario.seed() + static_cast<std::uint64_t>(k)});
+  std::vector<InflationRun> runs;
+  {
+    py::gil_scoped_release release;
+    runs = run_inflation_many(inputs, specs, target_share, threads);
+  }
+  py::list out;
+  for (const auto& r : runs) {
+    py::dict d;
+    d["policy"] = r.spec.policy;
+    d["seed"] = r.spec.seed;
+    d["arrived_share"] = py::array_t<double>(r.curve.arrived_share.size(), r.curve.arrived_share.data());
+    d["gpu_alloc_ratio"] = py::array_t<double>(r.curve.gpu_alloc_ratio.size(), r.curve.gpu_alloc_ratio.data());
+    d["fragmentation_gpus"] = py::array_t<double>(r.curve.fragmentation_gpus.size(), r.curve.fragmentation_gpus.data());
+    d["fragmentation_share"] = py::array_t<double>(r.curve.fragmentation_share.size(), r.curve.fragmentation_share.data());
+    d["failed_pods"] = py::array_t<std::int64_t>(r.curve.failed_pods.size(), r.curve.failed_pods.data());
+    d["unallocated_gpus_end"] = r.curve.unallocated_gpus_end;
+    d["gpus"] = inputs.fleet.total_gpus();
+    out.append(d);
+  }
+  return out;
+}
+
 py::dict job_columns(const JobTable& t) {
   py::dict d;
   d["name"] = py::cast(t.name);
@@ -383,6 +413,8 @@ PYBIND11_MODULE(_core, m) {
   m.def("run", &run, py::arg("scenario"), py::arg("policy"), py::arg("params"), py::arg("seed"),
         py::arg("python_policy"));
   m.def("compare", &compare, py::arg("scenario"), py::arg("policies"), py::arg("seeds"), py::arg("threads"));
+  m.def("inflate", &inflate, py::arg("scenario"), py::arg("policies"), py::arg("repeats"), py::arg("target_share"),
+        py::arg("threads"));
   m.def("read_trace", &read_trace, py::arg("path"), py::arg("kind"), py::arg("node_memory_gib") = 0.0,
         py::arg("skip_bad_rows") = false);
   m.def("policies", [] {

@@ -8,7 +8,7 @@ in, pandas DataFrames out. Everything here is also in the `capsim` command.
     r = capsim.run(sc, policy="best-fit")
     r.summary["wait_mean_s"], r.timeseries.gpu_milli_alloc_frac.max()
 """
-from ._api import (PlacementPolicy, Results, compare, jobs_from_dataframe, load_scenario, policies,
+from ._api import (PlacementPolicy, Results, compare, inflate, jobs_from_dataframe, load_scenario, policies,
                    read_results, read_trace, run, scenario_from_traces)
 
 __version__ = None
@@ -18,12 +18,12 @@ try:
 except ImportError:  # pragma: no cover - reported by _api on first use
     pass
 
-__all__ = ["PlacementPolicy", "Results", "compare", "jobs_from_dataframe", "load_scenario", "policies",
+__all__ = ["PlacementPolicy", "Results", "compare", "inflate", "jobs_from_dataframe", "load_scenario", "policies",
            "read_results", "read_trace", "run", "scenario_from_traces", "plot"]
 
 
 def __getattr__(name):
     if name == "plot":  # matplotlib is imported only when plots are asked for
-        from . import plot
-        return plot
+        import importlib
+        return importlib.import_module(".plot", __name__)
     raise AttributeError(name)

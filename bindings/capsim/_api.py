@@ -176,8 +176,10 @@ def read_results(path):
                    "policy_params": json.loads(meta.get("policy_params_json") or "{}"), "seed": int(meta["seed"])}
         for k, v in f["summary"].attrs.items():
             summary[k] = v.item() if hasattr(v, "item") else v
-        ts = {k: f["timeseries"][k][:] for k in f["timeseries"]}
-        jobs = {k: f["jobs"][k][:] for k in f["jobs"] if k != "name"}
+        ts_order = f["timeseries"].attrs.get("columns", ",".join(k for k in f["timeseries"] if k != "t")).split(",")
+        ts = {k: f["timeseries"][k][:] for k in ["t"] + ts_order}
+        jobs_order = f["jobs"].attrs.get("columns", ",".join(f["jobs"])).split(",")
+        jobs = {k: f["jobs"][k][:] for k in jobs_order if k != "name"}
         jobs_names = f["jobs"]["name"].asstr()[:]
         state_names = f["jobs"].attrs["state_names"].split(",")
     t = ts.pop("t")
@@ -187,3 +189,21 @@ def read_results(path):
     jobs_cols.update(jobs)
     jobs_cols["state_names"] = state_names
     return Results(summary, timeseries, _jobs_frame(jobs_cols), meta)
+
+
+def inflate(scenario, policies=("random", "dot-product", "gpu-packing", "gpu-clustering", "best-fit", "fgd"),
+            repeats=10, target=1.3, threads=0):
+    """The workload-inflation experiment (as `capsim inflate`): one row per
+    (policy, seed, point) with arrived_share, gpu_alloc_ratio,
+    fragmentation_gpus, fragmentation_share, failed_pods and unallocated_gpus."""
+    runs = _core.inflate(scenario, list(policies), int(repeats), float(target), int(threads))
+    frames = []
+    for r in runs:
+        n = len(r["arrived_share"])
+        frames.append(pd.DataFrame({
+            "policy": [r["policy"]] * n, "seed": np.full(n, r["seed"], dtype=np.uint64),
+            "arrived_share": r["arrived_share"], "gpu_alloc_ratio": r["gpu_alloc_ratio"],
+            "fragmentation_gpus": r["fragmentation_gpus"], "fragmentation_share": r["fragmentation_share"],
+            "failed_pods": r["failed_pods"],
+            "unallocated_gpus": (1.0 - r["gpu_alloc_ratio"]) * r["gpus"]}))
+    return pd.concat(frames, ignore_index=True)

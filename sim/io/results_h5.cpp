@@ -110,12 +110,22 @@ void write_file(const std::string& path, const RunResult& r) {
   {
     Handle ts(H5Gcreate2(file, "timeseries", H5P_DEFAULT, gprops, H5P_DEFAULT), H5Gclose, "/timeseries");
     dataset(ts, "t", r.timeseries.t_us, H5T_NATIVE_INT64, "us");
-    for (const auto& c : r.timeseries.columns) dataset(ts, c.name, c.values, H5T_NATIVE_DOUBLE, c.units);
+    std::string order;
+    for (const auto& c : r.timeseries.columns) {
+      dataset(ts, c.name, c.values, H5T_NATIVE_DOUBLE, c.units);
+      order += (order.empty() ? "" : ",") + c.name;
+    }
+    string_attr(ts, "columns", order);  // HDF5 lists members by name; this keeps the writer's order
   }
   {
     Handle jobs(H5Gcreate2(file, "jobs", H5P_DEFAULT, gprops, H5P_DEFAULT), H5Gclose, "/jobs");
     string_dataset(jobs, "name", r.jobs.name);
-    for (const auto& c : r.jobs.columns) dataset(jobs, c.name, c.values, H5T_NATIVE_INT64, c.units);
+    std::string order = "name";
+    for (const auto& c : r.jobs.columns) {
+      dataset(jobs, c.name, c.values, H5T_NATIVE_INT64, c.units);
+      order += "," + c.name;
+    }
+    string_attr(jobs, "columns", order);
     std::string states;
     for (std::size_t i = 0; i < r.jobs.state_names.size(); ++i)
       states += (i ? "," : "") + r.jobs.state_names[i];

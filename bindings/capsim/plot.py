@@ -1,0 +1,67 @@
+"""Plots of capsim results with matplotlib: one figure, several policies."""
+import numpy as np
+
+
+def _axes(ax):
+    if ax is None:
+        import matplotlib.pyplot as plt
+        _, ax = plt.subplots(figsize=(8, 4))
+    return ax
+
+
+def utilization(results, metric="gpu_milli_alloc_frac", ax=None, hours=True):
+    """Allocated share over simulated time, one line per result (policy)."""
+    ax = _axes(ax)
+    for r in results:
+        ts = r.timeseries
+        x = ts.index / 3600.0 if hours else ts.index
+        ax.plot(x, ts[metric], label=f"{r.summary['policy']} (seed {r.summary['seed']})", lw=1)
+    ax.set_xlabel("simulated time (h)" if hours else "simulated time (s)")
+    ax.set_ylabel(metric)
+    ax.legend(fontsize="small")
+    return ax
+
+
+def queueing_delay(results, ax=None):
+    """Distribution of job waits: the share of started jobs that waited at most x seconds."""
+    ax = _axes(ax)
+    for r in results:
+        w = np.sort(r.jobs.wait_us[r.jobs.wait_us >= 0].to_numpy() / 1e6)
+        if len(w) == 0:
+            continue
+        ax.step(np.maximum(w, 1e-3), np.arange(1, len(w) + 1) / len(w), where="post", label=r.summary["policy"])
+    ax.set_xscale("log")
+    ax.set_xlabel("wait (s, log; 0 shown at 1 ms)")
+    ax.set_ylabel("share of started jobs")
+    ax.legend(fontsize="small")
+    return ax
+
+
+def inflation(curves, ax=None, y="unallocated_gpus"):
+    """Inflation-experiment curves (capsim.inflate's DataFrame): mean over seeds per policy."""
+    ax = _axes(ax)
+    for policy, g in curves.groupby("policy", sort=False):
+        m = g.groupby("arrived_share")[y].agg(["mean", "std"])
+        ax.plot(100 * m.index, m["mean"], label=policy)
+        ax.fill_between(100 * m.index, m["mean"] - m["std"].fillna(0), m["mean"] + m["std"].fillna(0), alpha=0.2)
+    ax.set_xlabel("arrived GPU requests (% of capacity)")
+    ax.set_ylabel(y)
+    ax.legend(fontsize="small")
+    return ax
+
+
+def comparison(results, path=None):
+    """The comparison figure: CPU and GPU allocation over time, and waits."""
+    import matplotlib
+    if path is not None:
+        matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, axes = plt.subplots(3, 1, figsize=(9, 10))
+    utilization(results, "gpu_milli_alloc_frac", ax=axes[0])
+    utilization(results, "cpu_alloc_frac", ax=axes[1])
+    queueing_delay(results, ax=axes[2])
+    fig.tight_layout()
+    if path is not None:
+        fig.savefig(path, dpi=100)
+        plt.close(fig)
+    return fig

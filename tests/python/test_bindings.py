@@ -1,0 +1,164 @@
+"""The Python package against the CLI: same results for the same scenario and
+seed, DataFrames with the right types, Python policies, errors."""
+import json
+import os
+import pathlib
+import subprocess
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import capsim
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+SCENARIO = ROOT / "scenarios" / "openb_downsized.json"
+PODS = ROOT / "traces" / "alibaba-gpu-v2023" / "openb_pod_list_default.csv"
+NODES = ROOT / "traces" / "alibaba-gpu-v2023" / "openb_node_list_gpu_node.csv"
+CAPSIM = os.environ.get("CAPSIM_BIN", str(ROOT / "build" / "capsim"))
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return capsim.load_scenario(SCENARIO)
+
+
+@pytest.fixture(scope="module")
+def cli_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cli") / "r.h5"
+    subprocess.run([CAPSIM, "run", str(SCENARIO), "--policy", "random", "--out", str(out)], check=True,
+                   capture_output=True)
+    return out
+
+
+def test_python_results_equal_the_cli(scenario, cli_run):
+    py = capsim.run(scenario, policy="random")
+    cli_summary = json.loads(cli_run.with_suffix(".summary.json").read_text())
+    assert py.summary == cli_summary
+    cli = capsim.read_results(cli_run)
+    pd.testing.assert_frame_equal(py.timeseries, cli.timeseries)
+    pd.testing.assert_frame_equal(py.jobs, cli.jobs)
+    assert cli.summary["jobs_placed"] == py.summary["jobs_placed"]
+
+
+def test_dataframe_types_and_index(scenario):
+    r = capsim.run(scenario, policy="best-fit")
+    ts = r.timeseries
+    assert ts.index.name == "t_s" and ts.index.dtype == np.float64
+    assert ts.index.is_monotonic_increasing
+    assert all(ts[c].dtype == np.float64 for c in ts.columns)
+    assert {"gpu_milli_alloc_frac", "fragmentation_share", "jobs_pending"} <= set(ts.columns)
+    jobs = r.jobs
+    assert len(jobs) == 8152
+    assert jobs.start_us.dtype == np.int64 and jobs.node.dtype == np.int64
+    assert isinstance(jobs.state.dtype, pd.CategoricalDtype)
+    assert set(jobs.state.cat.categories) == {"not_arrived", "pending", "running", "completed", "gave_up"}
+    # Columns are views over the C++ results, read-only.
+    with pytest.raises(ValueError):
+        ts["cpu_alloc_frac"].to_numpy()[0] = 5
+
+
+def test_to_hdf5_round_trip(scenario, tmp_path):
+    r = capsim.run(scenario, policy="fgd")
+    r.to_hdf5(tmp_path / "r.h5")
+    back = capsim.read_results(tmp_path / "r.h5")
+    assert back.summary == r.summary
+    pd.testing.assert_frame_equal(back.timeseries, r.timeseries)
+    assert json.loads((tmp_path / "r.summary.json").read_text()) == r.summary
+
+
+def test_compare_matches_single_runs(scenario):
+    rs = capsim.compare(scenario, policies=["best-fit", "random"], seeds=[1, 2], threads=2)
+    assert [(r.summary["policy"], r.summary["seed"]) for r in rs] == [("best-fit", 1), ("best-fit", 2),
+                                                                      ("random", 1), ("random", 2)]
+    single = capsim.run(scenario, policy="random", seed=2)
+    assert rs[3].summary == single.summary
+
+
+class PyBestFit(capsim.PlacementPolicy):
+    """best-fit written in Python with the same score and GPU choice."""
+    gpu_choice = "tightest"
+
+    def score(self, job, node, cluster):
+        return cluster.free_fraction_after(node, job)
+
+
+def test_python_best_fit_reproduces_cpp_best_fit(scenario):
+    cpp = capsim.run(scenario, policy="best-fit")
+    py = capsim.run(scenario, policy=PyBestFit(), name="py-best-fit")
+    np.testing.assert_array_equal(py.jobs.node.to_numpy(), cpp.jobs.node.to_numpy())
+    np.testing.assert_array_equal(py.jobs.gpu_mask.to_numpy(), cpp.jobs.gpu_mask.to_numpy())
+    np.testing.assert_array_equal(py.jobs.start_us.to_numpy(), cpp.jobs.start_us.to_numpy())
+    assert py.summary["policy"] == "py-best-fit"
+
+
+def test_python_policy_errors_name_job_and_time(scenario):
+    class Broken(capsim.PlacementPolicy):
+        def score(self, job, node, cluster):
+            if cluster.now_s > 1000:
+                raise ZeroDivisionError("boom")
+            return 0.0
+
+    with pytest.raises(ZeroDivisionError, match=r"policy Broken failed on job 1 \(openb-pod-0001\) at t=427061"):
+        capsim.run(scenario, policy=Broken())
+
+    class Liar(capsim.PlacementPolicy):
+        def place(self, job_index, job, cluster):
+            return 0, 0  # node 0 without the GPUs the job asks for
+
+    with pytest.raises(RuntimeError, match="internal invariant broken"):
+        capsim.run(scenario, policy=Liar())
+
+
+def test_workload_from_a_dataframe(scenario):
+    pods = capsim.read_trace(PODS)
+    assert len(pods) == 8152 and pods.attrs["rows_skipped"] == 0
+    assert list(pods.columns[:3]) == ["name", "submit_s", "duration_s"]
+    # Reshape in pandas: every pod twice as long. The same run through the
+    # DataFrame path equals the trace path when nothing is changed.
+    same = capsim.run(scenario.with_jobs(capsim.jobs_from_dataframe(pods)), policy="best-fit")
+    base = capsim.run(scenario, policy="best-fit")
+    assert same.summary["alloc_gpu_milli_mean"] == base.summary["alloc_gpu_milli_mean"]
+    longer = pods.assign(duration_s=pods.duration_s * 2)
+    r = capsim.run(scenario.with_jobs(capsim.jobs_from_dataframe(longer)), policy="best-fit")
+    np.testing.assert_array_equal(r.jobs.duration_us.to_numpy(), 2 * base.jobs.duration_us.to_numpy())
+
+
+def test_inflation_from_python():
+    sc = capsim.scenario_from_traces(NODES, PODS)
+    curves = capsim.inflate(sc, policies=["best-fit", "fgd"], repeats=1)
+    end = curves[curves.arrived_share == curves.arrived_share.max()].set_index("policy")
+    assert end.loc["fgd", "unallocated_gpus"] < end.loc["best-fit", "unallocated_gpus"]
+    assert len(curves) == 2 * 131
+
+
+@pytest.mark.parametrize("call,exc,message", [
+    (lambda: capsim.load_scenario("/nonexistent.json"), FileNotFoundError, "/nonexistent.json"),
+    (lambda: capsim.load_scenario({"seed": "x"}), ValueError, "seed"),
+    (lambda: capsim.load_scenario({"fleet": {"nodes": [{"trace": {"pathx": "a"}}]}}), ValueError, "pathx"),
+    (lambda: capsim.read_trace("/nonexistent.csv"), FileNotFoundError, "/nonexistent.csv: cannot open file"),
+    (lambda: capsim.read_trace(PODS, kind="racks"), ValueError, "kind must be"),
+    (lambda: capsim.read_results("/nonexistent.h5"), FileNotFoundError, "/nonexistent.h5"),
+])
+def test_bad_input_raises_the_right_exception(call, exc, message):
+    with pytest.raises(exc, match=None) as info:
+        call()
+    assert message in str(info.value)
+
+
+def test_unknown_policy_is_a_key_error(scenario):
+    with pytest.raises(KeyError, match="unknown placement policy 'nope'"):
+        capsim.run(scenario, policy="nope")
+    with pytest.raises(ValueError, match="unknown parameter 'w_disk'"):
+        capsim.run(scenario, policy="best-fit", params={"w_disk": 1})
+
+
+def test_plot_command_writes_a_figure(cli_run, tmp_path):
+    out = tmp_path / "fig.png"
+    p = subprocess.run(["/usr/bin/python3", "-m", "capsim", "plot", str(cli_run), "-o", str(out)],
+                       capture_output=True, text=True, env=dict(os.environ))
+    assert p.returncode == 0, p.stderr
+    assert out.stat().st_size > 10000 and out.read_bytes()[:4] == b"\x89PNG"
+    p = subprocess.run(["/usr/bin/python3", "-m", "capsim", "plot", "/nonexistent.h5", "-o", str(out)],
+                       capture_output=True, text=True, env=dict(os.environ))
+    assert p.returncode == 2 and "/nonexistent.h5" in p.stderr

@@ -22,6 +22,10 @@ demo: build
 	@echo "== What-if 3: which policy strands the fewest GPUs? The inflation experiment of Weng et al. (ATC'23)"
 	$(BUILD)/capsim inflate --nodes traces/alibaba-gpu-v2023/openb_node_list_gpu_node.csv \
 	    --pods traces/alibaba-gpu-v2023/openb_pod_list_default.csv --out out/demo/inflation
+	@echo
+	@echo "== The comparison figure of what-if 2"
+	PYTHONPATH=$(BUILD)/python MPLBACKEND=Agg $(PY) -m capsim plot out/demo/openb_downsized/*/results.h5 \
+	    -o out/demo/openb_downsized.png
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -32,6 +36,7 @@ bench: build
 	$(BUILD)/bench/memory_per_job 1000000
 	/usr/bin/time -f "inflation, fgd, 1 seed: %e s wall" $(BUILD)/capsim inflate --nodes traces/alibaba-gpu-v2023/openb_node_list_gpu_node.csv --pods traces/alibaba-gpu-v2023/openb_pod_list_default.csv --policies fgd --repeats 1 --threads 1 --out out/bench/inflate1
 	/usr/bin/time -f "inflation, 6 policies x 10 seeds: %e s wall" $(BUILD)/capsim inflate --nodes traces/alibaba-gpu-v2023/openb_node_list_gpu_node.csv --pods traces/alibaba-gpu-v2023/openb_pod_list_default.csv --out out/bench/inflate60
+	PYTHONPATH=$(BUILD)/python $(PY) bench/python_overhead.py
 	/usr/bin/time -f "overloaded_queue: %e s wall, %M KiB max RSS" $(BUILD)/capsim run bench/overloaded_queue.json --policy best-fit --out out/bench/overloaded
 
 clean:

@@ -51,15 +51,16 @@ def inflation(curves, ax=None, y="unallocated_gpus"):
 
 
 def comparison(results, path=None):
-    """The comparison figure: CPU and GPU allocation over time, and waits."""
+    """The comparison figure: GPU, CPU and memory allocation over time, and waits."""
     import matplotlib
     if path is not None:
         matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    fig, axes = plt.subplots(3, 1, figsize=(9, 10))
+    fig, axes = plt.subplots(4, 1, figsize=(9, 13))
     utilization(results, "gpu_milli_alloc_frac", ax=axes[0])
     utilization(results, "cpu_alloc_frac", ax=axes[1])
-    queueing_delay(results, ax=axes[2])
+    utilization(results, "memory_alloc_frac", ax=axes[2])
+    queueing_delay(results, ax=axes[3])
     fig.tight_layout()
     if path is not None:
         fig.savefig(path, dpi=100)

@@ -105,6 +105,16 @@ std::map<std::string, std::string> parse_params(const std::vector<std::string>& 
   return out;
 }
 
+std::vector<std::string> split_list(const std::string& s);
+
+// --policies: a comma-separated list, or "all" for the whole registry.
+std::vector<std::string> policy_list(const po::variables_map& vm) {
+  const std::string arg = vm["policies"].as<std::string>();
+  std::vector<std::string> out = arg == "all" ? placement_policy_names() : split_list(arg);
+  if (out.empty()) throw InputError("--policies: no policy given");
+  return out;
+}
+
 std::vector<std::string> split_list(const std::string& s) {
   std::vector<std::string> out;
   std::stringstream ss(s);
@@ -282,10 +292,7 @@ int cmd_compare(int argc, char** argv) {
   if (!parse_command(argc, argv, o, pos, vm, "usage: capsim compare [SCENARIO] [--nodes F --pods F] [options]"))
     return 0;
   Inputs in = load_inputs(vm);
-  std::vector<std::string> policies = vm["policies"].as<std::string>() == "all"
-                                          ? placement_policy_names()
-                                          : split_list(vm["policies"].as<std::string>());
-  if (policies.empty()) throw InputError("--policies: no policy given");
+  const std::vector<std::string> policies = policy_list(vm);
   std::vector<std::uint64_t> seeds{in.scenario.seed()};
   if (vm.count("seeds")) {
     seeds.clear();
@@ -366,10 +373,7 @@ int cmd_inflate(int argc, char** argv) {
   if (!parse_command(argc, argv, o, pos, vm, "usage: capsim inflate [SCENARIO] [--nodes F --pods F] [options]"))
     return 0;
   Inputs in = load_inputs(vm);
-  const std::vector<std::string> policies = vm["policies"].as<std::string>() == "all"
-                                                ? placement_policy_names()
-                                                : split_list(vm["policies"].as<std::string>());
-  if (policies.empty()) throw InputError("--policies: no policy given");
+  const std::vector<std::string> policies = policy_list(vm);
   const int repeats = vm["repeats"].as<int>();
   if (repeats < 1 || repeats > 10000) throw InputError("--repeats: must be in [1, 10000]");
   const double target = vm["target"].as<double>();

@@ -162,3 +162,23 @@ def test_plot_command_writes_a_figure(cli_run, tmp_path):
     p = subprocess.run(["/usr/bin/python3", "-m", "capsim", "plot", "/nonexistent.h5", "-o", str(out)],
                        capture_output=True, text=True, env=dict(os.environ))
     assert p.returncode == 2 and "/nonexistent.h5" in p.stderr
+
+
+def test_ctrl_c_stops_a_comparison(tmp_path):
+    """SIGINT during capsim.compare raises KeyboardInterrupt instead of running
+    to the end (an overloaded 2-million-job comparison takes well over 10 s here)."""
+    script = tmp_path / "interrupt.py"
+    script.write_text(f"""
+import os, signal, threading, time, capsim
+sc = capsim.load_scenario({str(ROOT / 'bench' / 'overloaded_queue.json')!r})
+threading.Timer(1.0, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+t = time.time()
+try:
+    capsim.compare(sc, policies=["best-fit", "first-fit"], threads=2)
+    print("finished")
+except KeyboardInterrupt:
+    print("interrupted after %.1f s" % (time.time() - t))
+""")
+    p = subprocess.run(["/usr/bin/python3", str(script)], capture_output=True, text=True, timeout=120,
+                       env=dict(os.environ))
+    assert "interrupted after" in p.stdout, (p.stdout, p.stderr)

@@ -32,18 +32,14 @@ struct PyScenario {
 
   RunInputs inputs() const {
     if (!jobs_override) return build_run_inputs(scenario, base_dir);
-    config::Scenario fleet_only = scenario;
-    // Build the fleet with a placeholder workload, then put the given jobs in.
-    fleet_only.clear_workloads();
-    auto* w = fleet_only.add_workloads()->mutable_synthetic();
-    w->set_count(1);
-    w->mutable_arrivals()->set_poisson_rate_per_hour(1);
-    w->mutable_duration_s()->set_constant(0);
-    w->add_shapes()->set_cpu_cores(0);
-    RunInputs in = build_run_inputs(fleet_only, base_dir);
+    RunInputs in;
+    BadRowPolicy bad;
+    bad.skip = scenario.skip_bad_rows();
+    in.fleet = build_fleet(scenario, base_dir, bad);
+    in.rows_skipped = bad.skipped;
+    in.first_skip_reason = bad.first_error;
     in.jobs = *jobs_override;
     in.jobs.sort_by_submit();
-    in.jobs_impossible = 0;
     check_jobs_fit_fleet(in, scenario.skip_bad_rows());
     return in;
   }

@@ -135,10 +135,8 @@ void check_jobs_fit_fleet(RunInputs& in, bool skip) {
   in.jobs = std::move(kept);
 }
 
-RunInputs build_run_inputs(const config::Scenario& s, const std::string& base_dir, InputUse use) {
-  RunInputs in;
-  BadRowPolicy bad;
-  bad.skip = s.skip_bad_rows();
+Fleet build_fleet(const config::Scenario& s, const std::string& base_dir, BadRowPolicy& bad) {
+  Fleet fleet;
   for (int i = 0; i < s.fleet().nodes_size(); ++i) {
     const auto& n = s.fleet().nodes(i);
     const std::string field = "fleet.nodes[" + std::to_string(i) + "]";
@@ -151,12 +149,20 @@ RunInputs build_run_inputs(const config::Scenario& s, const std::string& base_di
       if (t.numa_per_socket()) o.numa_per_socket = static_cast<std::int32_t>(t.numa_per_socket());
       if (t.nodes_per_rack()) o.nodes_per_rack = static_cast<std::int32_t>(t.nodes_per_rack());
       if (!t.zone().empty()) o.zone = t.zone();
-      read_node_list(resolve_path(base_dir, t.path()), o, bad, in.fleet);
+      read_node_list(resolve_path(base_dir, t.path()), o, bad, fleet);
     } else {
-      add_group(n.group(), field + ".group", in.fleet);
+      add_group(n.group(), field + ".group", fleet);
     }
   }
-  if (in.fleet.size() == 0) throw InputError("scenario: the fleet has no nodes");
+  if (fleet.size() == 0) throw InputError("scenario: the fleet has no nodes");
+  return fleet;
+}
+
+RunInputs build_run_inputs(const config::Scenario& s, const std::string& base_dir, InputUse use) {
+  RunInputs in;
+  BadRowPolicy bad;
+  bad.skip = s.skip_bad_rows();
+  in.fleet = build_fleet(s, base_dir, bad);
   for (int i = 0; i < s.workloads_size(); ++i) {
     const auto& w = s.workloads(i);
     if (w.has_trace()) {

@@ -30,6 +30,9 @@ enum class InputUse { kReplay, kInflation };
 RunInputs build_run_inputs(const config::Scenario& scenario, const std::string& base_dir,
                            InputUse use = InputUse::kReplay);
 
+// The scenario's fleet alone (its node sources, in order).
+Fleet build_fleet(const config::Scenario& scenario, const std::string& base_dir, BadRowPolicy& bad);
+
 // Fails (or, when bad.skip, drops and counts) jobs that fit no empty node.
 void check_jobs_fit_fleet(RunInputs& inputs, bool skip);
 

@@ -16,20 +16,6 @@ double draw(const DistributionSpec& d, RandomStream& rng) {
   return 0;
 }
 
-double mean_of(const DistributionSpec& d) {
-  switch (d.kind) {
-    case DistributionSpec::Kind::kConstant: return d.a;
-    case DistributionSpec::Kind::kExponential: return d.a;
-    case DistributionSpec::Kind::kLogNormal: return d.a * std::exp(d.b * d.b / 2);
-    case DistributionSpec::Kind::kEmpirical: {
-      double s = 0;
-      for (double v : d.values) s += v;
-      return d.values.empty() ? 0 : s / static_cast<double>(d.values.size());
-    }
-  }
-  return 0;
-}
-
 namespace {
 
 constexpr double kMaxJobSeconds = 1e12;  // keeps submit + duration in microseconds within int64

@@ -20,8 +20,6 @@ struct DistributionSpec {
   std::vector<double> values;   // empirical sample, drawn uniformly
 };
 double draw(const DistributionSpec& d, RandomStream& rng);
-// Mean of the distribution (the empirical sample's mean), for checks and docs.
-double mean_of(const DistributionSpec& d);
 
 struct JobShapeSpec {
   double weight = 1;

@@ -19,7 +19,6 @@ class PendingQueue {
 
   explicit PendingQueue(const JobTable& jobs);
 
-  std::size_t class_count() const { return members_.size(); }
   std::uint32_t class_of(std::uint32_t job) const { return class_of_[job]; }
   // Classes with at least one waiting job, in no particular order.
   const std::vector<std::uint32_t>& active() const { return active_; }

@@ -154,12 +154,15 @@ void Simulation::request_pass(SimTime now) {
   events_.push(now, EventKind::kSchedulePass);
 }
 
-bool Simulation::may_fit_now(std::uint32_t c) const {
+bool Simulation::may_fit_now(std::uint32_t c) {
   const std::uint32_t since = queue_.blocked_at(c);
   if (since == PendingQueue::kNotBlocked) return true;
   const JobRequest r = jobs_->request(queue_.head(c));
   for (std::size_t i = since; i < freed_log_.size(); ++i)
     if (cluster_.fits(static_cast<std::size_t>(freed_log_[i]), r)) return true;
+  // None of those nodes fits, and capacity only grows again through new
+  // entries in the log: the next pass need not look at these.
+  queue_.block(c, static_cast<std::uint32_t>(freed_log_.size()));
   return false;
 }
 

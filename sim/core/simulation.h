@@ -71,7 +71,9 @@ class Simulation {
   void request_pass(SimTime now);
   void schedule_pass(SimTime now);
   void start_job(SimTime now, std::uint32_t j, const Placement& p);
-  bool may_fit_now(std::uint32_t request_class) const;
+  // Checks only nodes freed since the class last looked, then moves its mark
+  // to the end of the log: a long-blocked class costs nothing per pass.
+  bool may_fit_now(std::uint32_t request_class);
   void fifo_pass(SimTime now);
   void strict_fifo_pass(SimTime now);
   // Tries the oldest job of request class c; blocks the class if it does not place.

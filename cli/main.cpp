@@ -1,4 +1,4 @@
-// capsim: the command line. Subcommands run, compare, policies, validate.
+// capsim: the command line. Subcommands run, compare, inflate, cost, policies, validate.
 // Exit status: 0 success, 2 bad input (file, line, field named), 1 internal error.
 #include <unistd.h>
 
@@ -12,10 +12,12 @@
 
 #include <boost/program_options.hpp>
 
+#include "cli/cost_report.h"
 #include "cli/runner.h"
 #include "policies/registry.h"
 #include "sim/core/check.h"
 #include "sim/io/atomic_file.h"
+#include "sim/io/cost_h5.h"
 #include "sim/io/results_h5.h"
 #include "sim/io/scenario_loader.h"
 #include "sim/io/summary_json.h"
@@ -32,6 +34,7 @@ constexpr const char* kUsage =
     "  run        simulate one placement policy on a scenario or trace files\n"
     "  compare    run several policies (and seeds) side by side and print one table\n"
     "  inflate    the workload-inflation experiment (Weng et al., ATC'23) for several policies\n"
+    "  cost       break a priced run's bill down by team, pool, GPU model or window\n"
     "  policies   list the registered policies and their parameters\n"
     "  validate   check a scenario or trace files without running\n"
     "\n"
@@ -189,7 +192,7 @@ std::string fmt(double v, int precision) {
 void print_rows(const std::vector<std::vector<std::string>>& rows, bool csv);
 
 void print_table(const std::vector<RunSpec>& specs, const std::vector<TimedResult>& results, bool csv) {
-  const std::vector<std::pair<std::string, std::string>> cols{
+  std::vector<std::pair<std::string, std::string>> cols{
       {"jobs_placed", "placed"},           {"jobs_never_placed", "never"},
       {"wait_mean_s", "wait_mean_s"},      {"wait_p95_s", "wait_p95_s"},
       {"wait_p99_s", "wait_p99_s"},        {"wait_max_s", "wait_max_s"},
@@ -197,6 +200,10 @@ void print_table(const std::vector<RunSpec>& specs, const std::vector<TimedResul
       {"alloc_gpu_milli_mean", "gpu_mean"}, {"alloc_gpu_milli_peak", "gpu_peak"},
       {"gpu_busy_mean", "gpu_busy_mean"},
   };
+  // Priced runs add their bill and its idle part (net, in the catalog's currency).
+  bool priced = false;
+  for (const auto& r : results) priced = priced || r.result.cost.present;
+  if (priced) cols.insert(cols.end(), {{"cost_total", "cost"}, {"cost_idle", "idle_cost"}, {"cost_idle_share", "idle_share"}});
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> head{"policy", "seed"};
   for (const auto& c : cols) head.push_back(c.second);
@@ -206,7 +213,9 @@ void print_table(const std::vector<RunSpec>& specs, const std::vector<TimedResul
     std::vector<std::string> row{specs[i].policy, std::to_string(specs[i].seed)};
     for (const auto& c : cols) {
       const double v = summary_number(results[i].result.summary, c.first);
-      row.push_back(c.first.rfind("jobs_", 0) == 0 ? fmt(v, 0) : fmt(v, c.first.find("wait") == 0 ? 1 : 4));
+      const int digits = c.first.rfind("jobs_", 0) == 0 ? 0 : c.first.find("wait") == 0 ? 1
+                         : c.first == "cost_total" || c.first == "cost_idle" ? 2 : 4;
+      row.push_back(std::isnan(v) ? "-" : fmt(v, digits));
     }
     row.push_back(fmt(results[i].wall_s, 3));
     rows.push_back(row);
@@ -450,12 +459,50 @@ int cmd_inflate(int argc, char** argv) {
   return 0;
 }
 
+int cmd_cost(int argc, char** argv) {
+  po::options_description o("Options");
+  o.add_options()
+      ("results", po::value<std::string>(), "results.h5 of a priced run (or its directory)")
+      ("by", po::value<std::string>()->default_value("team"), "team, pool, gpu-model, provider, center or window")
+      ("view", po::value<std::string>()->default_value("net"),
+       "net (what finance pays, after discounts) or internal (list/internal prices teams are shown)")
+      ("spread-idle", po::bool_switch(), "team view: spread idle cost over teams in proportion to use")
+      ("csv", po::bool_switch(), "print CSV");
+  po::positional_options_description pos;
+  pos.add("results", 1);
+  po::variables_map vm;
+  if (!parse_command(argc, argv, o, pos, vm, "usage: capsim cost RESULTS.h5 [--by team|pool|gpu-model|provider|center|window]"))
+    return 0;
+  if (!vm.count("results")) throw InputError("give a results.h5 file (capsim cost RESULTS.h5)");
+  std::string path = vm["results"].as<std::string>();
+  if (std::filesystem::is_directory(path)) path += "/results.h5";
+  const std::string view = vm["view"].as<std::string>();
+  if (view != "net" && view != "internal") throw InputError("--view: expected net or internal, got '" + view + "'");
+  const CostResult cost = read_cost_h5(path);
+  CostReportOptions opt{vm["by"].as<std::string>(), view == "internal", vm["spread-idle"].as<bool>()};
+  const auto rows = cost_report(cost, opt);
+  const bool csv = vm["csv"].as<bool>();
+  if (!csv)
+    std::cout << path << ": " << view << " prices, " << cost.currency << ", catalog: "
+              << (cost.catalog_as_of.empty() ? "(no date)" : cost.catalog_as_of) << "\n";
+  print_rows(rows, csv);
+  return 0;
+}
+
 int cmd_policies(int argc, char** argv) {
   po::options_description o("Options");
   po::variables_map vm;
   if (!parse_command(argc, argv, o, {}, vm, "usage: capsim policies")) return 0;
   std::cout << "placement policies:\n";
   for (const auto& p : placement_policies()) {
+    std::cout << "  " << p.name << std::string(p.name.size() < 12 ? 12 - p.name.size() : 1, ' ') << p.description
+              << "\n";
+    for (const auto& param : p.params)
+      std::cout << "      " << param.name << " (" << param.type << ", default " << param.default_value
+                << "): " << param.description << "\n";
+  }
+  std::cout << "capacity policies (elastic pools; scenario field capacity):\n";
+  for (const auto& p : capacity_policies()) {
     std::cout << "  " << p.name << std::string(p.name.size() < 12 ? 12 - p.name.size() : 1, ' ') << p.description
               << "\n";
     for (const auto& param : p.params)
@@ -504,6 +551,7 @@ int main(int argc, char** argv) {
       return cmd_compare(argc - 1, argv + 1);
     }
     if (cmd == "inflate") return cmd_inflate(argc - 1, argv + 1);
+    if (cmd == "cost") return cmd_cost(argc - 1, argv + 1);
     if (cmd == "policies") return cmd_policies(argc - 1, argv + 1);
     if (cmd == "validate") return cmd_validate(argc - 1, argv + 1);
     if (cmd == "--version") {

@@ -1,6 +1,8 @@
 #include "cli/runner.h"
 
+#include <algorithm>
 #include <atomic>
+#include <optional>
 #include <chrono>
 
 #include <tbb/global_control.h>
@@ -9,6 +11,7 @@
 
 #include "policies/registry.h"
 #include "sim/io/summary_json.h"
+#include "sim/metrics/cost_ledger.h"
 #include "sim/metrics/fragmentation_recorder.h"
 #include "sim/metrics/recorder.h"
 #include "sim/model/fragmentation.h"
@@ -43,12 +46,20 @@ TimedResult run_one(const RunSetup& setup, const RunSpec& spec, const std::funct
 TimedResult run_one_with(const RunSetup& setup, const RunSpec& spec, PlacementPolicy& policy,
                          const std::function<void(SimTime)>& progress) {
   const auto t0 = std::chrono::steady_clock::now();
-  Simulation sim(setup.inputs->fleet, setup.inputs->jobs, policy, setup.config);
+  const RunInputs& in = *setup.inputs;
+  Simulation sim(in.fleet, in.jobs, policy, setup.config);
   Recorder recorder;
   sim.add_listener(&recorder);
-  const FragmentationModel model(task_classes_of(setup.inputs->jobs));
+  const FragmentationModel model(task_classes_of(in.jobs));
   FragmentationRecorder fragmentation(model);
   sim.add_listener(&fragmentation);
+  std::unique_ptr<CapacityPolicy> capacity;
+  if (std::any_of(in.fleet.pools.begin(), in.fleet.pools.end(), [](const PoolSpec& p) { return p.elastic; })) {
+    capacity = make_capacity_policy(in.capacity_policy, in.capacity_params, in.fleet);
+    sim.set_capacity_policy(capacity.get());
+  }
+  std::optional<CostLedger> ledger;
+  if (in.pricing) sim.add_listener(&ledger.emplace(*in.pricing, in.cost));
   if (progress) sim.set_progress(progress);
   sim.run();
   TimedResult out;
@@ -58,6 +69,7 @@ TimedResult run_one_with(const RunSetup& setup, const RunSpec& spec, PlacementPo
   r.summary.push_back({"input_jobs_impossible", setup.inputs->jobs_impossible});
   recorder.take(r);
   fragmentation.take(r);
+  if (ledger) ledger->take(sim, r);
   out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return out;
 }

@@ -6,6 +6,7 @@
 #include "policies/first_fit.h"
 #include "policies/gpu_clustering.h"
 #include "policies/gpu_packing.h"
+#include "policies/queue_driven_capacity.h"
 #include "policies/random_fit.h"
 #include "sim/core/check.h"
 
@@ -52,9 +53,10 @@ std::vector<std::string> placement_policy_names() {
 
 namespace {
 
-const PlacementPolicyInfo& find_checked(const std::string& name,
-                                        const std::map<std::string, std::string>& params) {
-  for (const auto& info : placement_policies()) {
+template <typename Info>
+const Info& find_checked(const std::vector<Info>& table, const char* kind, const std::string& name,
+                         const std::map<std::string, std::string>& params) {
+  for (const auto& info : table) {
     if (info.name != name) continue;
     for (const auto& [key, value] : params) {
       bool known = false;
@@ -70,21 +72,41 @@ const PlacementPolicyInfo& find_checked(const std::string& name,
     return info;
   }
   std::string valid;
-  for (const auto& n : placement_policy_names()) valid += (valid.empty() ? "" : ", ") + n;
-  throw InputError("unknown placement policy '" + name + "' (valid: " + valid + ")");
+  for (const auto& info : table) valid += (valid.empty() ? "" : ", ") + info.name;
+  throw InputError(std::string("unknown ") + kind + " policy '" + name + "' (valid: " + valid + ")");
 }
 
 }  // namespace
 
 void validate_placement_policy(const std::string& name, const std::map<std::string, std::string>& params) {
-  const auto& info = find_checked(name, params);
+  const auto& info = find_checked(placement_policies(), "placement", name, params);
   (void)info.make(PolicyParams(name, params), PolicyContext{});  // typed parameter checks live in constructors
 }
 
 std::unique_ptr<PlacementPolicy> make_placement_policy(const std::string& name,
                                                        const std::map<std::string, std::string>& params,
                                                        const PolicyContext& context) {
-  return find_checked(name, params).make(PolicyParams(name, params), context);
+  return find_checked(placement_policies(), "placement", name, params).make(PolicyParams(name, params), context);
+}
+
+const std::vector<CapacityPolicyInfo>& capacity_policies() {
+  static const std::vector<CapacityPolicyInfo> kPolicies{
+      {"queue-driven", "acquire elastic nodes for the waiting jobs, release nodes idle past a grace period",
+       {{"idle_grace_s", "double", "600", "seconds an elastic node may stay empty before release"}},
+       [](const PolicyParams& p, const Fleet& f) { return std::make_unique<QueueDrivenCapacity>(p, f); }},
+  };
+  return kPolicies;
+}
+
+std::unique_ptr<CapacityPolicy> make_capacity_policy(const std::string& name,
+                                                     const std::map<std::string, std::string>& params,
+                                                     const Fleet& fleet) {
+  return find_checked(capacity_policies(), "capacity", name, params).make(PolicyParams(name, params), fleet);
+}
+
+void validate_capacity_policy(const std::string& name, const std::map<std::string, std::string>& params) {
+  const Fleet empty;
+  (void)make_capacity_policy(name, params, empty);
 }
 
 }  // namespace capsim

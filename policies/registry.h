@@ -9,7 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/capacity_policy.h"
 #include "sim/core/placement_policy.h"
+#include "sim/model/fleet.h"
 
 namespace capsim {
 
@@ -44,5 +46,19 @@ inline std::unique_ptr<PlacementPolicy> make_placement_policy(const std::string&
 
 // Checks name and parameters without building anything.
 void validate_placement_policy(const std::string& name, const std::map<std::string, std::string>& params);
+
+// Capacity policies (elastic pools), the same way.
+struct CapacityPolicyInfo {
+  std::string name;
+  std::string description;
+  std::vector<PolicyParamInfo> params;
+  std::function<std::unique_ptr<CapacityPolicy>(const PolicyParams&, const Fleet&)> make;
+};
+
+const std::vector<CapacityPolicyInfo>& capacity_policies();
+std::unique_ptr<CapacityPolicy> make_capacity_policy(const std::string& name,
+                                                     const std::map<std::string, std::string>& params,
+                                                     const Fleet& fleet);
+void validate_capacity_policy(const std::string& name, const std::map<std::string, std::string>& params);
 
 }  // namespace capsim

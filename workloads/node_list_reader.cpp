@@ -68,6 +68,7 @@ std::size_t read_node_list(CsvReader& csv, const NodeListOptions& o, BadRowPolic
       s.sockets = o.sockets_per_node;
       s.numa_per_socket = o.numa_per_socket;
       s.zone = o.zone;
+      s.pool = o.pool;
       s.rack = static_cast<std::int32_t>(fleet.size() / static_cast<std::size_t>(o.nodes_per_rack));
       fleet.add_node(s);
       ++added;

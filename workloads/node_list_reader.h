@@ -20,6 +20,7 @@ struct NodeListOptions {
   std::int32_t numa_per_socket = 1;
   std::int32_t nodes_per_rack = 32;
   std::string zone = "zone-a";
+  std::int32_t pool = 0;            // index into Fleet::pools
 };
 
 std::string detect_node_list_format(const CsvReader& csv);

@@ -1,10 +1,13 @@
 #include "workloads/run_inputs.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <tuple>
 
 #include "sim/core/check.h"
+#include "sim/io/fleet_pricing.h"
+#include "sim/io/price_catalog_loader.h"
 #include "sim/io/scenario_loader.h"
 #include "sim/model/cluster_state.h"
 #include "workloads/node_list_reader.h"
@@ -23,8 +26,9 @@ GpuModelId model_or_fail(const std::string& name, const std::string& field) {
   return *id;
 }
 
-void add_group(const config::NodeGroup& g, const std::string& field, Fleet& fleet) {
+void add_group(const config::NodeGroup& g, const std::string& field, std::int32_t pool, Fleet& fleet) {
   NodeSpec s;
+  s.pool = pool;
   s.cpu_milli = std::llround(g.cpu_cores() * 1000);
   s.memory_mib = std::llround(g.memory_gib() * kMibPerGib);
   s.gpu_count = static_cast<std::int32_t>(g.gpus());
@@ -131,12 +135,43 @@ void check_jobs_fit_fleet(RunInputs& in, bool skip) {
   for (std::size_t j = 0; j < in.jobs.size(); ++j)
     if (possible[j])
       kept.add({in.jobs.name[j], in.jobs.submit_us[j], in.jobs.duration_us[j], in.jobs.request(j),
-                in.jobs.qos_names[in.jobs.qos[j]], in.jobs.source[j], in.jobs.source_line[j]});
+                in.jobs.qos_names[in.jobs.qos[j]], in.jobs.source[j], in.jobs.source_line[j],
+                in.jobs.team_names[in.jobs.team[j]]});
   in.jobs = std::move(kept);
 }
 
+namespace {
+
+PoolSpec pool_spec(const config::Pool& p) {
+  PoolSpec out;
+  out.name = p.name();
+  const std::string& k = p.kind();
+  out.kind = k == "reserved" ? PoolKind::kReserved : k == "on-demand" ? PoolKind::kOnDemand
+             : k == "spot"   ? PoolKind::kSpot : PoolKind::kOwned;
+  out.provider = p.provider();
+  out.region = p.region();
+  out.commitment = p.commitment();
+  out.billing = p.billing() == "hour" ? Billing::kHour : p.billing() == "month" ? Billing::kMonth : Billing::kSecond;
+  out.minimum_billed_us = seconds_to_us(p.minimum_billed_s());
+  out.boot_delay_us = seconds_to_us(p.boot_delay_s());
+  out.elastic = p.has_elastic();
+  out.min_nodes = static_cast<std::int32_t>(p.elastic().min_nodes());
+  return out;
+}
+
+// The pool a node source names: the first pool when it names none.
+std::int32_t pool_of(const std::string& name, const Fleet& fleet, const std::string& field) {
+  if (name.empty()) return 0;
+  const std::int32_t p = fleet.find_pool(name);
+  if (p < 0) throw InputError("scenario field " + field + ".pool: no pool named '" + name + "' in fleet.pools");
+  return p;
+}
+
+}  // namespace
+
 Fleet build_fleet(const config::Scenario& s, const std::string& base_dir, BadRowPolicy& bad) {
   Fleet fleet;
+  for (const auto& p : s.fleet().pools()) fleet.add_pool(pool_spec(p));
   for (int i = 0; i < s.fleet().nodes_size(); ++i) {
     const auto& n = s.fleet().nodes(i);
     const std::string field = "fleet.nodes[" + std::to_string(i) + "]";
@@ -149,12 +184,20 @@ Fleet build_fleet(const config::Scenario& s, const std::string& base_dir, BadRow
       if (t.numa_per_socket()) o.numa_per_socket = static_cast<std::int32_t>(t.numa_per_socket());
       if (t.nodes_per_rack()) o.nodes_per_rack = static_cast<std::int32_t>(t.nodes_per_rack());
       if (!t.zone().empty()) o.zone = t.zone();
+      o.pool = pool_of(t.pool(), fleet, field + ".trace");
       read_node_list(resolve_path(base_dir, t.path()), o, bad, fleet);
     } else {
-      add_group(n.group(), field + ".group", fleet);
+      add_group(n.group(), field + ".group", pool_of(n.group().pool(), fleet, field + ".group"), fleet);
     }
   }
   if (fleet.size() == 0) throw InputError("scenario: the fleet has no nodes");
+  for (std::size_t p = 0; p < fleet.pools.size(); ++p) {
+    const auto members = std::count(fleet.pool.begin(), fleet.pool.end(), static_cast<std::int32_t>(p));
+    if (fleet.pools[p].min_nodes > members)
+      throw InputError("scenario field fleet.pools[" + std::to_string(p) + "].elastic.min_nodes: " +
+                       std::to_string(fleet.pools[p].min_nodes) + " is more than the pool's " +
+                       std::to_string(members) + " nodes");
+  }
   return fleet;
 }
 
@@ -165,15 +208,28 @@ RunInputs build_run_inputs(const config::Scenario& s, const std::string& base_di
   in.fleet = build_fleet(s, base_dir, bad);
   for (int i = 0; i < s.workloads_size(); ++i) {
     const auto& w = s.workloads(i);
+    const std::size_t first = in.jobs.size();
     if (w.has_trace()) {
       read_openb_pods(resolve_path(base_dir, w.trace().path()), bad, in.jobs);
+      if (!w.trace().team().empty()) in.jobs.set_team(first, in.jobs.size(), w.trace().team());
     } else {
       const std::string name = "workloads[" + std::to_string(i) + "].synthetic";
       in.jobs.append(synthetic_jobs(w.synthetic(), name, base_dir, s.seed(), bad));
+      in.jobs.set_team(first, in.jobs.size(), w.synthetic().team().empty() ? "default" : w.synthetic().team());
     }
   }
   in.rows_skipped = bad.skipped;
   in.first_skip_reason = bad.first_error;
+  if (s.has_cost()) {
+    const std::string path = resolve_path(base_dir, s.cost().catalog());
+    in.pricing = price_fleet(in.fleet, s.fleet().pools(), load_price_catalog(path), path);
+    if (s.cost().window_s() > 0) in.cost.window_us = seconds_to_us(s.cost().window_s());
+    if (s.cost().tco_months() > 0) in.cost.tco_months = static_cast<std::int32_t>(s.cost().tco_months());
+    in.cost.revenue_per_job = s.cost().revenue_per_job();
+    in.cost.revenue_per_gpu_hour = s.cost().revenue_per_gpu_hour();
+  }
+  if (!s.capacity().name().empty()) in.capacity_policy = s.capacity().name();
+  in.capacity_params.insert(s.capacity().params().begin(), s.capacity().params().end());
   if (use == InputUse::kInflation) return in;  // draw order is the list's order; impossible shapes fail when drawn
   if (!in.jobs.sources_without_times.empty())
     throw InputError(in.jobs.sources_without_times.front() +

@@ -5,10 +5,14 @@
 // the cluster is empty (an impossible request is an input error naming the
 // job's file and line).
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 
 #include "scenario.pb.h"
 #include "sim/io/csv_reader.h"
+#include "sim/metrics/cost_ledger.h"
+#include "sim/model/pricing.h"
 #include "sim/model/fleet.h"
 #include "sim/model/job_table.h"
 
@@ -20,6 +24,12 @@ struct RunInputs {
   std::int64_t rows_skipped = 0;    // with skip_bad_rows
   std::int64_t jobs_impossible = 0; // skipped because no node could ever hold them
   std::string first_skip_reason;
+  // Priced runs (scenario cost section): every node's rates, and the ledger's options.
+  std::optional<FleetPricing> pricing;
+  CostOptions cost;
+  // Elastic pools: the capacity policy that grows and shrinks them.
+  std::string capacity_policy = "queue-driven";
+  std::map<std::string, std::string> capacity_params;
 };
 
 // What the inputs are for: a replay in time needs arrival times and jobs that

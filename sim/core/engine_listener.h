@@ -23,6 +23,10 @@ class EngineListener {
   virtual void on_job_finished(const Simulation&, SimTime, std::uint32_t /*job*/, const Placement&) {}
   virtual void on_job_gave_up(const Simulation&, SimTime, std::uint32_t /*job*/) {}
   virtual void on_sample(const Simulation&, SimTime) {}
+  // Elastic pools: a node is acquired (billing starts), finishes booting, is released.
+  virtual void on_node_acquired(const Simulation&, SimTime, std::int32_t /*node*/) {}
+  virtual void on_node_ready(const Simulation&, SimTime, std::int32_t /*node*/) {}
+  virtual void on_node_released(const Simulation&, SimTime, std::int32_t /*node*/) {}
   virtual void on_run_end(const Simulation&, SimTime /*end*/) {}
 };
 

@@ -9,17 +9,20 @@
 namespace capsim {
 
 // The numeric order is the tie-break between events at the same instant:
-// capacity is freed before arrivals are queued, arrivals before give-ups,
-// and one coalesced scheduling pass runs after all of them; a sample sees
-// the state after the pass.
+// capacity is freed (jobs finish, booted nodes come online) before arrivals
+// are queued, arrivals before give-ups, and one coalesced scheduling pass
+// runs after all of them; an idle node is released only after that pass had
+// its chance to use it; a sample sees the state after all of it.
 enum class EventKind : std::uint8_t {
   kJobFinish = 0,
-  kJobArrival = 1,
-  kJobGiveUp = 2,
-  kSchedulePass = 3,
-  kSample = 4,
+  kNodeReady = 1,      // job field: node; an acquired elastic node finished booting
+  kJobArrival = 2,
+  kJobGiveUp = 3,
+  kSchedulePass = 4,
+  kNodeIdleCheck = 5,  // job field: node; generation: the node's idle generation
+  kSample = 6,
 };
-inline constexpr int kEventKindCount = 5;
+inline constexpr int kEventKindCount = 7;
 
 struct Event {
   SimTime time;

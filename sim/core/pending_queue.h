@@ -24,6 +24,8 @@ class PendingQueue {
   const std::vector<std::uint32_t>& active() const { return active_; }
   bool has_waiting(std::uint32_t c) const { return !members_[c].empty(); }
   std::uint32_t head(std::uint32_t c) const { return members_[c].front(); }
+  // Jobs queued in class c, including any behind the head that gave up already.
+  std::size_t waiting(std::uint32_t c) const { return members_[c].size(); }
 
   // A job arrives. A class that was empty starts unblocked.
   void push(std::uint32_t job);

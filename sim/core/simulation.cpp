@@ -33,6 +33,23 @@ Simulation::Simulation(const Fleet& fleet, const JobTable& jobs, PlacementPolicy
   CAPSIM_CHECK(std::is_sorted(jobs.submit_us.begin(), jobs.submit_us.end()),
                "jobs are sorted by submit time");
   CAPSIM_CHECK(jobs.size() < UINT32_MAX, "job count fits 32-bit ids");
+  node_state_.assign(fleet.size(), NodeState::kOnline);
+  node_acquired_us_.assign(fleet.size(), 0);
+  node_idle_gen_.assign(fleet.size(), 0);
+  pool_held_.assign(fleet.pools.size(), 0);
+  pool_booting_.assign(fleet.pools.size(), 0);
+  // Static pools hold every node; an elastic pool starts with its first min_nodes.
+  for (std::size_t n = 0; n < fleet.size(); ++n) {
+    const auto p = static_cast<std::size_t>(fleet.pool[n]);
+    if (fleet.pools[p].elastic && pool_held_[p] >= fleet.pools[p].min_nodes) {
+      node_state_[n] = NodeState::kOffline;
+      cluster_.set_online(n, false);
+      has_elastic_ = true;
+    } else {
+      ++pool_held_[p];
+    }
+  }
+  for (const auto& p : fleet.pools) has_elastic_ = has_elastic_ || p.elastic;
 }
 
 SimTime Simulation::oldest_pending_submit_us() const {
@@ -55,6 +72,13 @@ const RunStats& Simulation::run() {
   const SimTime interval = config_.sample_interval_us;
   SimTime first_sample = start >= 0 ? start / interval * interval : -((-start + interval - 1) / interval) * interval;
   events_.push(first_sample, EventKind::kSample);
+
+  CAPSIM_CHECK(!has_elastic_ || capacity_, "a fleet with elastic pools has a capacity policy");
+  for (std::size_t n = 0; n < fleet_->size(); ++n) node_acquired_us_[n] = start;
+  if (has_elastic_)  // elastic nodes held from the start are idle until a job lands
+    for (std::size_t n = 0; n < fleet_->size(); ++n)
+      if (node_state_[n] == NodeState::kOnline && fleet_->pools[static_cast<std::size_t>(fleet_->pool[n])].elastic)
+        node_idle(start, static_cast<std::int32_t>(n));
 
   SimTime now = start;
   std::uint64_t next_progress = 1 << 16;
@@ -100,6 +124,22 @@ void Simulation::handle(const Event& e) {
       freed_log_.push_back(p.node);
       for (auto* l : listeners_) l->on_job_finished(*this, e.time, j, p);
       request_pass(e.time);
+      if (has_elastic_ && cluster_.jobs_on(static_cast<std::size_t>(p.node)) == 0 &&
+          fleet_->pools[static_cast<std::size_t>(fleet_->pool[p.node])].elastic)
+        node_idle(e.time, p.node);
+      return;
+    }
+    case EventKind::kNodeReady:
+      --live_events_;
+      node_ready(e.time, static_cast<std::int32_t>(j));
+      return;
+    case EventKind::kNodeIdleCheck: {
+      const auto n = static_cast<std::size_t>(j);
+      if (e.generation != node_idle_gen_[n] || node_state_[n] != NodeState::kOnline || cluster_.jobs_on(n) != 0) {
+        ++stats_.events_stale;
+        return;
+      }
+      if (capacity_->may_release(*this, e.time, static_cast<std::int32_t>(j))) release_node(e.time, static_cast<std::int32_t>(j));
       return;
     }
     case EventKind::kJobArrival: {
@@ -172,6 +212,55 @@ void Simulation::schedule_pass(SimTime now) {
     strict_fifo_pass(now);
   else
     fifo_pass(now);
+  if (has_elastic_ && pending_ > 0) plan_capacity(now);
+}
+
+void Simulation::plan_capacity(SimTime now) {
+  acquire_.clear();
+  capacity_->plan(*this, now, acquire_);
+  for (std::int32_t n : acquire_) {
+    const auto node = static_cast<std::size_t>(n);
+    const auto p = static_cast<std::size_t>(fleet_->pool[node]);
+    CAPSIM_CHECK(fleet_->pools[p].elastic && node_state_[node] == NodeState::kOffline,
+                 "a capacity policy acquires only offline elastic nodes");
+    node_state_[node] = NodeState::kBooting;
+    node_acquired_us_[node] = now;
+    ++pool_held_[p];
+    ++pool_booting_[p];
+    ++stats_.nodes_acquired;
+    for (auto* l : listeners_) l->on_node_acquired(*this, now, n);
+    events_.push(now + fleet_->pools[p].boot_delay_us, EventKind::kNodeReady, static_cast<std::uint32_t>(n));
+    ++live_events_;
+  }
+}
+
+void Simulation::node_ready(SimTime now, std::int32_t n) {
+  const auto node = static_cast<std::size_t>(n);
+  CAPSIM_CHECK(node_state_[node] == NodeState::kBooting, "only a booting node becomes ready");
+  node_state_[node] = NodeState::kOnline;
+  --pool_booting_[static_cast<std::size_t>(fleet_->pool[node])];
+  cluster_.set_online(node, true);
+  freed_log_.push_back(n);  // blocked request classes may fit on it
+  for (auto* l : listeners_) l->on_node_ready(*this, now, n);
+  request_pass(now);
+  node_idle(now, n);
+}
+
+void Simulation::node_idle(SimTime now, std::int32_t n) {
+  const SimTime grace = capacity_->idle_grace_us(*this, n);
+  if (grace == kNever) return;
+  events_.push(now + grace, EventKind::kNodeIdleCheck, static_cast<std::uint32_t>(n),
+               node_idle_gen_[static_cast<std::size_t>(n)]);
+}
+
+void Simulation::release_node(SimTime now, std::int32_t n) {
+  const auto node = static_cast<std::size_t>(n);
+  cluster_.set_online(node, false);
+  node_state_[node] = NodeState::kOffline;
+  --pool_held_[static_cast<std::size_t>(fleet_->pool[node])];
+  ++node_idle_gen_[node];
+  ++stats_.nodes_released;
+  for (auto* l : listeners_) l->on_node_released(*this, now, n);
 }
 
 // Pending jobs are tried in arrival order; one that does not fit is skipped.
@@ -227,6 +316,7 @@ void Simulation::start_job(SimTime now, std::uint32_t j, const Placement& p) {
   state_[j] = JobState::kRunning;
   ++generation_[j];
   placement_[j] = p;
+  ++node_idle_gen_[static_cast<std::size_t>(p.node)];
   start_us_[j] = now;
   --pending_;
   ++running_;

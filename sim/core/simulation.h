@@ -6,6 +6,7 @@
 #include <functional>
 #include <vector>
 
+#include "sim/core/capacity_policy.h"
 #include "sim/core/engine_listener.h"
 #include "sim/core/pending_event_set.h"
 #include "sim/core/pending_queue.h"
@@ -27,6 +28,10 @@ struct SimConfig {
   QueueDiscipline queue = QueueDiscipline::kFifo;
 };
 
+// Nodes of static pools are online from start to end; elastic ones move
+// offline -> booting (acquired and billed, not yet usable) -> online -> offline.
+enum class NodeState : std::uint8_t { kOffline, kBooting, kOnline };
+
 enum class JobState : std::uint8_t { kNotArrived, kPending, kRunning, kCompleted, kGaveUp };
 const char* job_state_name(JobState s);
 
@@ -35,6 +40,8 @@ struct RunStats {
   std::uint64_t events_stale = 0;  // cancelled events dropped when they popped
   std::uint64_t passes = 0;
   std::uint64_t placement_calls = 0;
+  std::uint64_t nodes_acquired = 0;  // elastic acquisitions
+  std::uint64_t nodes_released = 0;
   SimTime start_us = 0;
   SimTime end_us = 0;
 };
@@ -45,6 +52,8 @@ class Simulation {
   Simulation(const Fleet& fleet, const JobTable& jobs, PlacementPolicy& policy, SimConfig config);
 
   void add_listener(EngineListener* listener) { listeners_.push_back(listener); }
+  // Required when the fleet has elastic pools; outlives the run.
+  void set_capacity_policy(CapacityPolicy* policy) { capacity_ = policy; }
   // Called about every 65,536 events with the current simulated time.
   void set_progress(std::function<void(SimTime)> progress) { progress_ = std::move(progress); }
 
@@ -65,12 +74,26 @@ class Simulation {
   std::int64_t gave_up_count() const { return gave_up_; }
   // Submit time of the oldest pending job, or kNever.
   SimTime oldest_pending_submit_us() const;
+  NodeState node_state(std::size_t n) const { return node_state_[n]; }
+  SimTime node_acquired_us(std::size_t n) const { return node_acquired_us_[n]; }
+  // Nodes of pool p that are booting or online.
+  std::int32_t pool_held(std::size_t p) const { return pool_held_[p]; }
+  std::int32_t pool_booting(std::size_t p) const { return pool_booting_[p]; }
+  // Waiting jobs by request class, for capacity policies: call f(head job, waiting count).
+  template <typename F>
+  void for_each_pending_class(F f) const {
+    for (std::uint32_t c : queue_.active()) f(queue_.head(c), queue_.waiting(c));
+  }
 
  private:
   void handle(const Event& e);
   void request_pass(SimTime now);
   void schedule_pass(SimTime now);
   void start_job(SimTime now, std::uint32_t j, const Placement& p);
+  void plan_capacity(SimTime now);
+  void node_ready(SimTime now, std::int32_t node);
+  void node_idle(SimTime now, std::int32_t node);  // an elastic node just became empty
+  void release_node(SimTime now, std::int32_t node);
   // Checks only nodes freed since the class last looked, then moves its mark
   // to the end of the log: a long-blocked class costs nothing per pass.
   bool may_fit_now(std::uint32_t request_class);
@@ -87,6 +110,7 @@ class Simulation {
   PendingEventSet events_;
   std::vector<EngineListener*> listeners_;
   std::function<void(SimTime)> progress_;
+  CapacityPolicy* capacity_ = nullptr;
 
   // Per-job columns.
   std::vector<JobState> state_;
@@ -94,6 +118,14 @@ class Simulation {
   std::vector<SimTime> start_us_;
   std::vector<SimTime> end_us_;
   std::vector<Placement> placement_;
+
+  // Per-node lifecycle (elastic pools).
+  std::vector<NodeState> node_state_;
+  std::vector<SimTime> node_acquired_us_;
+  std::vector<std::uint32_t> node_idle_gen_;  // bumped when a job lands: stale idle checks are dropped
+  std::vector<std::int32_t> pool_held_, pool_booting_;
+  std::vector<std::int32_t> acquire_;  // reused by plan_capacity
+  bool has_elastic_ = false;
 
   PendingQueue queue_;
   // Nodes that gained free capacity, in order. A request class that failed

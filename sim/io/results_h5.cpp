@@ -7,91 +7,13 @@
 
 #include "sim/core/check.h"
 #include "sim/io/atomic_file.h"
+#include "sim/io/cost_h5.h"
+#include "sim/io/h5_util.h"
 
 namespace capsim {
 namespace {
 
-// Closes an HDF5 handle when it goes out of scope.
-class Handle {
- public:
-  Handle(hid_t id, herr_t (*close)(hid_t), const std::string& what) : id_(id), close_(close) {
-    if (id_ < 0) throw std::runtime_error("HDF5: cannot create " + what);
-  }
-  ~Handle() {
-    if (id_ >= 0) close_(id_);
-  }
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  operator hid_t() const { return id_; }
-
- private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
-};
-
-void check(herr_t status, const std::string& what) {
-  if (status < 0) throw std::runtime_error("HDF5: cannot write " + what);
-}
-
-// Variable-length UTF-8, so h5py reads a str rather than bytes.
-void string_attr(hid_t obj, const std::string& name, const std::string& value) {
-  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
-  check(H5Tset_size(type, H5T_VARIABLE), name);
-  check(H5Tset_cset(type, H5T_CSET_UTF8), name);
-  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar space");
-  Handle attr(H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, name);
-  const char* data = value.c_str();
-  check(H5Awrite(attr, type, &data), name);
-}
-
-template <typename T>
-void number_attr(hid_t obj, const std::string& name, T value, hid_t type) {
-  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar space");
-  Handle attr(H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, name);
-  check(H5Awrite(attr, type, &value), name);
-}
-
-hid_t dataset_props() {
-  hid_t p = H5Pcreate(H5P_DATASET_CREATE);
-  H5Pset_obj_track_times(p, false);
-  return p;
-}
-
-template <typename T>
-void dataset(hid_t group, const std::string& name, const std::vector<T>& values, hid_t type,
-             const std::string& units) {
-  const hsize_t n = values.size();
-  Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose, name + " space");
-  Handle props(dataset_props(), H5Pclose, "dataset properties");
-  Handle ds(H5Dcreate2(group, name.c_str(), type, space, H5P_DEFAULT, props, H5P_DEFAULT), H5Dclose, name);
-  if (n) check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), name);
-  if (!units.empty()) string_attr(ds, "units", units);
-}
-
-// Fixed-length, NUL-padded UTF-8: one contiguous buffer, which writes millions
-// of names in a fraction of a second where variable-length strings take
-// seconds. h5py reads it with f["jobs/name"].asstr()[:].
-void string_dataset(hid_t group, const std::string& name, const std::vector<std::string>& values) {
-  std::size_t width = 1;
-  for (const auto& v : values) width = std::max(width, v.size());
-  std::string buffer(values.size() * width, '\0');
-  for (std::size_t i = 0; i < values.size(); ++i) buffer.replace(i * width, values[i].size(), values[i]);
-  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
-  check(H5Tset_size(type, width), name);
-  check(H5Tset_strpad(type, H5T_STR_NULLPAD), name);
-  check(H5Tset_cset(type, H5T_CSET_UTF8), name);
-  const hsize_t n = values.size();
-  Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose, name + " space");
-  Handle props(dataset_props(), H5Pclose, "dataset properties");
-  Handle ds(H5Dcreate2(group, name.c_str(), type, space, H5P_DEFAULT, props, H5P_DEFAULT), H5Dclose, name);
-  if (n) check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()), name);
-}
-
-hid_t group_props() {
-  hid_t p = H5Pcreate(H5P_GROUP_CREATE);
-  H5Pset_obj_track_times(p, false);
-  return p;
-}
+using namespace h5;
 
 void write_file(const std::string& path, const RunResult& r) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported by the exceptions below
@@ -125,6 +47,10 @@ void write_file(const std::string& path, const RunResult& r) {
       dataset(jobs, c.name, c.values, H5T_NATIVE_INT64, c.units);
       order += "," + c.name;
     }
+    for (const auto& c : r.jobs.real_columns) {
+      dataset(jobs, c.name, c.values, H5T_NATIVE_DOUBLE, c.units);
+      order += "," + c.name;
+    }
     string_attr(jobs, "columns", order);
     std::string states;
     for (std::size_t i = 0; i < r.jobs.state_names.size(); ++i)
@@ -139,6 +65,7 @@ void write_file(const std::string& path, const RunResult& r) {
       else string_attr(sum, key, std::get<std::string>(value));
     }
   }
+  if (r.cost.present) write_cost_group(file, r.cost);
   check(H5Fflush(file, H5F_SCOPE_GLOBAL), path);
 }
 

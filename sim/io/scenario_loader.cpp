@@ -12,14 +12,6 @@
 namespace capsim {
 namespace {
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open scenario file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
@@ -76,22 +68,42 @@ std::string resolve_path(const std::string& base_dir, const std::string& path) {
   return base_dir + "/" + path;
 }
 
-config::Scenario parse_scenario_json(const std::string& json, const std::string& origin) {
-  config::Scenario s;
+void parse_json_into(google::protobuf::Message& m, const std::string& json, const std::string& origin) {
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;
-  auto status = google::protobuf::util::JsonStringToMessage(json, &s, options);
+  auto status = google::protobuf::util::JsonStringToMessage(json, &m, options);
   if (!status.ok()) throw InputError(origin + ": " + strip_status(status.ToString()));
+}
+
+void parse_textproto_into(google::protobuf::Message& m, const std::string& text, const std::string& origin) {
+  google::protobuf::TextFormat::Parser parser;
+  TextErrors errors(origin);
+  parser.RecordErrorsTo(&errors);
+  if (!parser.ParseFromString(text, &m))
+    throw InputError(errors.first().empty() ? origin + ": cannot parse text proto" : errors.first());
+}
+
+bool is_textproto_path(const std::string& path) {
+  return ends_with(path, ".textproto") || ends_with(path, ".txtpb") || ends_with(path, ".pbtxt");
+}
+
+std::string read_text_file(const std::string& path, const std::string& what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": cannot open " + what);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+config::Scenario parse_scenario_json(const std::string& json, const std::string& origin) {
+  config::Scenario s;
+  parse_json_into(s, json, origin);
   return s;
 }
 
 config::Scenario parse_scenario_textproto(const std::string& text, const std::string& origin) {
   config::Scenario s;
-  google::protobuf::TextFormat::Parser parser;
-  TextErrors errors(origin);
-  parser.RecordErrorsTo(&errors);
-  if (!parser.ParseFromString(text, &s))
-    throw InputError(errors.first().empty() ? origin + ": cannot parse text proto" : errors.first());
+  parse_textproto_into(s, text, origin);
   return s;
 }
 
@@ -108,6 +120,43 @@ void validate_scenario(const config::Scenario& s, const std::string& origin) {
   require(s.queue().empty() || s.queue() == "fifo" || s.queue() == "strict-fifo", origin, "queue",
           "must be \"fifo\" or \"strict-fifo\", got \"" + s.queue() + "\"");
   require(s.fleet().nodes_size() > 0, origin, "fleet.nodes", "at least one node source is needed");
+  for (int i = 0; i < s.fleet().pools_size(); ++i) {
+    const auto& p = s.fleet().pools(i);
+    const std::string f = "fleet.pools[" + std::to_string(i) + "]";
+    require(!p.name().empty(), origin, f + ".name", "must not be empty");
+    for (int k = 0; k < i; ++k)
+      require(s.fleet().pools(k).name() != p.name(), origin, f + ".name", "'" + p.name() + "' is used twice");
+    require(p.kind() == "owned" || p.kind() == "reserved" || p.kind() == "on-demand" || p.kind() == "spot", origin,
+            f + ".kind", "must be \"owned\", \"reserved\", \"on-demand\" or \"spot\", got \"" + p.kind() + "\"");
+    require(p.billing().empty() || p.billing() == "second" || p.billing() == "hour" || p.billing() == "month",
+            origin, f + ".billing", "must be \"second\", \"hour\" or \"month\", got \"" + p.billing() + "\"");
+    require(p.minimum_billed_s() >= 0 && p.minimum_billed_s() <= kMaxSeconds, origin, f + ".minimum_billed_s",
+            "must be in [0, 1e12] seconds");
+    require(p.boot_delay_s() >= 0 && p.boot_delay_s() <= kMaxSeconds, origin, f + ".boot_delay_s",
+            "must be in [0, 1e12] seconds");
+    require(p.kind() != "reserved" || !p.commitment().empty() || !s.has_cost(), origin, f + ".commitment",
+            "a reserved pool names the catalog commitment it is priced by");
+    for (int k = 0; k < p.prices_size(); ++k) {
+      const auto& r = p.prices(k);
+      const std::string g = f + ".prices[" + std::to_string(k) + "]";
+      require(!r.node_type().empty(), origin, g + ".node_type", "must not be empty");
+      require(r.scale().empty() || r.scale() == "node" || r.scale() == "gpu" || r.scale() == "cpu", origin,
+              g + ".scale", "must be \"node\", \"gpu\" or \"cpu\", got \"" + r.scale() + "\"");
+    }
+  }
+  if (s.has_cost()) {
+    const auto& c = s.cost();
+    require(!c.catalog().empty(), origin, "cost.catalog", "must name a price catalog file");
+    require(c.window_s() >= 0 && c.window_s() <= kMaxSeconds, origin, "cost.window_s", "must be in [0, 1e12] seconds");
+    require(c.window_s() == 0 || c.window_s() >= 1, origin, "cost.window_s", "must be at least one second");
+    require(c.tco_months() >= 0 && c.tco_months() <= 1200, origin, "cost.tco_months", "must be in [0, 1200]");
+    require(c.revenue_per_job() >= 0, origin, "cost.revenue_per_job", "must not be negative");
+    require(c.revenue_per_gpu_hour() >= 0, origin, "cost.revenue_per_gpu_hour", "must not be negative");
+    for (int i = 0; i < s.fleet().pools_size(); ++i)
+      require(s.fleet().pools(i).prices_size() > 0, origin,
+              "fleet.pools[" + std::to_string(i) + "].prices", "a priced run needs at least one price rule per pool");
+    require(s.fleet().pools_size() > 0, origin, "fleet.pools", "a priced run names its pools and their prices");
+  }
   for (int i = 0; i < s.fleet().nodes_size(); ++i) {
     const auto& n = s.fleet().nodes(i);
     const std::string f = "fleet.nodes[" + std::to_string(i) + "]";
@@ -171,8 +220,8 @@ LoadedScenario load_scenario_file(const std::string& path) {
   out.path = path;
   const auto slash = path.find_last_of('/');
   out.base_dir = slash == std::string::npos ? "." : path.substr(0, slash);
-  const std::string text = read_file(path);
-  if (ends_with(path, ".textproto") || ends_with(path, ".txtpb") || ends_with(path, ".pbtxt"))
+  const std::string text = read_text_file(path, "scenario file");
+  if (is_textproto_path(path))
     out.scenario = parse_scenario_textproto(text, path);
   else
     out.scenario = parse_scenario_json(text, path);

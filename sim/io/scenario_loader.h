@@ -25,6 +25,13 @@ void validate_scenario(const config::Scenario& s, const std::string& origin);
 // Canonical JSON of a scenario (for /meta in results): field names as in the schema.
 std::string scenario_to_json(const config::Scenario& s);
 
+// Shared with the price catalog: protobuf JSON or text format into a message,
+// errors naming origin (and line:column for text format).
+void parse_json_into(google::protobuf::Message& m, const std::string& json, const std::string& origin);
+void parse_textproto_into(google::protobuf::Message& m, const std::string& text, const std::string& origin);
+bool is_textproto_path(const std::string& path);  // .textproto, .txtpb, .pbtxt
+std::string read_text_file(const std::string& path, const std::string& what);
+
 // base_dir/path unless path is absolute.
 std::string resolve_path(const std::string& base_dir, const std::string& path);
 

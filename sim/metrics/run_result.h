@@ -7,6 +7,8 @@
 #include <variant>
 #include <vector>
 
+#include "sim/metrics/cost_result.h"
+
 namespace capsim {
 
 using SummaryValue = std::variant<std::int64_t, double, std::string>;
@@ -35,6 +37,7 @@ struct TimeSeries {
 struct JobOutcomes {
   std::vector<std::string> name;
   std::vector<IntColumn> columns;  // submit_us, start_us, ... (-1 where not applicable)
+  std::vector<DoubleColumn> real_columns;  // cost, ... (NaN where not applicable)
   std::vector<std::string> state_names;  // code -> name for the "state" column
 };
 
@@ -51,6 +54,7 @@ struct RunResult {
   Summary summary;
   TimeSeries timeseries;
   JobOutcomes jobs;
+  CostResult cost;  // present only for priced runs
 };
 
 }  // namespace capsim

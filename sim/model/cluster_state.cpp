@@ -14,7 +14,9 @@ ClusterState::ClusterState(const Fleet& fleet)
       whole_free_gpus(fleet.gpu_count),
       max_free_gpu_milli(fleet.size()),
       node_version(fleet.size(), 0),
+      online(fleet.size(), 1),
       fleet_(&fleet),
+      jobs_on_(fleet.size(), 0),
       gpu_requests_(fleet.size()) {
   for (std::size_t n = 0; n < fleet.size(); ++n)
     max_free_gpu_milli[n] = fleet.gpu_count[n] > 0 ? kMilliPerGpu : 0;
@@ -42,6 +44,7 @@ void ClusterState::allocate(const JobRequest& r, const Placement& p) {
   const std::int32_t per_gpu = r.num_gpu == 1 ? r.gpu_milli : kMilliPerGpu;
   const std::int64_t base = fleet_->gpu_offset[n];
   // Check everything before changing anything: a refused allocation leaves no trace.
+  CAPSIM_CHECK(online[n], "jobs are placed only on online nodes");
   CAPSIM_CHECK(free_cpu_milli[n] >= r.cpu_milli, "CPU allocated within node capacity");
   CAPSIM_CHECK(free_memory_mib[n] >= r.memory_mib, "memory allocated within node capacity");
   CAPSIM_CHECK(!r.num_gpu || !r.gpu_models || (r.gpu_models >> fleet_->gpu_model[n] & 1),
@@ -60,6 +63,7 @@ void ClusterState::allocate(const JobRequest& r, const Placement& p) {
   }
   if (p.gpu_mask) refresh_gpu_summary(n);
   ++node_version[n];
+  ++jobs_on_[n];
   if (r.num_gpu > 0) count_gpu_request(n, gpu_request_key(r), +1);
 }
 
@@ -83,7 +87,15 @@ void ClusterState::release(const JobRequest& r, const Placement& p) {
   }
   if (p.gpu_mask) refresh_gpu_summary(n);
   ++node_version[n];
+  CAPSIM_CHECK(jobs_on_[n] > 0, "a node releases only jobs it holds");
+  --jobs_on_[n];
   if (r.num_gpu > 0) count_gpu_request(n, gpu_request_key(r), -1);
+}
+
+void ClusterState::set_online(std::size_t node, bool on) {
+  CAPSIM_CHECK(on || jobs_on_[node] == 0, "a node goes offline only when empty");
+  online[node] = on ? 1 : 0;
+  ++node_version[node];
 }
 
 std::int32_t ClusterState::jobs_with_gpu_request(std::size_t node, std::uint32_t key) const {

@@ -27,6 +27,7 @@ class ClusterState {
   // and GPU fit (a device with gpu_milli free for 1-GPU jobs, num_gpu fully
   // free devices for multi-GPU jobs).
   bool fits(std::size_t node, const JobRequest& r) const {
+    if (!online[node]) return false;
     if (free_cpu_milli[node] < r.cpu_milli || free_memory_mib[node] < r.memory_mib) return false;
     if (r.num_gpu == 0) return true;
     if (fleet_->gpu_count[node] == 0) return false;
@@ -34,12 +35,17 @@ class ClusterState {
     if (r.num_gpu == 1) return max_free_gpu_milli[node] >= r.gpu_milli;
     return whole_free_gpus[node] >= r.num_gpu;
   }
-  // Whether the job could run on the node when the node is empty.
+  // Whether the job could run on the node when the node is empty, online or not.
   bool fits_empty(std::size_t node, const JobRequest& r) const;
 
   std::int32_t gpu_free_milli(std::size_t node, int gpu) const {
     return free_gpu_milli[fleet_->gpu_offset[node] + gpu];
   }
+
+  // Elastic pools: an offline node (not acquired, or still booting) takes no job.
+  // Taking a node offline requires it to be empty.
+  void set_online(std::size_t node, bool on);
+  std::int32_t jobs_on(std::size_t node) const { return jobs_on_[node]; }
 
   // Throws InvariantError when the placement does not fit or is malformed.
   void allocate(const JobRequest& r, const Placement& p);
@@ -60,6 +66,7 @@ class ClusterState {
   // Bumped on every allocate and release of the node: lets policies cache
   // per-node scores and recompute only the nodes that changed.
   std::vector<std::uint32_t> node_version;
+  std::vector<std::uint8_t> online;  // 1 for usable nodes (all of them without elastic pools)
 
   // How many jobs on the node hold a GPU request of this kind
   // (gpu_request_key: GPU count and milli-GPU per device).
@@ -78,6 +85,7 @@ class ClusterState {
   std::int64_t alloc_memory_mib_ = 0;
   std::int64_t alloc_gpu_milli_ = 0;
   std::int64_t busy_gpus_ = 0;
+  std::vector<std::int32_t> jobs_on_;
   // Per node: (gpu_request_key, jobs) pairs; a node hosts few kinds at once.
   std::vector<std::vector<std::pair<std::uint32_t, std::int32_t>>> gpu_requests_;
 };

@@ -14,7 +14,11 @@ void Fleet::add_node(const NodeSpec& s) {
                      std::to_string(kMaxGpusPerNode) + "]");
   if (s.sockets < 1 || s.numa_per_socket < 1)
     throw InputError("node " + s.name + ": sockets and NUMA nodes per socket must be at least 1");
+  if (pools.empty()) pools.push_back(PoolSpec{});
+  if (s.pool < 0 || s.pool >= static_cast<std::int32_t>(pools.size()))
+    throw InputError("node " + s.name + ": no pool number " + std::to_string(s.pool));
   name.push_back(s.name);
+  pool.push_back(s.pool);
   cpu_milli.push_back(s.cpu_milli);
   memory_mib.push_back(s.memory_mib);
   gpu_count.push_back(s.gpu_count);
@@ -32,6 +36,18 @@ void Fleet::add_node(const NodeSpec& s) {
   total_cpu_milli_ += s.cpu_milli;
   total_memory_mib_ += s.memory_mib;
   if (s.gpu_count > 0) models_present_ |= GpuModelMask{1} << s.gpu_model;
+}
+
+std::int32_t Fleet::add_pool(const PoolSpec& p) {
+  if (find_pool(p.name) >= 0) throw InputError("pool '" + p.name + "' is defined twice");
+  pools.push_back(p);
+  return static_cast<std::int32_t>(pools.size() - 1);
+}
+
+std::int32_t Fleet::find_pool(const std::string& n) const {
+  for (std::size_t i = 0; i < pools.size(); ++i)
+    if (pools[i].name == n) return static_cast<std::int32_t>(i);
+  return -1;
 }
 
 }  // namespace capsim

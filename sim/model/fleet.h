@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sim/model/gpu_catalog.h"
+#include "sim/model/pool.h"
 
 namespace capsim {
 
@@ -23,12 +24,16 @@ struct NodeSpec {
   std::int32_t numa_per_socket = 1;
   std::string zone = "zone-a";
   std::int32_t rack = 0;  // rack number within the zone
+  std::int32_t pool = 0;  // index into Fleet::pools
 };
 
 class Fleet {
  public:
   // Throws InputError when the spec is impossible (no CPU, too many GPUs).
   void add_node(const NodeSpec& spec);
+  // Pools come before their nodes. A fleet given no pool has one static owned "default".
+  std::int32_t add_pool(const PoolSpec& pool);
+  std::int32_t find_pool(const std::string& name) const;  // -1 when absent
 
   std::size_t size() const { return name.size(); }
   std::int64_t total_gpus() const { return gpu_offset.empty() ? 0 : gpu_offset.back(); }
@@ -47,11 +52,13 @@ class Fleet {
   std::vector<std::int32_t> numa_per_socket;
   std::vector<std::int32_t> zone;  // index into zone_names
   std::vector<std::int32_t> rack;
+  std::vector<std::int32_t> pool;  // index into pools
   // gpu_offset[n] is the index of node n's first GPU in flat per-GPU arrays;
   // gpu_offset has size()+1 entries.
   std::vector<std::int64_t> gpu_offset{0};
 
   std::vector<std::string> zone_names;
+  std::vector<PoolSpec> pools;
 
  private:
   std::int64_t total_cpu_milli_ = 0;

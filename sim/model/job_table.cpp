@@ -25,6 +25,20 @@ void JobTable::add(const JobRow& r) {
   qos.push_back(static_cast<std::uint8_t>(q - qos_names.begin()));
   source.push_back(r.source);
   source_line.push_back(r.source_line);
+  team.push_back(team_id(!r.team.empty() ? r.team : !r.qos.empty() ? r.qos : "default"));
+}
+
+std::uint16_t JobTable::team_id(const std::string& t) {
+  auto it = std::find(team_names.begin(), team_names.end(), t);
+  if (it != team_names.end()) return static_cast<std::uint16_t>(it - team_names.begin());
+  if (team_names.size() >= UINT16_MAX) throw InputError("more than 65,535 team labels");
+  team_names.push_back(t);
+  return static_cast<std::uint16_t>(team_names.size() - 1);
+}
+
+void JobTable::set_team(std::size_t from, std::size_t to, const std::string& t) {
+  const std::uint16_t id = team_id(t);
+  for (std::size_t j = from; j < to; ++j) team[j] = id;
 }
 
 std::int32_t JobTable::add_source(const std::string& n) {
@@ -66,6 +80,7 @@ void JobTable::sort_by_submit() {
   permute(qos, order);
   permute(source, order);
   permute(source_line, order);
+  permute(team, order);
 }
 
 void JobTable::append(const JobTable& o) {
@@ -74,7 +89,7 @@ void JobTable::append(const JobTable& o) {
   for (const auto& s : o.sources_without_times) sources_without_times.push_back(s);
   for (std::size_t j = 0; j < o.size(); ++j) {
     JobRow r{o.name[j], o.submit_us[j], o.duration_us[j], o.request(j), o.qos_names[o.qos[j]],
-             o.source[j] + source_base, o.source_line[j]};
+             o.source[j] + source_base, o.source_line[j], o.team_names[o.team[j]]};
     add(r);
   }
 }

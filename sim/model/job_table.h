@@ -30,6 +30,7 @@ struct JobRow {
   std::string qos;
   std::int32_t source = 0;       // index into JobTable::source_names
   std::int32_t source_line = 0;  // line in the source file, or row number for generators
+  std::string team;              // who pays; empty: the QoS class, or "default" without one
 };
 
 class JobTable {
@@ -45,6 +46,9 @@ class JobTable {
   void sort_by_submit();
   void append(const JobTable& other);
   std::int32_t add_source(const std::string& name);
+  // Labels jobs [from, to) with one team (a workload source's team label).
+  void set_team(std::size_t from, std::size_t to, const std::string& team_name);
+  std::uint16_t team_id(const std::string& team_name);
 
   std::vector<std::string> name;
   std::vector<SimTime> submit_us;
@@ -57,9 +61,11 @@ class JobTable {
   std::vector<std::uint8_t> qos;  // index into qos_names
   std::vector<std::int32_t> source;
   std::vector<std::int32_t> source_line;
+  std::vector<std::uint16_t> team;  // index into team_names
 
   std::vector<std::string> qos_names;
   std::vector<std::string> source_names;
+  std::vector<std::string> team_names;
   // Sources without arrival times (pod lists that only give request shapes)
   // can feed the inflation experiment but not a replay in time.
   std::vector<std::string> sources_without_times;

@@ -1,0 +1,132 @@
+#include "cli/cost_report.h"
+
+#include <cstdio>
+#include <map>
+
+#include "sim/core/check.h"
+
+namespace capsim {
+namespace {
+
+std::string money(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.2f", v == 0 ? 0.0 : v);  // no "-0.00"
+  return buf;
+}
+
+std::string percent(double part, double whole) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", whole > 0 ? 100 * part / whole : 0.0);
+  return buf;
+}
+
+struct Totals {
+  std::vector<double> bill, idle, jobs;  // by center
+  std::vector<double> charge;            // by center and team
+};
+
+Totals totals(const CostResult& c, bool internal) {
+  const std::size_t C = c.centers.size(), T = c.teams.size();
+  Totals t;
+  if (internal) {
+    t.bill = c.bill_internal, t.idle = c.idle_internal, t.charge = c.charge_internal;
+  } else {
+    t.bill.assign(C, 0.0), t.idle.assign(C, 0.0), t.charge.assign(C * T, 0.0);
+    for (std::size_t w = 0; w < c.windows; ++w)
+      for (std::size_t k = 0; k < C; ++k) {
+        t.bill[k] += c.bill[w * C + k];
+        t.idle[k] += c.idle[w * C + k];
+        for (std::size_t m = 0; m < T; ++m) t.charge[k * T + m] += c.charge[(w * C + k) * T + m];
+      }
+  }
+  t.jobs.assign(C, 0.0);
+  for (std::size_t k = 0; k < C; ++k)
+    for (std::size_t m = 0; m < T; ++m) t.jobs[k] += t.charge[k * T + m];
+  return t;
+}
+
+std::string center_key(const CostCenterInfo& x, const std::string& by) {
+  if (by == "pool") return x.pool;
+  if (by == "gpu-model") return x.gpu_model;
+  if (by == "provider") return x.provider;
+  return x.pool + "/" + x.provider + "/" + x.region + "/" + x.node_type + "/" + x.gpu_model;
+}
+
+}  // namespace
+
+std::vector<std::vector<std::string>> cost_report(const CostResult& c, const CostReportOptions& o) {
+  const std::size_t C = c.centers.size(), T = c.teams.size();
+  const std::string cur = c.currency;
+  std::vector<std::vector<std::string>> rows;
+  if (o.by == "window") {
+    if (o.internal) throw InputError("--by window: the ledger keeps internal prices as totals only; use --view net");
+    rows.push_back({"window_start_s", "bill_" + cur, "jobs_" + cur, "idle_" + cur, "idle_share"});
+    for (std::size_t w = 0; w < c.windows; ++w) {
+      double b = 0, i = 0;
+      for (std::size_t k = 0; k < C; ++k) b += c.bill[w * C + k], i += c.idle[w * C + k];
+      char start[32];
+      std::snprintf(start, sizeof start, "%.0f", static_cast<double>(c.start_us + static_cast<std::int64_t>(w) * c.window_us) / 1e6);
+      rows.push_back({start, money(b), money(b - i), money(i), percent(i, b)});
+    }
+    return rows;
+  }
+  const Totals t = totals(c, o.internal);
+  double bill = 0, idle = 0;
+  for (std::size_t k = 0; k < C; ++k) bill += t.bill[k], idle += t.idle[k];
+  if (o.by == "team") {
+    std::vector<double> charge(T, 0.0), spread(T, 0.0);
+    double unspread = 0;
+    for (std::size_t k = 0; k < C; ++k) {
+      for (std::size_t m = 0; m < T; ++m) charge[m] += t.charge[k * T + m];
+      // Idle of a center goes to the teams that used that center, in proportion to their charges there.
+      if (t.jobs[k] > 0)
+        for (std::size_t m = 0; m < T; ++m) spread[m] += t.idle[k] * t.charge[k * T + m] / t.jobs[k];
+      else
+        unspread += t.idle[k];
+    }
+    std::vector<std::string> head{"team", "charge_" + cur, "share_of_jobs"};
+    if (o.spread_idle) head.insert(head.end(), {"idle_spread_" + cur, "total_" + cur, "share_of_bill"});
+    rows.push_back(head);
+    double jobs = 0;
+    for (double v : charge) jobs += v;
+    for (std::size_t m = 0; m < T; ++m) {
+      std::vector<std::string> r{c.teams[m], money(charge[m]), percent(charge[m], jobs)};
+      if (o.spread_idle)
+        r.insert(r.end(), {money(spread[m]), money(charge[m] + spread[m]), percent(charge[m] + spread[m], bill)});
+      rows.push_back(r);
+    }
+    std::vector<std::string> idle_row{"(idle)", money(o.spread_idle ? unspread : idle), "-"};
+    if (o.spread_idle) idle_row.insert(idle_row.end(), {"-", money(unspread), percent(unspread, bill)});
+    rows.push_back(idle_row);
+    std::vector<std::string> total{"(bill)", money(bill), "-"};
+    if (o.spread_idle) total.insert(total.end(), {"-", money(bill), "100.0%"});
+    rows.push_back(total);
+    return rows;
+  }
+  if (o.by != "pool" && o.by != "gpu-model" && o.by != "provider" && o.by != "center")
+    throw InputError("--by: expected team, pool, gpu-model, provider, center or window, got '" + o.by + "'");
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<double>> agg;  // bill, jobs, idle, rounding, boot, nodes
+  for (std::size_t k = 0; k < C; ++k) {
+    const std::string key = center_key(c.centers[k], o.by);
+    auto [it, fresh] = agg.try_emplace(key, std::vector<double>(6, 0.0));
+    if (fresh) order.push_back(key);
+    auto& v = it->second;
+    v[0] += t.bill[k], v[1] += t.jobs[k], v[2] += t.idle[k];
+    if (!o.internal) v[3] += c.rounding[k], v[4] += c.boot[k];
+    v[5] += static_cast<double>(c.centers[k].nodes);
+  }
+  const std::string name = o.by == "gpu-model" ? "gpu_model" : o.by;
+  rows.push_back({name, "nodes", "bill_" + cur, "jobs_" + cur, "idle_" + cur, "idle_share", "rounding_" + cur,
+                  "boot_" + cur, "share_of_bill"});
+  for (const auto& key : order) {
+    const auto& v = agg[key];
+    rows.push_back({key, std::to_string(static_cast<long long>(v[5])), money(v[0]), money(v[1]), money(v[2]),
+                    percent(v[2], v[0]), o.internal ? "-" : money(v[3]), o.internal ? "-" : money(v[4]),
+                    percent(v[0], bill)});
+  }
+  rows.push_back({"(total)", "-", money(bill), money(bill - idle), money(idle), percent(idle, bill), "-", "-", "100.0%"});
+  return rows;
+}
+
+}  // namespace capsim

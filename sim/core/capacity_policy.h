@@ -1,0 +1,31 @@
+#pragma once
+// Capacity policies grow and shrink elastic pools (sim/model/pool.h). The
+// engine owns the node lifecycle (offline -> booting -> online -> offline)
+// and asks the policy only at two moments: after a scheduling pass that left
+// jobs waiting (which nodes to acquire) and when an elastic node has become
+// empty (how long to keep it). Implementations live in policies/.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/core/time.h"
+
+namespace capsim {
+
+class Simulation;
+
+class CapacityPolicy {
+ public:
+  virtual ~CapacityPolicy() = default;
+  // After a pass that left jobs pending: append offline elastic nodes to acquire now.
+  virtual void plan(const Simulation& sim, SimTime now, std::vector<std::int32_t>& acquire) = 0;
+  // An elastic node has just become empty (or finished booting): how long it
+  // may stay empty before release; kNever keeps it.
+  virtual SimTime idle_grace_us(const Simulation& sim, std::int32_t node) = 0;
+  // The grace has passed and the node stayed empty: release it now?
+  virtual bool may_release(const Simulation& sim, SimTime now, std::int32_t node) = 0;
+};
+
+}  // namespace capsim

@@ -1,0 +1,187 @@
+#include "sim/io/cost_h5.h"
+
+#include <cstring>
+
+#include "sim/core/check.h"
+#include "sim/io/h5_util.h"
+
+namespace capsim {
+namespace {
+
+using namespace h5;
+
+// Reading: every failure is the file's fault (wrong or damaged file), so InputError.
+class Reader {
+ public:
+  explicit Reader(std::string path) : path_(std::move(path)) {}
+  [[noreturn]] void fail(const std::string& what) const { throw InputError(path_ + ": " + what); }
+
+  std::vector<double> doubles(hid_t loc, const std::string& name, std::size_t expect) const {
+    const hid_t id = H5Dopen2(loc, name.c_str(), H5P_DEFAULT);
+    if (id < 0) fail("missing dataset /cost/" + name);
+    Handle ds(id, H5Dclose, name);
+    Handle space(H5Dget_space(ds), H5Sclose, name);
+    const hssize_t n = H5Sget_simple_extent_npoints(space);
+    if (n < 0 || static_cast<std::size_t>(n) != expect)
+      fail("dataset /cost/" + name + " has " + std::to_string(n) + " values, expected " + std::to_string(expect));
+    std::vector<double> out(static_cast<std::size_t>(n));
+    if (n && H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0) fail("cannot read " + name);
+    return out;
+  }
+
+  std::vector<std::string> strings(hid_t loc, const std::string& name) const {
+    const hid_t id = H5Dopen2(loc, name.c_str(), H5P_DEFAULT);
+    if (id < 0) fail("missing dataset /cost/" + name);
+    Handle ds(id, H5Dclose, name);
+    Handle type(H5Dget_type(ds), H5Tclose, name);
+    if (H5Tget_class(type) != H5T_STRING || H5Tis_variable_str(type) > 0) fail("/cost/" + name + " is not a string list");
+    const std::size_t width = H5Tget_size(type);
+    Handle space(H5Dget_space(ds), H5Sclose, name);
+    const auto n = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space));
+    std::string buffer(n * width, '\0');
+    if (n && H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()) < 0) fail("cannot read " + name);
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < n; ++i) {
+      std::string v = buffer.substr(i * width, width);
+      v.resize(std::strlen(v.c_str()));
+      out.push_back(v);
+    }
+    return out;
+  }
+
+  std::string string_attr(hid_t obj, const std::string& name) const {
+    if (H5Aexists(obj, name.c_str()) <= 0) fail("missing attribute /cost " + name);
+    Handle attr(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose, name);
+    Handle type(H5Aget_type(attr), H5Tclose, name);
+    if (H5Tis_variable_str(type) <= 0) fail("attribute /cost " + name + " is not a string");
+    char* data = nullptr;
+    Handle mem(H5Tcopy(H5T_C_S1), H5Tclose, name);
+    H5Tset_size(mem, H5T_VARIABLE);
+    H5Tset_cset(mem, H5T_CSET_UTF8);
+    if (H5Aread(attr, mem, &data) < 0 || !data) fail("cannot read attribute " + name);
+    std::string out(data);
+    H5free_memory(data);
+    return out;
+  }
+
+  template <typename T>
+  T number_attr(hid_t obj, const std::string& name, hid_t type) const {
+    if (H5Aexists(obj, name.c_str()) <= 0) fail("missing attribute /cost " + name);
+    Handle attr(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose, name);
+    T v{};
+    if (H5Aread(attr, type, &v) < 0) fail("cannot read attribute " + name);
+    return v;
+  }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace
+
+void write_cost_group(hid_t file, const CostResult& c) {
+  Handle gprops(group_props(), H5Pclose, "group properties");
+  Handle g(H5Gcreate2(file, "cost", H5P_DEFAULT, gprops, H5P_DEFAULT), H5Gclose, "/cost");
+  string_attr(g, "currency", c.currency);
+  string_attr(g, "catalog_source", c.catalog_source);
+  string_attr(g, "catalog_as_of", c.catalog_as_of);
+  number_attr(g, "start_us", c.start_us, H5T_NATIVE_INT64);
+  number_attr(g, "window_us", c.window_us, H5T_NATIVE_INT64);
+  number_attr(g, "tco_months", static_cast<std::int64_t>(c.tco_months), H5T_NATIVE_INT64);
+  number_attr(g, "breakeven_month", c.breakeven_month, H5T_NATIVE_DOUBLE);
+  const hsize_t W = c.windows, C = c.centers.size(), T = c.teams.size();
+  {
+    Handle centers(H5Gcreate2(g, "centers", H5P_DEFAULT, gprops, H5P_DEFAULT), H5Gclose, "/cost/centers");
+    std::vector<std::string> pool, kind, provider, region, type, model;
+    std::vector<std::int64_t> nodes;
+    for (const auto& x : c.centers) {
+      pool.push_back(x.pool), kind.push_back(x.pool_kind), provider.push_back(x.provider);
+      region.push_back(x.region), type.push_back(x.node_type), model.push_back(x.gpu_model), nodes.push_back(x.nodes);
+    }
+    string_dataset(centers, "pool", pool);
+    string_dataset(centers, "pool_kind", kind);
+    string_dataset(centers, "provider", provider);
+    string_dataset(centers, "region", region);
+    string_dataset(centers, "node_type", type);
+    string_dataset(centers, "gpu_model", model);
+    dataset(centers, "nodes", nodes, H5T_NATIVE_INT64, "nodes");
+  }
+  string_dataset(g, "teams", c.teams);
+  std::vector<std::int64_t> starts(c.windows);
+  for (std::size_t w = 0; w < c.windows; ++w) starts[w] = c.start_us + static_cast<std::int64_t>(w) * c.window_us;
+  dataset(g, "window_start_us", starts, H5T_NATIVE_INT64, "us");
+  array_dataset(g, "bill", c.bill, {W, C}, c.currency);
+  array_dataset(g, "idle", c.idle, {W, C}, c.currency);
+  array_dataset(g, "charge", c.charge, {W, C, T}, c.currency);
+  array_dataset(g, "rounding", c.rounding, {C}, c.currency);
+  array_dataset(g, "boot", c.boot, {C}, c.currency);
+  {
+    Handle in(H5Gcreate2(g, "internal", H5P_DEFAULT, gprops, H5P_DEFAULT), H5Gclose, "/cost/internal");
+    array_dataset(in, "bill", c.bill_internal, {C}, c.currency);
+    array_dataset(in, "idle", c.idle_internal, {C}, c.currency);
+    array_dataset(in, "charge", c.charge_internal, {C, T}, c.currency);
+  }
+  {
+    Handle tco(H5Gcreate2(g, "tco", H5P_DEFAULT, gprops, H5P_DEFAULT), H5Gclose, "/cost/tco");
+    const hsize_t M = static_cast<hsize_t>(c.tco_months) + 1;
+    std::vector<double> month(M);
+    for (hsize_t m = 0; m < M; ++m) month[m] = static_cast<double>(m);
+    array_dataset(tco, "month", month, {M}, "months");
+    std::string order;
+    for (const auto& curve : c.tco) {
+      array_dataset(tco, curve.name, curve.cumulative, {M}, c.currency);
+      order += (order.empty() ? "" : ",") + curve.name;
+    }
+    string_attr(tco, "curves", order);
+    if (!c.tco_by_center.empty()) array_dataset(tco, "by_center", c.tco_by_center, {M, C}, c.currency);
+  }
+}
+
+CostResult read_cost_h5(const std::string& path) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  const Reader rd(path);
+  const hid_t fid = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (fid < 0) rd.fail("cannot open as an HDF5 results file");
+  Handle file(fid, H5Fclose, path);
+  if (H5Lexists(file, "cost", H5P_DEFAULT) <= 0)
+    rd.fail("has no /cost: the run was not priced (give the scenario a cost section with a price catalog)");
+  Handle g(H5Gopen2(file, "cost", H5P_DEFAULT), H5Gclose, "/cost");
+  CostResult c;
+  c.present = true;
+  c.currency = rd.string_attr(g, "currency");
+  c.catalog_source = rd.string_attr(g, "catalog_source");
+  c.catalog_as_of = rd.string_attr(g, "catalog_as_of");
+  c.start_us = rd.number_attr<std::int64_t>(g, "start_us", H5T_NATIVE_INT64);
+  c.window_us = rd.number_attr<std::int64_t>(g, "window_us", H5T_NATIVE_INT64);
+  c.tco_months = static_cast<std::int32_t>(rd.number_attr<std::int64_t>(g, "tco_months", H5T_NATIVE_INT64));
+  c.breakeven_month = rd.number_attr<double>(g, "breakeven_month", H5T_NATIVE_DOUBLE);
+  {
+    Handle centers(H5Gopen2(g, "centers", H5P_DEFAULT), H5Gclose, "/cost/centers");
+    const auto pool = rd.strings(centers, "pool"), kind = rd.strings(centers, "pool_kind");
+    const auto provider = rd.strings(centers, "provider"), region = rd.strings(centers, "region");
+    const auto type = rd.strings(centers, "node_type"), model = rd.strings(centers, "gpu_model");
+    const auto nodes = rd.doubles(centers, "nodes", pool.size());
+    for (std::size_t i = 0; i < pool.size(); ++i)
+      c.centers.push_back({pool[i], kind.at(i), provider.at(i), region.at(i), type.at(i), model.at(i),
+                           static_cast<std::int64_t>(nodes[i])});
+  }
+  c.teams = rd.strings(g, "teams");
+  const std::size_t C = c.centers.size(), T = c.teams.size();
+  {
+    Handle ds(H5Dopen2(g, "window_start_us", H5P_DEFAULT), H5Dclose, "window_start_us");
+    Handle space(H5Dget_space(ds), H5Sclose, "window_start_us");
+    c.windows = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space));
+  }
+  c.bill = rd.doubles(g, "bill", c.windows * C);
+  c.idle = rd.doubles(g, "idle", c.windows * C);
+  c.charge = rd.doubles(g, "charge", c.windows * C * T);
+  c.rounding = rd.doubles(g, "rounding", C);
+  c.boot = rd.doubles(g, "boot", C);
+  Handle in(H5Gopen2(g, "internal", H5P_DEFAULT), H5Gclose, "/cost/internal");
+  c.bill_internal = rd.doubles(in, "bill", C);
+  c.idle_internal = rd.doubles(in, "idle", C);
+  c.charge_internal = rd.doubles(in, "charge", C * T);
+  return c;
+}
+
+}  // namespace capsim

@@ -1,0 +1,314 @@
+#include "sim/metrics/cost_ledger.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "sim/core/check.h"
+#include "sim/core/simulation.h"
+#include "sim/metrics/tco.h"
+
+namespace capsim {
+namespace {
+
+constexpr double kUsPerHourD = 3.6e9;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+}  // namespace
+
+CostLedger::CostLedger(const FleetPricing& pricing, CostOptions options)
+    : pricing_(&pricing), options_(options), centers_(pricing.centers.size()) {
+  CAPSIM_CHECK(options.window_us > 0, "ledger windows are positive");
+}
+
+void CostLedger::ensure_window(std::size_t w) {
+  if (w < windows_) return;
+  windows_ = w + 1;
+  bill_.resize(windows_ * centers_, 0.0);
+  idle_.resize(windows_ * centers_, 0.0);
+  charge_.resize(windows_ * centers_ * teams_, 0.0);
+}
+
+void CostLedger::advance(Meter& m, SimTime now, std::size_t cell, std::size_t stride, std::vector<double>& arr,
+                         double& internal_total) {
+  SimTime a = m.last;
+  if (now <= a) return;
+  m.last = now;
+  if (m.net == 0 && m.internal == 0) return;
+  internal_total += m.internal * static_cast<double>(now - a) / kUsPerHourD;
+  auto w = static_cast<std::size_t>((a - start_) / options_.window_us);
+  while (a < now) {
+    const SimTime b = std::min(now, start_ + static_cast<SimTime>(w + 1) * options_.window_us);
+    ensure_window(w);
+    arr[w * stride + cell] += m.net * static_cast<double>(b - a) / kUsPerHourD;
+    a = b;
+    ++w;
+  }
+}
+
+void CostLedger::on_run_start(const Simulation& sim, SimTime start) {
+  start_ = end_ = start;
+  teams_ = std::max<std::size_t>(sim.jobs().team_names.size(), 1);
+  const std::size_t n_jobs = sim.jobs().size();
+  bill_m_.assign(centers_, Meter{0, 0, start});
+  idle_m_.assign(centers_, Meter{0, 0, start});
+  busy_units_m_.assign(centers_, Meter{0, 0, start});
+  charge_m_.assign(centers_ * teams_, Meter{0, 0, start});
+  bill_int_.assign(centers_, 0.0);
+  idle_int_.assign(centers_, 0.0);
+  charge_int_.assign(centers_ * teams_, 0.0);
+  rounding_.assign(centers_, 0.0);
+  rounding_int_.assign(centers_, 0.0);
+  boot_.assign(centers_, 0.0);
+  busy_units_h_.assign(centers_, 0.0);
+  gpu_alloc_m_ = Meter{0, 0, start};
+  job_cost_net_.assign(n_jobs, kNaN);
+  job_cost_internal_.assign(n_jobs, kNaN);
+  acquired_by_policy_.assign(sim.fleet().size(), 0);
+  // Reserve the windows the run will likely need, so growing never doubles a large ledger.
+  SimTime expected_end = sim.config().horizon_us;
+  if (expected_end <= 0)
+    for (std::size_t j = 0; j < n_jobs; ++j)
+      expected_end = std::max(expected_end, sim.jobs().submit_us[j] + sim.jobs().duration_us[j]);
+  if (expected_end > start) {
+    const auto w = static_cast<std::size_t>((expected_end - start) / options_.window_us + 1);
+    bill_.reserve(w * centers_);
+    idle_.reserve(w * centers_);
+    charge_.reserve(w * centers_ * teams_);
+  }
+  ensure_window(0);
+  for (std::size_t n = 0; n < sim.fleet().size(); ++n)
+    if (sim.node_state(n) != NodeState::kOffline) hold(start, n, +1);
+}
+
+void CostLedger::hold(SimTime t, std::size_t node, double sign) {
+  const NodeRates& r = pricing_->node[node];
+  const auto c = static_cast<std::size_t>(r.center);
+  advance(bill_m_[c], t, c, centers_, bill_, bill_int_[c]);
+  advance(idle_m_[c], t, c, centers_, idle_, idle_int_[c]);
+  bill_m_[c].net += sign * r.net_per_hour;
+  bill_m_[c].internal += sign * r.internal_per_hour;
+  idle_m_[c].net += sign * r.net_per_hour;
+  idle_m_[c].internal += sign * r.internal_per_hour;
+}
+
+CostLedger::JobRate CostLedger::job_rate(const Simulation& sim, std::uint32_t j, std::size_t node) const {
+  const NodeRates& r = pricing_->node[node];
+  const JobTable& jobs = sim.jobs();
+  const auto cpu = static_cast<double>(jobs.cpu_milli[j]);
+  const auto mem = static_cast<double>(jobs.memory_mib[j]);
+  const double gpu = jobs.num_gpu[j] == 1 ? jobs.gpu_milli[j] : double{kMilliPerGpu} * jobs.num_gpu[j];
+  const double busy_units = r.busy_by_cpu ? cpu : gpu;
+  return {cpu * r.cpu_net + mem * r.mem_net + gpu * r.gpu_net,
+          cpu * r.cpu_internal + mem * r.mem_internal + gpu * r.gpu_internal,
+          busy_units * r.busy_net, busy_units * r.busy_internal, busy_units};
+}
+
+void CostLedger::job_change(const Simulation& sim, SimTime t, std::uint32_t j, std::size_t node, double sign) {
+  const JobRate jr = job_rate(sim, j, node);
+  const auto c = static_cast<std::size_t>(pricing_->node[node].center);
+  const std::size_t cell = c * teams_ + sim.jobs().team[j];
+  advance(bill_m_[c], t, c, centers_, bill_, bill_int_[c]);
+  advance(idle_m_[c], t, c, centers_, idle_, idle_int_[c]);
+  advance(charge_m_[cell], t, cell, centers_ * teams_, charge_, charge_int_[cell]);
+  Meter& units = busy_units_m_[c];
+  busy_units_h_[c] += units.net * static_cast<double>(t - units.last) / kUsPerHourD;
+  units.last = t;
+  units.net += sign * jr.busy_units;
+  gpu_milli_hours_ += gpu_alloc_m_.net * static_cast<double>(t - gpu_alloc_m_.last) / kUsPerHourD;
+  gpu_alloc_m_.last = t;
+  const JobTable& jobs = sim.jobs();
+  gpu_alloc_m_.net += sign * (jobs.num_gpu[j] == 1 ? jobs.gpu_milli[j] : double{kMilliPerGpu} * jobs.num_gpu[j]);
+  bill_m_[c].net += sign * jr.busy_net;
+  bill_m_[c].internal += sign * jr.busy_internal;
+  idle_m_[c].net -= sign * jr.held_net;
+  idle_m_[c].internal -= sign * jr.held_internal;
+  charge_m_[cell].net += sign * (jr.held_net + jr.busy_net);
+  charge_m_[cell].internal += sign * (jr.held_internal + jr.busy_internal);
+}
+
+void CostLedger::on_job_placed(const Simulation& sim, SimTime t, std::uint32_t j, const Placement& p) {
+  job_change(sim, t, j, static_cast<std::size_t>(p.node), +1);
+}
+
+void CostLedger::on_job_finished(const Simulation& sim, SimTime t, std::uint32_t j, const Placement& p) {
+  const auto node = static_cast<std::size_t>(p.node);
+  job_change(sim, t, j, node, -1);
+  const JobRate jr = job_rate(sim, j, node);
+  const double hours = static_cast<double>(t - sim.start_us(j)) / kUsPerHourD;
+  job_cost_net_[j] = (std::isnan(job_cost_net_[j]) ? 0.0 : job_cost_net_[j]) + (jr.held_net + jr.busy_net) * hours;
+  job_cost_internal_[j] =
+      (std::isnan(job_cost_internal_[j]) ? 0.0 : job_cost_internal_[j]) + (jr.held_internal + jr.busy_internal) * hours;
+}
+
+void CostLedger::on_node_acquired(const Simulation&, SimTime t, std::int32_t node) {
+  acquired_by_policy_[static_cast<std::size_t>(node)] = 1;
+  hold(t, static_cast<std::size_t>(node), +1);
+}
+
+void CostLedger::on_node_released(const Simulation& sim, SimTime t, std::int32_t n) {
+  const auto node = static_cast<std::size_t>(n);
+  hold(t, node, -1);
+  const NodeRates& r = pricing_->node[node];
+  const auto c = static_cast<std::size_t>(r.center);
+  const PoolSpec& pool = sim.fleet().pools[static_cast<std::size_t>(sim.fleet().pool[node])];
+  const SimTime held = t - sim.node_acquired_us(node);
+  if (acquired_by_policy_[node]) boot_[c] += r.net_per_hour * static_cast<double>(std::min(held, pool.boot_delay_us)) / kUsPerHourD;
+  acquired_by_policy_[node] = 0;
+  // Billing granularity and minimums: the part billed beyond the time held is idle.
+  const double extra_h = static_cast<double>(billed_duration_us(pool, held) - held) / kUsPerHourD;
+  if (extra_h <= 0) return;
+  const auto w = static_cast<std::size_t>((t - start_) / options_.window_us);
+  ensure_window(w);
+  bill_[w * centers_ + c] += r.net_per_hour * extra_h;
+  idle_[w * centers_ + c] += r.net_per_hour * extra_h;
+  bill_int_[c] += r.internal_per_hour * extra_h;
+  idle_int_[c] += r.internal_per_hour * extra_h;
+  rounding_[c] += r.net_per_hour * extra_h;
+  rounding_int_[c] += r.internal_per_hour * extra_h;
+}
+
+void CostLedger::on_run_end(const Simulation& sim, SimTime end) {
+  end_ = end;
+  for (std::size_t c = 0; c < centers_; ++c) {
+    advance(bill_m_[c], end, c, centers_, bill_, bill_int_[c]);
+    advance(idle_m_[c], end, c, centers_, idle_, idle_int_[c]);
+    busy_units_h_[c] += busy_units_m_[c].net * static_cast<double>(end - busy_units_m_[c].last) / kUsPerHourD;
+    busy_units_m_[c].last = end;
+  }
+  for (std::size_t cell = 0; cell < charge_m_.size(); ++cell)
+    advance(charge_m_[cell], end, cell, centers_ * teams_, charge_, charge_int_[cell]);
+  gpu_milli_hours_ += gpu_alloc_m_.net * static_cast<double>(end - gpu_alloc_m_.last) / kUsPerHourD;
+  gpu_alloc_m_.last = end;
+  // Nodes still held at the end are billed to the end, without rounding: they are not released.
+  for (std::size_t n = 0; n < sim.fleet().size(); ++n) {
+    if (!acquired_by_policy_[n] || sim.node_state(n) == NodeState::kOffline) continue;
+    const PoolSpec& pool = sim.fleet().pools[static_cast<std::size_t>(sim.fleet().pool[n])];
+    const NodeRates& r = pricing_->node[n];
+    boot_[static_cast<std::size_t>(r.center)] +=
+        r.net_per_hour * static_cast<double>(std::min(end - sim.node_acquired_us(n), pool.boot_delay_us)) / kUsPerHourD;
+  }
+  // Jobs still running are charged for what they held up to the end.
+  for (std::size_t j = 0; j < sim.jobs().size(); ++j) {
+    if (sim.state(j) != JobState::kRunning) continue;
+    const JobRate jr = job_rate(sim, static_cast<std::uint32_t>(j), static_cast<std::size_t>(sim.placement(j).node));
+    const double hours = static_cast<double>(end - sim.start_us(j)) / kUsPerHourD;
+    job_cost_net_[j] = (jr.held_net + jr.busy_net) * hours;
+    job_cost_internal_[j] = (jr.held_internal + jr.busy_internal) * hours;
+  }
+}
+
+void CostLedger::take(const Simulation& sim, RunResult& result) {
+  const FleetPricing& pr = *pricing_;
+  CostResult& out = result.cost;
+  out.present = true;
+  out.currency = pr.currency;
+  out.catalog_source = pr.catalog_source;
+  out.catalog_as_of = pr.catalog_as_of;
+  out.start_us = start_;
+  out.window_us = options_.window_us;
+  out.teams = sim.jobs().team_names;
+  if (out.teams.empty()) out.teams.push_back("default");
+  out.centers.clear();
+  for (const CostCenter& c : pr.centers) {
+    const PoolSpec& pool = sim.fleet().pools[static_cast<std::size_t>(c.pool)];
+    out.centers.push_back({pool.name, pool_kind_name(pool.kind), c.provider, c.region, c.node_type, c.gpu_model, c.nodes});
+  }
+  // Windows up to the end only (reservations may have been generous).
+  const std::size_t used = end_ > start_ ? static_cast<std::size_t>((end_ - start_ - 1) / options_.window_us + 1) : 1;
+  ensure_window(used - 1);
+  out.windows = used;
+  out.bill.assign(bill_.begin(), bill_.begin() + static_cast<std::ptrdiff_t>(used * centers_));
+  out.idle.assign(idle_.begin(), idle_.begin() + static_cast<std::ptrdiff_t>(used * centers_));
+  out.charge.assign(charge_.begin(), charge_.begin() + static_cast<std::ptrdiff_t>(used * centers_ * teams_));
+  // Rounding booked at a release exactly at the end falls in window `used`: fold it into the last one.
+  for (std::size_t w = used; w < windows_; ++w)
+    for (std::size_t c = 0; c < centers_; ++c) {
+      out.bill[(used - 1) * centers_ + c] += bill_[w * centers_ + c];
+      out.idle[(used - 1) * centers_ + c] += idle_[w * centers_ + c];
+    }
+  out.bill_internal = bill_int_;
+  out.idle_internal = idle_int_;
+  out.charge_internal = charge_int_;
+  out.rounding = rounding_;
+  out.boot = boot_;
+
+  // Totals and the conservation check.
+  std::vector<double> bill_c(centers_, 0.0), idle_c(centers_, 0.0), charge_c(centers_, 0.0);
+  std::vector<double> team(teams_, 0.0);
+  double worst = 0;
+  for (std::size_t w = 0; w < used; ++w)
+    for (std::size_t c = 0; c < centers_; ++c) {
+      const double b = out.bill[w * centers_ + c], i = out.idle[w * centers_ + c];
+      double ch = 0;
+      for (std::size_t t = 0; t < teams_; ++t) {
+        const double v = out.charge[(w * centers_ + c) * teams_ + t];
+        ch += v;
+        team[t] += v;
+      }
+      bill_c[c] += b, idle_c[c] += i, charge_c[c] += ch;
+      worst = std::max(worst, std::abs(b - i - ch));
+    }
+  double bill = 0, idle = 0, charges = 0, internal = 0, rounding = 0, boot = 0;
+  for (std::size_t c = 0; c < centers_; ++c) {
+    bill += bill_c[c], idle += idle_c[c], charges += charge_c[c];
+    internal += bill_int_[c], rounding += rounding_[c], boot += boot_[c];
+  }
+  std::int64_t completed = 0;
+  for (std::size_t j = 0; j < sim.jobs().size(); ++j) completed += sim.state(j) == JobState::kCompleted;
+  const double gpu_hours = gpu_milli_hours_ / kMilliPerGpu;
+  auto& s = result.summary;
+  s.push_back({"cost_currency", pr.currency});
+  s.push_back({"cost_total", bill});
+  s.push_back({"cost_jobs", charges});
+  s.push_back({"cost_idle", idle});
+  s.push_back({"cost_idle_share", bill > 0 ? idle / bill : 0.0});
+  s.push_back({"cost_rounding", rounding});
+  s.push_back({"cost_boot", boot});
+  s.push_back({"cost_internal_total", internal});
+  s.push_back({"cost_internal_gap", internal - bill});
+  s.push_back({"cost_conservation_error", worst});
+  s.push_back({"cost_per_allocated_gpu_hour", gpu_hours > 0 ? bill / gpu_hours : kNaN});
+  // Lost work (interruptions) is not modelled yet, so every allocated GPU-hour is a used one.
+  s.push_back({"cost_per_used_gpu_hour", gpu_hours > 0 ? bill / gpu_hours : kNaN});
+  s.push_back({"cost_per_completed_job", completed > 0 ? bill / static_cast<double>(completed) : kNaN});
+  s.push_back({"allocated_gpu_hours", gpu_hours});
+  for (std::size_t p = 0; p < sim.fleet().pools.size(); ++p) {
+    double v = 0;
+    for (std::size_t c = 0; c < centers_; ++c) v += pr.centers[c].pool == static_cast<std::int32_t>(p) ? bill_c[c] : 0.0;
+    s.push_back({"cost_pool_" + sim.fleet().pools[p].name, v});
+  }
+  for (std::size_t t = 0; t < teams_; ++t) s.push_back({"cost_team_" + out.teams[t], team[t]});
+  if (options_.revenue_per_job > 0 || options_.revenue_per_gpu_hour > 0) {
+    const double revenue = options_.revenue_per_job * static_cast<double>(completed) + options_.revenue_per_gpu_hour * gpu_hours;
+    s.push_back({"revenue", revenue});
+    s.push_back({"margin", revenue - bill});
+    s.push_back({"margin_share", revenue > 0 ? (revenue - bill) / revenue : kNaN});
+  }
+
+  // TCO: the run as a steady workload.
+  TcoInputs tin;
+  tin.run_hours = static_cast<double>(end_ - start_) / kUsPerHourD;
+  tin.months = options_.tco_months;
+  tin.center_bill = bill_c;
+  tin.busy_fraction.assign(centers_, 0.0);
+  std::vector<double> capacity_units(centers_, 0.0);
+  for (std::size_t n = 0; n < sim.fleet().size(); ++n) {
+    const NodeRates& r = pr.node[n];
+    capacity_units[static_cast<std::size_t>(r.center)] +=
+        r.busy_by_cpu ? static_cast<double>(sim.fleet().cpu_milli[n]) : double{kMilliPerGpu} * sim.fleet().gpu_count[n];
+  }
+  for (std::size_t c = 0; c < centers_; ++c)
+    if (capacity_units[c] > 0 && tin.run_hours > 0)
+      tin.busy_fraction[c] = busy_units_h_[c] / (capacity_units[c] * tin.run_hours);
+  project_tco(pr.centers, tin, out);
+  s.push_back({"tco_months", static_cast<std::int64_t>(out.tco_months)});
+  for (const TcoCurve& curve : out.tco) s.push_back({"tco_" + curve.name, curve.cumulative.back()});
+  s.push_back({"tco_breakeven_month", out.breakeven_month});
+
+  // Per-job costs, aligned with /jobs.
+  result.jobs.real_columns.push_back({"cost", pr.currency, job_cost_net_});
+  result.jobs.real_columns.push_back({"cost_internal", pr.currency, job_cost_internal_});
+}
+
+}  // namespace capsim

@@ -1,0 +1,51 @@
+#pragma once
+// The cost side of one run, in the shape of /cost in results.h5 (README
+// "Cost model"). Net money per ledger window and cost center; the internal
+// (team-facing) view as totals. A center is one pool's nodes priced by one
+// catalog entry with one GPU model; pools, providers and GPU models are sums
+// of centers.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace capsim {
+
+struct CostCenterInfo {
+  std::string pool;
+  std::string pool_kind;
+  std::string provider;
+  std::string region;
+  std::string node_type;
+  std::string gpu_model;  // "none" for CPU-only nodes
+  std::int64_t nodes = 0;
+};
+
+struct TcoCurve {
+  std::string name;            // "as_run", "on_demand", "owned"
+  std::vector<double> cumulative;  // by month 0..months
+};
+
+struct CostResult {
+  bool present = false;
+  std::string currency;
+  std::string catalog_source;
+  std::string catalog_as_of;
+  std::int64_t start_us = 0;
+  std::int64_t window_us = 0;
+  std::vector<CostCenterInfo> centers;
+  std::vector<std::string> teams;
+  std::size_t windows = 0;
+  // Net view, by window: bill[w*C + c], idle[w*C + c], charge[(w*C + c)*T + t].
+  std::vector<double> bill, idle, charge;
+  // Internal view, totals over the run: by center, and by center and team.
+  std::vector<double> bill_internal, idle_internal, charge_internal;
+  // Net, by center: part of bill from billing rounding and minimums, and from boot time.
+  std::vector<double> rounding, boot;
+  // TCO projection (sim/metrics/tco.h).
+  std::int32_t tco_months = 0;
+  std::vector<TcoCurve> tco;
+  std::vector<double> tco_by_center;  // as_run, [month*C + c]
+  double breakeven_month = -1;        // owned vs on-demand; -1: never within the horizon or not priced
+};
+
+}  // namespace capsim

@@ -1,0 +1,46 @@
+#pragma once
+// Instance pools: nodes bought or rented on the same terms. A pool's kind and
+// billing rules decide how its node-seconds turn into a bill (sim/metrics/
+// cost_ledger.h); an elastic pool's nodes come and go at the capacity
+// policy's request, after a boot delay.
+#include <cstdint>
+#include <string>
+
+#include "sim/core/time.h"
+
+namespace capsim {
+
+enum class PoolKind : std::uint8_t { kOwned, kReserved, kOnDemand, kSpot };
+enum class Billing : std::uint8_t { kSecond, kHour, kMonth };
+
+inline constexpr double kHoursPerMonth = 730.0;  // the cloud providers' convention
+inline constexpr SimTime kUsPerHour = 3'600'000'000;
+inline constexpr SimTime kUsPerMonth = 730 * kUsPerHour;
+
+const char* pool_kind_name(PoolKind k);
+const char* billing_name(Billing b);
+
+struct PoolSpec {
+  std::string name = "default";
+  PoolKind kind = PoolKind::kOwned;
+  std::string provider;
+  std::string region;
+  std::string commitment;        // reserved: the catalog commitment priced
+  Billing billing = Billing::kSecond;
+  SimTime minimum_billed_us = 0;  // per acquisition of an elastic node
+  SimTime boot_delay_us = 0;
+  bool elastic = false;
+  std::int32_t min_nodes = 0;     // elastic: held from the start
+};
+
+// The billed length of one acquisition held for held_us: rounded up to the
+// billing unit, and at least the minimum.
+inline SimTime billed_duration_us(const PoolSpec& p, SimTime held_us) {
+  SimTime unit = 1;
+  if (p.billing == Billing::kHour) unit = kUsPerHour;
+  if (p.billing == Billing::kMonth) unit = kUsPerMonth;
+  SimTime billed = (held_us + unit - 1) / unit * unit;
+  return billed < p.minimum_billed_us ? p.minimum_billed_us : billed;
+}
+
+}  // namespace capsim

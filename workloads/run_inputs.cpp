@@ -220,6 +220,7 @@ RunInputs build_run_inputs(const config::Scenario& s, const std::string& base_di
   }
   in.rows_skipped = bad.skipped;
   in.first_skip_reason = bad.first_error;
+  in.jobs.drop_unused_teams();
   if (s.has_cost()) {
     const std::string path = resolve_path(base_dir, s.cost().catalog());
     in.pricing = price_fleet(in.fleet, s.fleet().pools(), load_price_catalog(path), path);

@@ -171,6 +171,8 @@ void Recorder::on_run_end(const Simulation& sim, SimTime end) {
       {"events_stale", static_cast<std::int64_t>(st.events_stale)},
       {"scheduling_passes", static_cast<std::int64_t>(st.passes)},
       {"placement_calls", static_cast<std::int64_t>(st.placement_calls)},
+      {"nodes_acquired", static_cast<std::int64_t>(st.nodes_acquired)},
+      {"nodes_released", static_cast<std::int64_t>(st.nodes_released)},
   };
 }
 

@@ -36,6 +36,19 @@ std::uint16_t JobTable::team_id(const std::string& t) {
   return static_cast<std::uint16_t>(team_names.size() - 1);
 }
 
+void JobTable::drop_unused_teams() {
+  std::vector<std::int32_t> remap(team_names.size(), -1);
+  std::vector<std::string> kept;
+  for (auto& t : team) {
+    if (remap[t] < 0) {
+      remap[t] = static_cast<std::int32_t>(kept.size());
+      kept.push_back(team_names[t]);
+    }
+    t = static_cast<std::uint16_t>(remap[t]);
+  }
+  team_names = std::move(kept);
+}
+
 void JobTable::set_team(std::size_t from, std::size_t to, const std::string& t) {
   const std::uint16_t id = team_id(t);
   for (std::size_t j = from; j < to; ++j) team[j] = id;

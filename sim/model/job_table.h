@@ -49,6 +49,8 @@ class JobTable {
   // Labels jobs [from, to) with one team (a workload source's team label).
   void set_team(std::size_t from, std::size_t to, const std::string& team_name);
   std::uint16_t team_id(const std::string& team_name);
+  // Forgets team labels no job carries (labels replaced by set_team), keeping first-use order.
+  void drop_unused_teams();
 
   std::vector<std::string> name;
   std::vector<SimTime> submit_us;

@@ -127,7 +127,8 @@ def test_compare_prints_every_policy_and_is_thread_count_independent(capsim, tmp
     b = capsim("compare", scen, "--threads", "2", "--out", tmp_path / "b")
     assert a.returncode == 0, a.stderr
     assert b.returncode == 0, b.stderr
-    registered = [l.split()[0] for l in capsim("policies").stdout.splitlines() if l.startswith("  ") and not l.startswith("      ")]
+    listing = capsim("policies").stdout.split("capacity policies")[0]  # placement policies come first
+    registered = [l.split()[0] for l in listing.splitlines() if l.startswith("  ") and not l.startswith("      ")]
     assert set(registered) >= {"first-fit", "best-fit", "worst-fit", "random", "dot-product", "gpu-packing",
                                "gpu-clustering", "fgd"}
     for name in registered:

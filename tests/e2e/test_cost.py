@@ -1,0 +1,153 @@
+"""The cost model end to end: the bundled priced openb scenario, read back
+with h5py, against a bill and per-job charges recomputed here with pandas
+from the catalog's formulas; `capsim cost` tables; errors with exit status 2."""
+import csv
+import io
+import json
+import shutil
+
+import h5py
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import ROOT, TRACES, run_capsim
+
+SCENARIO = ROOT / "scenarios" / "openb_cost.json"
+CATALOG = ROOT / "scenarios" / "prices" / "example_catalog.json"
+W_CPU, W_MEM, W_GPU = 0.031611, 0.004237, 0.95  # OpenCost's default weights
+
+
+@pytest.fixture(scope="module")
+def priced(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cost") / "run"
+    p = run_capsim("run", SCENARIO, "--out", out)
+    assert p.returncode == 0, p.stderr
+    return out
+
+
+def slot_rates():
+    """Held and busy cost per hour of one owned GPU slot (or one CPU core), by GPU model."""
+    cat = json.loads(CATALOG.read_text())
+    out = {}
+    for e in cat["nodes"]:
+        if e["provider"] != "onprem":
+            continue
+        o = e["owned"]
+        held = ((o["purchase"] - o["residual"]) / (o["depreciation_months"] * 730)
+                + (o["ops_per_month"] + o["colo_per_month"]) / 730
+                + o["power_idle_kw"] * o["pue"] * o["electricity_per_kwh"])
+        busy = (o["power_busy_kw"] - o["power_idle_kw"]) * o["pue"] * o["electricity_per_kwh"]
+        out[e.get("gpu_model", "none")] = (held, busy)
+    return out
+
+
+def test_bill_and_job_charges_match_an_independent_computation(priced):
+    summary = json.loads((priced / "summary.json").read_text())
+    nodes = pd.read_csv(TRACES / "openb_node_list_gpu_node.csv")
+    rates = slot_rates()
+    nodes["held"] = [rates[m][0] * g for m, g in zip(nodes.model, nodes.gpu)]  # scale "gpu"
+    nodes["busy_per_gpu"] = [rates[m][1] for m in nodes.model]
+    hours = (summary["sim_end_s"] - summary["sim_start_s"]) / 3600
+    with h5py.File(priced / "results.h5") as f:
+        jobs = pd.DataFrame({k: f["jobs"][k][:] for k in ["node", "start_us", "end_us", "cost"]})
+        pods = pd.read_csv(TRACES / "openb_pod_list_default.csv")
+        names = f["jobs/name"].asstr()[:]
+        cost = f["cost"]
+        bill, idle, charge = cost["bill"][:], cost["idle"][:], cost["charge"][:]
+        teams = list(cost["teams"].asstr()[:])
+        assert cost.attrs["currency"] == "USD"
+        assert bill.shape == idle.shape and charge.shape == bill.shape + (len(teams),)
+        assert len(cost["window_start_us"]) == bill.shape[0]
+    pods = pods.set_index("name").loc[names].reset_index()
+    gpu_milli = np.where(pods.num_gpu == 1, pods.gpu_milli, pods.num_gpu * 1000)
+    n = nodes.loc[jobs.node].reset_index(drop=True)
+    weight = n.cpu_milli / 1000 * W_CPU + n.memory_mib / 1024 * W_MEM + n.gpu * W_GPU
+    share = (pods.cpu_milli / 1000 * W_CPU + pods.memory_mib / 1024 * W_MEM + gpu_milli / 1000 * W_GPU) / weight
+    rate = n.held * share + n.busy_per_gpu * gpu_milli / 1000
+    expected = rate * (jobs.end_us - jobs.start_us) / 3.6e9
+    np.testing.assert_allclose(jobs.cost, expected, rtol=1e-9, atol=1e-9)
+    busy_total = float((n.busy_per_gpu * gpu_milli / 1000 * (jobs.end_us - jobs.start_us) / 3.6e9).sum())
+    expected_bill = nodes.held.sum() * hours + busy_total
+    assert summary["cost_total"] == pytest.approx(expected_bill, rel=1e-9)
+    assert bill.sum() == pytest.approx(expected_bill, rel=1e-9)
+    # Conservation, window by window, and per-job costs against the ledger's charges.
+    np.testing.assert_allclose(bill, idle + charge.sum(axis=2), rtol=1e-9, atol=1e-9)
+    assert jobs.cost.sum() == pytest.approx(charge.sum(), rel=1e-9)
+    # Teams are the pods' QoS classes.
+    by_team = pd.Series(expected.values).groupby(pods.qos.values).sum()
+    for team, value in by_team.items():
+        assert summary[f"cost_team_{team}"] == pytest.approx(value, rel=1e-9)
+    assert sorted(teams) == sorted(pods.qos.unique())
+
+
+def test_cost_command_tables(priced):
+    p = run_capsim("cost", priced / "results.h5", "--by", "team", "--csv")
+    assert p.returncode == 0, p.stderr
+    rows = list(csv.DictReader(io.StringIO(p.stdout)))
+    summary = json.loads((priced / "summary.json").read_text())
+    teams = {r["team"]: float(r["charge_USD"]) for r in rows}
+    assert teams["(bill)"] == pytest.approx(summary["cost_total"], abs=0.01)
+    assert teams["(idle)"] == pytest.approx(summary["cost_idle"], abs=0.01)
+    assert sum(v for k, v in teams.items() if not k.startswith("(")) == pytest.approx(summary["cost_jobs"], abs=0.05)
+    p = run_capsim("cost", priced, "--by", "gpu-model", "--csv")
+    rows = list(csv.DictReader(io.StringIO(p.stdout)))
+    assert {r["gpu_model"] for r in rows} >= {"G2", "T4", "P100", "V100M16", "V100M32", "G3", "A10", "(total)"}
+    p = run_capsim("cost", priced, "--by", "team", "--spread-idle", "--csv")
+    rows = list(csv.DictReader(io.StringIO(p.stdout)))
+    spread_total = sum(float(r["total_USD"]) for r in rows if not r["team"].startswith("("))
+    unspread = float(next(r for r in rows if r["team"] == "(idle)")["total_USD"])
+    assert spread_total + unspread == pytest.approx(summary["cost_total"], abs=0.05)
+    p = run_capsim("cost", priced, "--by", "window", "--csv")
+    assert p.returncode == 0 and len(p.stdout.splitlines()) > 100
+    for bad in (["--by", "colour"], ["--view", "gross"], ["--by", "window", "--view", "internal"]):
+        p = run_capsim("cost", priced, *bad)
+        assert p.returncode == 2, (bad, p.stderr)
+
+
+def test_compare_prints_cost_columns(tmp_path):
+    p = run_capsim("compare", SCENARIO, "--policies", "best-fit,fgd", "--out", tmp_path, "--csv")
+    assert p.returncode == 0, p.stderr
+    rows = list(csv.DictReader(io.StringIO(p.stdout.split("wrote")[0])))
+    assert [r["policy"] for r in rows] == ["best-fit", "fgd"]
+    for r in rows:
+        assert float(r["cost"]) > float(r["idle_cost"]) > 0
+
+
+def test_unpriced_results_and_bad_catalogs_exit_2(tmp_path):
+    p = run_capsim("run", ROOT / "scenarios" / "openb_downsized.json", "--out", tmp_path / "plain")
+    assert p.returncode == 0, p.stderr
+    p = run_capsim("cost", tmp_path / "plain" / "results.h5")
+    assert p.returncode == 2 and "was not priced" in p.stderr
+    p = run_capsim("cost", tmp_path / "missing.h5")
+    assert p.returncode == 2
+    # A negative price in the catalog names the entry.
+    cat = json.loads(CATALOG.read_text())
+    entry = next(e for e in cat["nodes"] if e["node_type"] == "slot-T4")
+    entry["owned"]["purchase"] = -1
+    (tmp_path / "prices").mkdir()
+    (tmp_path / "prices" / "example_catalog.json").write_text(json.dumps(cat))
+    scenario = json.loads(SCENARIO.read_text())
+    scenario["fleet"]["nodes"][0]["trace"]["path"] = str(TRACES / "openb_node_list_gpu_node.csv")
+    scenario["workloads"][0]["trace"]["path"] = str(TRACES / "openb_pod_list_default.csv")
+    (tmp_path / "s.json").write_text(json.dumps(scenario))
+    p = run_capsim("run", tmp_path / "s.json", "--out", tmp_path / "r")
+    assert p.returncode == 2
+    assert "onprem/dc-1/slot-T4" in p.stderr and "owned.purchase" in p.stderr
+    # A GPU model the pool has no price rule for.
+    scenario["fleet"]["pools"][0]["prices"] = [r for r in scenario["fleet"]["pools"][0]["prices"] if r["gpu_model"] != "G2"]
+    shutil.copy(CATALOG, tmp_path / "prices" / "example_catalog.json")
+    (tmp_path / "s.json").write_text(json.dumps(scenario))
+    p = run_capsim("run", tmp_path / "s.json", "--out", tmp_path / "r")
+    assert p.returncode == 2 and "matches GPU model G2" in p.stderr
+
+
+def test_elastic_scenario_runs_and_bills_boot_time(tmp_path):
+    p = run_capsim("run", ROOT / "scenarios" / "cost_reserved_plus_burst.json", "--out", tmp_path)
+    assert p.returncode == 0, p.stderr
+    s = json.loads((tmp_path / "summary.json").read_text())
+    assert s["nodes_acquired"] > 0 and s["nodes_released"] > 0
+    assert s["cost_boot"] > 0
+    assert s["cost_conservation_error"] < 1e-6
+    assert s["cost_internal_gap"] > 0  # list prices above the discounted on-demand ones
+    assert {"research", "inference", "data-eng"} <= {k[len("cost_team_"):] for k in s if k.startswith("cost_team_")}

@@ -218,18 +218,23 @@ void CostLedger::take(const Simulation& sim, RunResult& result) {
   const std::size_t used = end_ > start_ ? static_cast<std::size_t>((end_ - start_ - 1) / options_.window_us + 1) : 1;
   ensure_window(used - 1);
   out.windows = used;
-  out.bill.assign(bill_.begin(), bill_.begin() + static_cast<std::ptrdiff_t>(used * centers_));
-  out.idle.assign(idle_.begin(), idle_.begin() + static_cast<std::ptrdiff_t>(used * centers_));
-  out.charge.assign(charge_.begin(), charge_.begin() + static_cast<std::ptrdiff_t>(used * centers_ * teams_));
   // Rounding booked at a release exactly at the end falls in window `used`: fold it into the last one.
   for (std::size_t w = used; w < windows_; ++w)
     for (std::size_t c = 0; c < centers_; ++c) {
-      out.bill[(used - 1) * centers_ + c] += bill_[w * centers_ + c];
-      out.idle[(used - 1) * centers_ + c] += idle_[w * centers_ + c];
+      bill_[(used - 1) * centers_ + c] += bill_[w * centers_ + c];
+      idle_[(used - 1) * centers_ + c] += idle_[w * centers_ + c];
     }
+  // Moved, not copied: a year at one-minute windows is tens of MiB.
+  bill_.resize(used * centers_);
+  idle_.resize(used * centers_);
+  charge_.resize(used * centers_ * teams_);
+  windows_ = used;
+  out.bill = std::move(bill_);
+  out.idle = std::move(idle_);
+  out.charge = std::move(charge_);
   out.bill_internal = bill_int_;
   out.idle_internal = idle_int_;
-  out.charge_internal = charge_int_;
+  out.charge_internal = charge_int_;  // take() is the ledger's last use
   out.rounding = rounding_;
   out.boot = boot_;
 
@@ -307,8 +312,8 @@ void CostLedger::take(const Simulation& sim, RunResult& result) {
   s.push_back({"tco_breakeven_month", out.breakeven_month});
 
   // Per-job costs, aligned with /jobs.
-  result.jobs.real_columns.push_back({"cost", pr.currency, job_cost_net_});
-  result.jobs.real_columns.push_back({"cost_internal", pr.currency, job_cost_internal_});
+  result.jobs.real_columns.push_back({"cost", pr.currency, std::move(job_cost_net_)});
+  result.jobs.real_columns.push_back({"cost_internal", pr.currency, std::move(job_cost_internal_)});
 }
 
 }  // namespace capsim

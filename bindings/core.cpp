@@ -9,9 +9,11 @@
 #include <memory>
 #include <thread>
 
+#include "cli/cost_report.h"
 #include "cli/runner.h"
 #include "policies/registry.h"
 #include "sim/core/check.h"
+#include "sim/io/cost_h5.h"
 #include "sim/io/results_h5.h"
 #include "sim/io/scenario_loader.h"
 #include "sim/io/summary_json.h"
@@ -56,6 +58,70 @@ py::array_t<T> view(const std::vector<T>& v, const std::shared_ptr<RunResult>& o
   return a;
 }
 
+// An n-dimensional read-only view (row-major) over a vector the owner keeps alive.
+template <typename Owner>
+py::array_t<double> view_nd(const std::vector<double>& v, std::vector<py::ssize_t> shape,
+                            const std::shared_ptr<Owner>& owner) {
+  std::vector<py::ssize_t> strides(shape.size());
+  py::ssize_t stride = sizeof(double);
+  for (std::size_t i = shape.size(); i-- > 0;) {
+    strides[i] = stride;
+    stride *= shape[i];
+  }
+  auto* keep = new std::shared_ptr<Owner>(owner);
+  py::capsule cap(keep, [](void* p) { delete static_cast<std::shared_ptr<Owner>*>(p); });
+  py::array_t<double> a(shape, strides, v.data(), cap);
+  py::detail::array_proxy(a.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+  return a;
+}
+
+// A run's ledger (/cost) for Python: arrays over the C++ vectors, and the CLI's tables.
+struct PyCost {
+  std::shared_ptr<const CostResult> cost;
+
+  py::dict arrays() const {
+    const CostResult& c = *cost;
+    const auto W = static_cast<py::ssize_t>(c.windows), C = static_cast<py::ssize_t>(c.centers.size()),
+               T = static_cast<py::ssize_t>(c.teams.size());
+    py::dict d;
+    d["currency"] = c.currency;
+    d["catalog_source"] = c.catalog_source;
+    d["catalog_as_of"] = c.catalog_as_of;
+    d["start_us"] = c.start_us;
+    d["window_us"] = c.window_us;
+    py::dict centers;
+    std::vector<std::string> pool, kind, provider, region, type, model;
+    std::vector<std::int64_t> nodes;
+    for (const auto& x : c.centers) {
+      pool.push_back(x.pool), kind.push_back(x.pool_kind), provider.push_back(x.provider);
+      region.push_back(x.region), type.push_back(x.node_type), model.push_back(x.gpu_model), nodes.push_back(x.nodes);
+    }
+    centers["pool"] = pool, centers["pool_kind"] = kind, centers["provider"] = provider;
+    centers["region"] = region, centers["node_type"] = type, centers["gpu_model"] = model, centers["nodes"] = nodes;
+    d["centers"] = centers;
+    d["teams"] = c.teams;
+    d["bill"] = view_nd(c.bill, {W, C}, cost);
+    d["idle"] = view_nd(c.idle, {W, C}, cost);
+    d["charge"] = view_nd(c.charge, {W, C, T}, cost);
+    d["bill_internal"] = view_nd(c.bill_internal, {C}, cost);
+    d["idle_internal"] = view_nd(c.idle_internal, {C}, cost);
+    d["charge_internal"] = view_nd(c.charge_internal, {C, T}, cost);
+    d["rounding"] = view_nd(c.rounding, {C}, cost);
+    d["boot"] = view_nd(c.boot, {C}, cost);
+    py::dict tco;
+    for (const auto& curve : c.tco) tco[curve.name.c_str()] = view_nd(curve.cumulative, {c.tco_months + 1}, cost);
+    d["tco"] = tco;
+    d["breakeven_month"] = c.breakeven_month;
+    return d;
+  }
+  py::list report(const std::string& by, const std::string& view, bool spread_idle) const {
+    if (view != "net" && view != "internal") throw InputError("view: expected net or internal, got '" + view + "'");
+    py::list out;
+    for (const auto& row : cost_report(*cost, {by, view == "internal", spread_idle})) out.append(py::cast(row));
+    return out;
+  }
+};
+
 struct PyResult {
   std::shared_ptr<RunResult> result;
   double wall_s = 0;
@@ -71,8 +137,13 @@ struct PyResult {
     py::dict d;
     d["name"] = py::cast(result->jobs.name);
     for (const auto& c : result->jobs.columns) d[c.name.c_str()] = view(c.values, result);
+    for (const auto& c : result->jobs.real_columns) d[c.name.c_str()] = view(c.values, result);
     d["state_names"] = py::cast(result->jobs.state_names);
     return d;
+  }
+  py::object cost() const {
+    if (!result->cost.present) return py::none();
+    return py::cast(PyCost{std::shared_ptr<const CostResult>(result, &result->cost)});
   }
   py::dict meta() const {
     py::dict d;
@@ -402,6 +473,7 @@ PYBIND11_MODULE(_core, m) {
       .def("timeseries", &PyResult::timeseries)
       .def("jobs", &PyResult::jobs)
       .def("meta", &PyResult::meta)
+      .def("cost", &PyResult::cost)
       .def_readonly("wall_s", &PyResult::wall_s)
       .def("write_h5", [](const PyResult& r, const std::string& path) { write_results_h5(path, *r.result); })
       .def("write_summary", [](const PyResult& r, const std::string& path) { write_summary_json(path, *r.result); });
@@ -413,6 +485,10 @@ PYBIND11_MODULE(_core, m) {
         py::arg("threads"));
   m.def("read_trace", &read_trace, py::arg("path"), py::arg("kind"), py::arg("node_memory_gib") = 0.0,
         py::arg("skip_bad_rows") = false);
+  py::class_<PyCost>(m, "Cost").def("arrays", &PyCost::arrays).def("report", &PyCost::report);
+  m.def("read_cost", [](const std::string& path) {
+    return PyCost{std::make_shared<const CostResult>(read_cost_h5(path))};
+  });
   m.def("policies", [] {
     py::list out;
     for (const auto& p : placement_policies()) out.append(py::make_tuple(p.name, p.description));

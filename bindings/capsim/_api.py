@@ -8,18 +8,72 @@ import pandas as pd
 from . import _core
 
 
+class Cost:
+    """A priced run's cost ledger (/cost in results.h5; README "Cost model").
+
+    ledger: one row per (window, cost center, team) with the net cost, team
+    "(idle)" for what no job held; centers: pool, provider, region, node_type,
+    gpu_model and nodes of each cost center; tco: cumulative cost by month
+    (as_run, on_demand, owned where priced); table(): the tables of `capsim cost`."""
+
+    def __init__(self, core_cost):
+        self._core = core_cost
+        a = core_cost.arrays()
+        self.currency = a["currency"]
+        self.catalog_source = a["catalog_source"]
+        self.catalog_as_of = a["catalog_as_of"]
+        self.window_s = a["window_us"] / 1e6
+        self.teams = list(a["teams"])
+        self.centers = pd.DataFrame(dict(a["centers"]))
+        self.breakeven_month = a["breakeven_month"] if a["breakeven_month"] >= 0 else None
+        tco = dict(a["tco"])
+        self.tco = pd.DataFrame(tco, index=pd.RangeIndex(len(next(iter(tco.values()))), name="month")) if tco else None
+        self._arrays = a
+
+    @property
+    def ledger(self):
+        a = self._arrays
+        bill, idle, charge = np.asarray(a["bill"]), np.asarray(a["idle"]), np.asarray(a["charge"])
+        w, c, t = charge.shape
+        values = np.concatenate([charge, idle[:, :, None]], axis=2)  # teams, then idle
+        start = (a["start_us"] + np.arange(w) * a["window_us"]) / 1e6
+        teams = pd.Categorical.from_codes(np.tile(np.arange(t + 1), w * c), self.teams + ["(idle)"])
+        df = pd.DataFrame({"t_s": np.repeat(start, c * (t + 1)),
+                           "center": np.tile(np.repeat(np.arange(c), t + 1), w),
+                           "team": teams, "cost": values.reshape(-1)})
+        for col in ["pool", "provider", "gpu_model", "node_type"]:
+            df[col] = pd.Categorical(self.centers[col].to_numpy()[df["center"].to_numpy()])
+        return df
+
+    def table(self, by="team", view="net", spread_idle=False):
+        """The `capsim cost --by BY --view VIEW [--spread-idle]` table as a DataFrame."""
+        rows = self._core.report(by, view, bool(spread_idle))
+        df = pd.DataFrame(rows[1:], columns=rows[0])
+        for col in df.columns[1:]:
+            percent = df[col].str.endswith("%").any()
+            values = pd.to_numeric(df[col].str.rstrip("%").replace("-", np.nan))
+            df[col] = values / 100 if percent else values
+        return df.set_index(df.columns[0])
+
+    def __repr__(self):
+        bill = float(np.asarray(self._arrays["bill"]).sum())
+        return f"<capsim.Cost {bill:,.2f} {self.currency} over {len(self.centers)} cost centers, {len(self.teams)} teams>"
+
+
 class Results:
-    """One run's results: summary (dict), timeseries and jobs (DataFrames).
+    """One run's results: summary (dict), timeseries and jobs (DataFrames),
+    and cost (a Cost, or None for an unpriced run).
 
     timeseries is indexed by simulated time in seconds (t_s); jobs has one row
     per job. Build one with capsim.run or capsim.read_results."""
 
-    def __init__(self, summary, timeseries, jobs, meta, core=None, wall_s=None):
+    def __init__(self, summary, timeseries, jobs, meta, core=None, wall_s=None, cost=None):
         self.summary = summary
         self.timeseries = timeseries
         self.jobs = jobs
         self.meta = meta
         self.wall_s = wall_s
+        self.cost = cost
         self._core = core
 
     @property
@@ -56,8 +110,9 @@ def _jobs_frame(columns):
 
 def _from_core(core):
     summary = json.loads(core.summary_json())
+    cost = core.cost()
     return Results(summary, _timeseries_frame(dict(core.timeseries())), _jobs_frame(dict(core.jobs())),
-                   dict(core.meta()), core=core, wall_s=core.wall_s)
+                   dict(core.meta()), core=core, wall_s=core.wall_s, cost=Cost(cost) if cost is not None else None)
 
 
 def load_scenario(path_or_dict, base_dir=None):
@@ -182,13 +237,15 @@ def read_results(path):
         jobs = {k: f["jobs"][k][:] for k in jobs_order if k != "name"}
         jobs_names = f["jobs"]["name"].asstr()[:]
         state_names = f["jobs"].attrs["state_names"].split(",")
+        priced = "cost" in f
     t = ts.pop("t")
     order = list(ts)
     timeseries = pd.DataFrame({k: ts[k] for k in order}, index=pd.Index(t / 1e6, name="t_s"))
     jobs_cols = {"name": jobs_names}
     jobs_cols.update(jobs)
     jobs_cols["state_names"] = state_names
-    return Results(summary, timeseries, _jobs_frame(jobs_cols), meta)
+    return Results(summary, timeseries, _jobs_frame(jobs_cols), meta,
+                   cost=Cost(_core.read_cost(path)) if priced else None)
 
 
 def inflate(scenario, policies=("random", "dot-product", "gpu-packing", "gpu-clustering", "best-fit", "fgd"),

@@ -66,3 +66,39 @@ def comparison(results, path=None):
         fig.savefig(path, dpi=100)
         plt.close(fig)
     return fig
+
+
+def cost(results, by="pool", ax=None, cumulative=True, days=True):
+    """Cost over simulated time from the ledger, one line per pool (or provider,
+    gpu_model, team), for one priced result; cumulative by default."""
+    ax = _axes(ax)
+    c = results.cost
+    if c is None:
+        raise ValueError("cost: this run was not priced (give the scenario a cost section)")
+    df = c.ledger
+    wide = df.groupby(["t_s", by], observed=True)["cost"].sum().unstack(by).fillna(0.0)
+    if cumulative:
+        wide = wide.cumsum()
+    x = wide.index / (86400.0 if days else 3600.0)
+    for col in wide.columns:
+        ax.plot(x, wide[col], label=str(col))
+    ax.set_xlabel("simulated time (days)" if days else "simulated time (h)")
+    ax.set_ylabel(("cumulative cost" if cumulative else "cost per window") + f" ({c.currency})")
+    ax.legend(fontsize="small", title=by)
+    return ax
+
+
+def tco(results, ax=None):
+    """The TCO projection: cumulative cost by month for each option priced."""
+    ax = _axes(ax)
+    c = results.cost
+    if c is None or c.tco is None:
+        raise ValueError("tco: this run was not priced")
+    for col in c.tco.columns:
+        ax.plot(c.tco.index, c.tco[col], label=col)
+    if c.breakeven_month is not None:
+        ax.axvline(c.breakeven_month, color="grey", ls=":", label=f"owned break-even: month {c.breakeven_month:.0f}")
+    ax.set_xlabel("month")
+    ax.set_ylabel(f"cumulative cost ({c.currency})")
+    ax.legend(fontsize="small")
+    return ax

@@ -1,5 +1,6 @@
 #include "sim/io/cost_h5.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "sim/core/check.h"
@@ -181,6 +182,17 @@ CostResult read_cost_h5(const std::string& path) {
   c.bill_internal = rd.doubles(in, "bill", C);
   c.idle_internal = rd.doubles(in, "idle", C);
   c.charge_internal = rd.doubles(in, "charge", C * T);
+  Handle tco(H5Gopen2(g, "tco", H5P_DEFAULT), H5Gclose, "/cost/tco");
+  const std::size_t M = static_cast<std::size_t>(c.tco_months) + 1;
+  const std::string curves = rd.string_attr(tco, "curves");
+  std::size_t at = 0;
+  while (at < curves.size()) {
+    const std::size_t comma = std::min(curves.find(',', at), curves.size());
+    const std::string name = curves.substr(at, comma - at);
+    c.tco.push_back({name, rd.doubles(tco, name, M)});
+    at = comma + 1;
+  }
+  if (H5Lexists(tco, "by_center", H5P_DEFAULT) > 0) c.tco_by_center = rd.doubles(tco, "by_center", M * C);
   return c;
 }
 

@@ -1,0 +1,76 @@
+"""Cost results in Python: the ledger as a DataFrame, the CLI's tables, the
+TCO curves, the same figures from a run in memory and from its results.h5."""
+import os
+import pathlib
+import subprocess
+
+import numpy as np
+import pytest
+
+import capsim
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+SCENARIO = ROOT / "scenarios" / "cost_reserved_plus_burst.json"
+CAPSIM = os.environ.get("CAPSIM_BIN", str(ROOT / "build" / "capsim"))
+
+
+@pytest.fixture(scope="module")
+def run():
+    return capsim.run(capsim.load_scenario(SCENARIO))
+
+
+def test_ledger_frame_sums_to_the_summary(run):
+    c = run.cost
+    assert c.currency == "USD"
+    ledger = c.ledger
+    assert ledger.cost.sum() == pytest.approx(run.summary["cost_total"], rel=1e-12)
+    idle = ledger[ledger.team == "(idle)"].cost.sum()
+    assert idle == pytest.approx(run.summary["cost_idle"], rel=1e-12)
+    by_team = ledger[ledger.team != "(idle)"].groupby("team", observed=True).cost.sum()
+    for team, value in by_team.items():
+        assert run.summary[f"cost_team_{team}"] == pytest.approx(value, rel=1e-12)
+    by_pool = ledger.groupby("pool", observed=True).cost.sum()
+    for pool, value in by_pool.items():
+        assert run.summary[f"cost_pool_{pool}"] == pytest.approx(value, rel=1e-12)
+    assert run.jobs.cost.sum() == pytest.approx(run.summary["cost_jobs"], rel=1e-9)
+    assert np.all(np.diff(ledger.t_s.unique()) == pytest.approx(c.window_s))
+
+
+def test_tables_and_tco(run):
+    t = run.cost.table("pool")
+    assert t.loc["(total)", "bill_USD"] == pytest.approx(run.summary["cost_total"], abs=0.01)
+    assert set(t.index) == {"base-reserved", "burst-on-demand", "cpu-on-demand", "(total)"}
+    teams = run.cost.table("team", view="internal")
+    assert teams.loc["(bill)", "charge_USD"] == pytest.approx(run.summary["cost_internal_total"], abs=0.01)
+    with pytest.raises(ValueError, match="--by"):
+        run.cost.table("colour")
+    tco = run.cost.tco
+    assert list(tco.columns) == ["as_run", "on_demand"]  # no owned prices for these AWS types
+    assert tco.index[-1] == 36 and tco.as_run.iloc[0] == 0
+    assert run.cost.breakeven_month is None
+
+
+def test_results_file_gives_the_same_cost(run, tmp_path):
+    path = tmp_path / "r.h5"
+    subprocess.run([CAPSIM, "run", str(SCENARIO), "--out", str(path)], check=True, capture_output=True)
+    back = capsim.read_results(path)
+    assert back.cost.ledger.cost.sum() == pytest.approx(run.cost.ledger.cost.sum(), rel=1e-12)
+    assert back.cost.table("team").equals(run.cost.table("team"))
+    assert back.cost.tco.equals(run.cost.tco)
+    assert np.allclose(back.jobs.cost.to_numpy(), run.jobs.cost.to_numpy(), equal_nan=True)
+
+
+def test_unpriced_runs_have_no_cost_and_plots_say_so():
+    r = capsim.run(capsim.load_scenario(ROOT / "scenarios" / "openb_downsized.json"))
+    assert r.cost is None
+    from capsim import plot
+    with pytest.raises(ValueError, match="not priced"):
+        plot.cost(r)
+
+
+def test_cost_plots(run):
+    from capsim import plot
+    ax = plot.cost(run, by="team")
+    assert len(ax.get_lines()) == 4  # three teams and idle
+    ax = plot.tco(run)
+    assert len(ax.get_lines()) == 2

@@ -16,14 +16,20 @@ clang++ "${flags[@]}" -o "$out/fuzz_trace_readers" "$src/tests/fuzz/fuzz_trace_r
   "$src"/workloads/node_list_reader.cpp "$src"/workloads/openb_pod_reader.cpp
 clang++ "${flags[@]}" -o "$out/fuzz_scenario" "$src/tests/fuzz/fuzz_scenario.cpp" "$src"/sim/core/check.cpp \
   "$src"/sim/io/scenario_loader.cpp "$build"/scenario.pb.cc -lprotobuf
+clang++ "${flags[@]}" -o "$out/fuzz_price_catalog" "$src/tests/fuzz/fuzz_price_catalog.cpp" "$src"/sim/core/check.cpp \
+  "$src"/sim/model/gpu_catalog.cpp "$src"/sim/io/csv_reader.cpp "$src"/sim/io/scenario_loader.cpp \
+  "$src"/sim/io/price_catalog_loader.cpp "$build"/scenario.pb.cc "$build"/price_catalog.pb.cc -lprotobuf
 
 # Seed corpora: heads of the bundled traces and the example scenarios.
-mkdir -p "$out/corpus_traces" "$out/corpus_scenario"
+mkdir -p "$out/corpus_traces" "$out/corpus_scenario" "$out/corpus_catalog"
 for f in "$src"/traces/*/*.csv; do head -c 4096 "$f" > "$out/corpus_traces/$(basename "$f")"; done
-cp "$src"/scenarios/* "$src"/tests/scenarios/*.json "$out/corpus_scenario/"
+cp "$src"/scenarios/*.json "$src"/scenarios/*.textproto "$src"/tests/scenarios/*.json "$out/corpus_scenario/"
+head -c 8192 "$src"/scenarios/prices/example_catalog.json > "$out/corpus_catalog/example_catalog.json"
+printf 'currency,provider,region,node_type,gpu_model,gpus,cpu_cores,memory_gib,on_demand_per_hour,spot_per_hour\nUSD,aws,us-east-1,g4dn.xlarge,T4,1,4,16,0.526,0.1578\n' \
+  > "$out/corpus_catalog/catalog.csv"
 
 status=0
-for target in fuzz_trace_readers:corpus_traces fuzz_scenario:corpus_scenario; do
+for target in fuzz_trace_readers:corpus_traces fuzz_scenario:corpus_scenario fuzz_price_catalog:corpus_catalog; do
   name=${target%%:*}
   corpus=${target##*:}
   echo "== $name for ${seconds}s"

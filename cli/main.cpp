@@ -143,6 +143,7 @@ bool parse_command(int argc, char** argv, const po::options_description& visible
 }
 
 void print_skips(const RunInputs& in) {
+  for (const auto& w : in.warnings) std::cerr << "capsim: warning: " << w << "\n";
   if (in.rows_skipped || in.jobs_impossible)
     std::cerr << "capsim: skipped " << in.rows_skipped << " malformed rows and " << in.jobs_impossible
               << " impossible jobs; first: " << in.first_skip_reason << "\n";

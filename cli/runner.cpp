@@ -13,6 +13,7 @@
 #include "sim/io/summary_json.h"
 #include "sim/metrics/cost_ledger.h"
 #include "sim/metrics/fragmentation_recorder.h"
+#include "sim/metrics/interruption_recorder.h"
 #include "sim/metrics/recorder.h"
 #include "sim/model/fragmentation.h"
 
@@ -28,6 +29,7 @@ SimConfig sim_config_from(const config::Scenario& s) {
   if (s.sample_interval_s() > 0) c.sample_interval_us = seconds_to_us(s.sample_interval_s());
   c.max_wait_us = seconds_to_us(s.max_wait_s());
   c.queue = s.queue() == "strict-fifo" ? QueueDiscipline::kStrictFifo : QueueDiscipline::kFifo;
+  c.seed = s.seed();
   return c;
 }
 
@@ -47,9 +49,13 @@ TimedResult run_one_with(const RunSetup& setup, const RunSpec& spec, PlacementPo
                          const std::function<void(SimTime)>& progress) {
   const auto t0 = std::chrono::steady_clock::now();
   const RunInputs& in = *setup.inputs;
-  Simulation sim(in.fleet, in.jobs, policy, setup.config);
+  SimConfig config = setup.config;
+  config.seed = spec.seed;  // the run's seed drives its interruption streams too
+  Simulation sim(in.fleet, in.jobs, policy, config);
   Recorder recorder;
   sim.add_listener(&recorder);
+  InterruptionRecorder interruptions;
+  sim.add_listener(&interruptions);
   const FragmentationModel model(task_classes_of(in.jobs));
   FragmentationRecorder fragmentation(model);
   sim.add_listener(&fragmentation);
@@ -68,6 +74,7 @@ TimedResult run_one_with(const RunSetup& setup, const RunSpec& spec, PlacementPo
   r.summary.push_back({"input_rows_skipped", setup.inputs->rows_skipped});
   r.summary.push_back({"input_jobs_impossible", setup.inputs->jobs_impossible});
   recorder.take(r);
+  interruptions.take(sim, r);
   fragmentation.take(r);
   if (ledger) ledger->take(sim, r);
   out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

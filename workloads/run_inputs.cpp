@@ -132,11 +132,12 @@ void check_jobs_fit_fleet(RunInputs& in, bool skip) {
   if (in.jobs_impossible == 0) return;
   JobTable kept;
   kept.source_names = in.jobs.source_names;
+  kept.resilience_classes = in.jobs.resilience_classes;
   for (std::size_t j = 0; j < in.jobs.size(); ++j)
     if (possible[j])
       kept.add({in.jobs.name[j], in.jobs.submit_us[j], in.jobs.duration_us[j], in.jobs.request(j),
                 in.jobs.qos_names[in.jobs.qos[j]], in.jobs.source[j], in.jobs.source_line[j],
-                in.jobs.team_names[in.jobs.team[j]]});
+                in.jobs.team_names[in.jobs.team[j]], in.jobs.resilience[j]});
   in.jobs = std::move(kept);
 }
 
@@ -156,6 +157,31 @@ PoolSpec pool_spec(const config::Pool& p) {
   out.boot_delay_us = seconds_to_us(p.boot_delay_s());
   out.elastic = p.has_elastic();
   out.min_nodes = static_cast<std::int32_t>(p.elastic().min_nodes());
+  if (p.has_spot()) {
+    const auto& m = p.spot();
+    out.spot.interruptions_per_node_hour = m.interruptions_per_node_hour();
+    out.spot.notice_us = m.notice_given() || m.notice_s() > 0 ? seconds_to_us(m.notice_s()) : seconds_to_us(120.0);
+    for (double t : m.interruptions_at_s()) out.spot.notices_at_us.push_back(seconds_to_us(t));
+    std::sort(out.spot.notices_at_us.begin(), out.spot.notices_at_us.end());
+    out.spot.reclaim = m.reclaim_order() == "oldest" ? ReclaimOrder::kOldest
+                       : m.reclaim_order() == "lowest-index" ? ReclaimOrder::kLowestIndex : ReclaimOrder::kNewest;
+    out.spot.replacement_delay_us =
+        m.has_replacement_delay_s() ? seconds_to_us(m.replacement_delay_s()) : out.boot_delay_us;
+  }
+  return out;
+}
+
+Resilience resilience_of(const config::Resilience& r) {
+  Resilience out;
+  out.checkpoint_interval_us = seconds_to_us(r.checkpoint_interval_s());
+  out.checkpoint_cost_us = seconds_to_us(r.checkpoint_cost_s());
+  out.restore_us = seconds_to_us(r.restore_s());
+  out.checkpoint_on_notice = r.checkpoint_on_notice();
+  out.max_retries = r.has_max_retries() ? static_cast<std::int32_t>(r.max_retries()) : -1;
+  out.spot_tolerant = r.spot_tolerant();
+  out.high_priority = r.priority() == "high";
+  out.deadline_after_us = seconds_to_us(r.deadline_s());
+  out.max_interruptions_per_node_hour = r.max_interruptions_per_node_hour();
   return out;
 }
 
@@ -212,15 +238,27 @@ RunInputs build_run_inputs(const config::Scenario& s, const std::string& base_di
     if (w.has_trace()) {
       read_openb_pods(resolve_path(base_dir, w.trace().path()), bad, in.jobs);
       if (!w.trace().team().empty()) in.jobs.set_team(first, in.jobs.size(), w.trace().team());
+      if (w.trace().has_resilience()) in.jobs.set_resilience(first, in.jobs.size(), resilience_of(w.trace().resilience()));
     } else {
       const std::string name = "workloads[" + std::to_string(i) + "].synthetic";
       in.jobs.append(synthetic_jobs(w.synthetic(), name, base_dir, s.seed(), bad));
       in.jobs.set_team(first, in.jobs.size(), w.synthetic().team().empty() ? "default" : w.synthetic().team());
+      if (w.synthetic().has_resilience())
+        in.jobs.set_resilience(first, in.jobs.size(), resilience_of(w.synthetic().resilience()));
     }
   }
   in.rows_skipped = bad.skipped;
   in.first_skip_reason = bad.first_error;
   in.jobs.drop_unused_teams();
+  const bool spot_pool = std::any_of(in.fleet.pools.begin(), in.fleet.pools.end(),
+                                     [](const PoolSpec& p) { return p.kind == PoolKind::kSpot; });
+  for (int i = 0; i < s.workloads_size() && !spot_pool; ++i) {
+    const auto& w = s.workloads(i);
+    const bool tolerant = w.has_trace() ? w.trace().resilience().spot_tolerant() : w.synthetic().resilience().spot_tolerant();
+    if (tolerant)
+      in.warnings.push_back("workloads[" + std::to_string(i) +
+                            "]: jobs tolerate spot, but the fleet has no spot pool (spot_tolerant has no effect)");
+  }
   if (s.has_cost()) {
     const std::string path = resolve_path(base_dir, s.cost().catalog());
     in.pricing = price_fleet(in.fleet, s.fleet().pools(), load_price_catalog(path), path);

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "scenario.pb.h"
 #include "sim/io/csv_reader.h"
@@ -24,6 +25,7 @@ struct RunInputs {
   std::int64_t rows_skipped = 0;    // with skip_bad_rows
   std::int64_t jobs_impossible = 0; // skipped because no node could ever hold them
   std::string first_skip_reason;
+  std::vector<std::string> warnings;  // harmless oddities, named (printed by the CLI)
   // Priced runs (scenario cost section): every node's rates, and the ledger's options.
   std::optional<FleetPricing> pricing;
   CostOptions cost;

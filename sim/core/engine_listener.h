@@ -22,11 +22,17 @@ class EngineListener {
   // Called after the cluster state no longer includes the allocation.
   virtual void on_job_finished(const Simulation&, SimTime, std::uint32_t /*job*/, const Placement&) {}
   virtual void on_job_gave_up(const Simulation&, SimTime, std::uint32_t /*job*/) {}
+  // A spot reclaim stopped the job; called after its allocation is released.
+  // lost_us: work since its last completed checkpoint, now to be redone.
+  virtual void on_job_interrupted(const Simulation&, SimTime, std::uint32_t /*job*/, const Placement&,
+                                  SimTime /*lost_us*/) {}
   virtual void on_sample(const Simulation&, SimTime) {}
   // Elastic pools: a node is acquired (billing starts), finishes booting, is released.
   virtual void on_node_acquired(const Simulation&, SimTime, std::int32_t /*node*/) {}
   virtual void on_node_ready(const Simulation&, SimTime, std::int32_t /*node*/) {}
   virtual void on_node_released(const Simulation&, SimTime, std::int32_t /*node*/) {}
+  // A spot node got its reclaim notice (it takes no new jobs from now).
+  virtual void on_node_notice(const Simulation&, SimTime, std::int32_t /*node*/) {}
   virtual void on_run_end(const Simulation&, SimTime /*end*/) {}
 };
 

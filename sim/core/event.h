@@ -8,21 +8,25 @@
 
 namespace capsim {
 
-// The numeric order is the tie-break between events at the same instant:
-// capacity is freed (jobs finish, booted nodes come online) before arrivals
-// are queued, arrivals before give-ups, and one coalesced scheduling pass
-// runs after all of them; an idle node is released only after that pass had
-// its chance to use it; a sample sees the state after all of it.
+// The numeric order is the tie-break between events at the same instant: a
+// job that finishes as its node is reclaimed has finished; capacity changes
+// (reclaims, booted nodes) come before arrivals, arrivals before give-ups,
+// a node under notice stops taking jobs before the one coalesced scheduling
+// pass; an idle node is released only after that pass had its chance to use
+// it; a sample sees the state after all of it.
 enum class EventKind : std::uint8_t {
   kJobFinish = 0,
-  kNodeReady = 1,      // job field: node; an acquired elastic node finished booting
-  kJobArrival = 2,
-  kJobGiveUp = 3,
-  kSchedulePass = 4,
-  kNodeIdleCheck = 5,  // job field: node; generation: the node's idle generation
-  kSample = 6,
+  kNodeReclaim = 1,    // job field: node; a spot node's notice ran out: its jobs are interrupted
+  kNodeReady = 2,      // job field: node; an acquired elastic node finished booting
+  kJobArrival = 3,
+  kJobGiveUp = 4,
+  kNodeNotice = 5,     // job field: node; generation: the node's hold generation (Poisson interruptions)
+  kPoolNotice = 6,     // job field: pool; a hand-placed interruption picks its node when it fires
+  kSchedulePass = 7,
+  kNodeIdleCheck = 8,  // job field: node; generation: the node's idle generation
+  kSample = 9,
 };
-inline constexpr int kEventKindCount = 7;
+inline constexpr int kEventKindCount = 10;
 
 struct Event {
   SimTime time;

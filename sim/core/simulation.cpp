@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "sim/core/check.h"
+#include "sim/core/job_progress.h"
 
 namespace capsim {
 
@@ -13,6 +14,7 @@ const char* job_state_name(JobState s) {
     case JobState::kRunning: return "running";
     case JobState::kCompleted: return "completed";
     case JobState::kGaveUp: return "gave_up";
+    case JobState::kFailed: return "failed";
   }
   return "?";
 }
@@ -49,7 +51,23 @@ Simulation::Simulation(const Fleet& fleet, const JobTable& jobs, PlacementPolicy
       ++pool_held_[p];
     }
   }
-  for (const auto& p : fleet.pools) has_elastic_ = has_elastic_ || p.elastic;
+  for (const auto& p : fleet.pools) {
+    has_elastic_ = has_elastic_ || p.elastic;
+    has_spot_ = has_spot_ || (p.kind == PoolKind::kSpot && p.spot.active());
+  }
+  resilient_ = has_spot_ || jobs.resilience_classes.size() > 1;
+  if (resilient_) {
+    progress_us_.assign(jobs.size(), 0);
+    last_start_us_.assign(jobs.size(), -1);
+    lost_us_.assign(jobs.size(), 0);
+    saved_at_notice_us_.assign(jobs.size(), -1);
+    restarts_.assign(jobs.size(), 0);
+  }
+  if (has_spot_) {
+    jobs_on_node_.resize(fleet.size());
+    node_hold_gen_.assign(fleet.size(), 0);
+    for (const auto& p : fleet.pools) pool_rng_.emplace_back(config.seed, "spot/" + p.name);
+  }
 }
 
 SimTime Simulation::oldest_pending_submit_us() const {
@@ -79,6 +97,14 @@ const RunStats& Simulation::run() {
     for (std::size_t n = 0; n < fleet_->size(); ++n)
       if (node_state_[n] == NodeState::kOnline && fleet_->pools[static_cast<std::size_t>(fleet_->pool[n])].elastic)
         node_idle(start, static_cast<std::int32_t>(n));
+
+  if (has_spot_) {
+    for (std::size_t n = 0; n < fleet_->size(); ++n)
+      if (node_state_[n] == NodeState::kOnline) arm_spot(start, n);
+    for (std::size_t p = 0; p < fleet_->pools.size(); ++p)
+      for (SimTime t : fleet_->pools[p].spot.notices_at_us)
+        events_.push(std::max(t, start), EventKind::kPoolNotice, static_cast<std::uint32_t>(p));
+  }
 
   SimTime now = start;
   std::uint64_t next_progress = 1 << 16;
@@ -121,6 +147,10 @@ void Simulation::handle(const Event& e) {
       ++generation_[j];
       end_us_[j] = e.time;
       --running_;
+      if (has_spot_) {
+        auto& on = jobs_on_node_[static_cast<std::size_t>(p.node)];
+        on.erase(std::find(on.begin(), on.end(), j));
+      }
       freed_log_.push_back(p.node);
       for (auto* l : listeners_) l->on_job_finished(*this, e.time, j, p);
       request_pass(e.time);
@@ -132,6 +162,33 @@ void Simulation::handle(const Event& e) {
     case EventKind::kNodeReady:
       --live_events_;
       node_ready(e.time, static_cast<std::int32_t>(j));
+      return;
+    case EventKind::kNodeNotice:
+      if (e.generation != node_hold_gen_[j] || node_state_[j] != NodeState::kOnline) {
+        ++stats_.events_stale;
+        return;
+      }
+      node_notice(e.time, j);
+      return;
+    case EventKind::kPoolNotice: {
+      // A hand-placed interruption: the pool's reclaim order picks an online node.
+      std::int32_t pick = -1;
+      const ReclaimOrder order = fleet_->pools[j].spot.reclaim;
+      for (std::size_t n = 0; n < fleet_->size(); ++n) {
+        if (fleet_->pool[n] != static_cast<std::int32_t>(j) || node_state_[n] != NodeState::kOnline) continue;
+        const bool better = pick < 0 || (order == ReclaimOrder::kNewest && node_acquired_us_[n] >= node_acquired_us_[pick]) ||
+                            (order == ReclaimOrder::kOldest && node_acquired_us_[n] < node_acquired_us_[pick]);
+        if (better) pick = static_cast<std::int32_t>(n);
+      }
+      if (pick >= 0) node_notice(e.time, static_cast<std::size_t>(pick));
+      return;
+    }
+    case EventKind::kNodeReclaim:
+      if (e.generation != node_hold_gen_[j] || node_state_[j] != NodeState::kDraining) {
+        ++stats_.events_stale;
+        return;
+      }
+      node_reclaim(e.time, j);
       return;
     case EventKind::kNodeIdleCheck: {
       const auto n = static_cast<std::size_t>(j);
@@ -243,7 +300,92 @@ void Simulation::node_ready(SimTime now, std::int32_t n) {
   freed_log_.push_back(n);  // blocked request classes may fit on it
   for (auto* l : listeners_) l->on_node_ready(*this, now, n);
   request_pass(now);
-  node_idle(now, n);
+  if (has_spot_) arm_spot(now, node);
+  if (fleet_->pools[static_cast<std::size_t>(fleet_->pool[node])].elastic) node_idle(now, n);
+}
+
+void Simulation::arm_spot(SimTime now, std::size_t node) {
+  const auto p = static_cast<std::size_t>(fleet_->pool[node]);
+  const double rate = fleet_->pools[p].spot.interruptions_per_node_hour;
+  if (fleet_->pools[p].kind != PoolKind::kSpot || rate <= 0) return;
+  const double wait_s = pool_rng_[p].exponential(3600.0 / rate);
+  if (!(wait_s < 1e12)) return;  // effectively never
+  events_.push(now + seconds_to_us(wait_s), EventKind::kNodeNotice, static_cast<std::uint32_t>(node),
+               node_hold_gen_[node]);
+}
+
+void Simulation::node_notice(SimTime now, std::size_t node) {
+  const auto p = static_cast<std::size_t>(fleet_->pool[node]);
+  const SpotSpec& spot = fleet_->pools[p].spot;
+  node_state_[node] = NodeState::kDraining;
+  cluster_.set_online(node, false);
+  cluster_.note_interruption(p, now);
+  ++stats_.node_notices;
+  // Jobs that checkpoint on notice save their progress now, if the notice leaves time to write it.
+  for (std::uint32_t j : jobs_on_node_[node]) {
+    const Resilience& r = jobs_->resilience_of(j);
+    if (r.checkpoint_on_notice && spot.notice_us >= r.checkpoint_cost_us)
+      saved_at_notice_us_[j] =
+          progress_at(r, jobs_->duration_us[j], progress_us_[j], now - last_start_us_[j]).reached_us;
+  }
+  for (auto* l : listeners_) l->on_node_notice(*this, now, static_cast<std::int32_t>(node));
+  events_.push(now + spot.notice_us, EventKind::kNodeReclaim, static_cast<std::uint32_t>(node), node_hold_gen_[node]);
+}
+
+void Simulation::node_reclaim(SimTime now, std::size_t node) {
+  const std::vector<std::uint32_t> victims = jobs_on_node_[node];
+  for (std::uint32_t j : victims) interrupt_job(now, j);
+  CAPSIM_CHECK(cluster_.jobs_on(node) == 0, "a reclaimed node is empty");
+  const auto p = static_cast<std::size_t>(fleet_->pool[node]);
+  ++node_hold_gen_[node];
+  ++node_idle_gen_[node];
+  for (auto* l : listeners_) l->on_node_released(*this, now, static_cast<std::int32_t>(node));
+  if (fleet_->pools[p].elastic) {  // the capacity policy acquires again if the queue asks
+    node_state_[node] = NodeState::kOffline;
+    --pool_held_[p];
+    return;
+  }
+  // A static pool keeps its size: a replacement node is requested (and billed) now.
+  node_state_[node] = NodeState::kBooting;
+  node_acquired_us_[node] = now;
+  ++pool_booting_[p];
+  for (auto* l : listeners_) l->on_node_acquired(*this, now, static_cast<std::int32_t>(node));
+  events_.push(now + fleet_->pools[p].spot.replacement_delay_us, EventKind::kNodeReady,
+               static_cast<std::uint32_t>(node));
+  ++live_events_;
+}
+
+void Simulation::interrupt_job(SimTime now, std::uint32_t j) {
+  const Placement p = placement_[j];
+  cluster_.release(jobs_->request(j), p);
+  auto& on = jobs_on_node_[static_cast<std::size_t>(p.node)];
+  on.erase(std::find(on.begin(), on.end(), j));
+  const Resilience& r = jobs_->resilience_of(j);
+  const SegmentProgress sp = progress_at(r, jobs_->duration_us[j], progress_us_[j], now - last_start_us_[j]);
+  SimTime saved = sp.saved_us, lost = sp.reached_us - sp.saved_us;
+  if (saved_at_notice_us_[j] >= 0) {  // checkpointed on notice: nothing lost
+    saved = saved_at_notice_us_[j];
+    lost = 0;
+    saved_at_notice_us_[j] = -1;
+  }
+  progress_us_[j] = saved;
+  lost_us_[j] += lost;
+  ++restarts_[j];
+  ++generation_[j];  // its finish event is now stale
+  --live_events_;
+  --running_;
+  ++stats_.jobs_interrupted;
+  for (auto* l : listeners_) l->on_job_interrupted(*this, now, j, p, lost);
+  if (r.max_retries >= 0 && restarts_[j] > r.max_retries) {
+    state_[j] = JobState::kFailed;
+    end_us_[j] = now;
+    ++failed_;
+    return;
+  }
+  state_[j] = JobState::kPending;
+  ++pending_;
+  queue_.push(j);
+  request_pass(now);
 }
 
 void Simulation::node_idle(SimTime now, std::int32_t n) {
@@ -259,6 +401,7 @@ void Simulation::release_node(SimTime now, std::int32_t n) {
   node_state_[node] = NodeState::kOffline;
   --pool_held_[static_cast<std::size_t>(fleet_->pool[node])];
   ++node_idle_gen_[node];
+  if (has_spot_) ++node_hold_gen_[node];  // its pending interruption no longer applies
   ++stats_.nodes_released;
   for (auto* l : listeners_) l->on_node_released(*this, now, n);
 }
@@ -312,15 +455,21 @@ bool Simulation::place_head(std::uint32_t c, SimTime now, std::uint32_t log_now)
 void Simulation::start_job(SimTime now, std::uint32_t j, const Placement& p) {
   const JobRequest r = jobs_->request(j);
   cluster_.allocate(r, p);  // checks the policy's answer against capacity
-  if (config_.max_wait_us > 0) --live_events_;  // its give-up event is now stale
+  if (config_.max_wait_us > 0 && start_us_[j] < 0) --live_events_;  // its give-up event is now stale
   state_[j] = JobState::kRunning;
   ++generation_[j];
   placement_[j] = p;
   ++node_idle_gen_[static_cast<std::size_t>(p.node)];
-  start_us_[j] = now;
+  if (start_us_[j] < 0) start_us_[j] = now;  // the first start: waits are measured to it
   --pending_;
   ++running_;
-  events_.push(now + jobs_->duration_us[j], EventKind::kJobFinish, j, generation_[j]);
+  SimTime wall = jobs_->duration_us[j];
+  if (resilient_) {
+    last_start_us_[j] = now;
+    wall = segment_wall_us(jobs_->resilience_of(j), jobs_->duration_us[j], progress_us_[j]);
+  }
+  if (has_spot_) jobs_on_node_[static_cast<std::size_t>(p.node)].push_back(j);
+  events_.push(now + wall, EventKind::kJobFinish, j, generation_[j]);
   ++live_events_;
   for (auto* l : listeners_) l->on_job_placed(*this, now, j, p);
 }

@@ -11,6 +11,7 @@
 #include "sim/core/pending_event_set.h"
 #include "sim/core/pending_queue.h"
 #include "sim/core/placement_policy.h"
+#include "sim/core/random.h"
 #include "sim/model/cluster_state.h"
 #include "sim/model/job_table.h"
 
@@ -26,13 +27,14 @@ struct SimConfig {
   SimTime sample_interval_us = seconds_to_us(std::int64_t{3600});
   SimTime max_wait_us = 0;                      // give-up time of a pending job; 0: never
   QueueDiscipline queue = QueueDiscipline::kFifo;
+  std::uint64_t seed = 0;                       // spot interruptions draw from named streams of it
 };
 
 // Nodes of static pools are online from start to end; elastic ones move
 // offline -> booting (acquired and billed, not yet usable) -> online -> offline.
-enum class NodeState : std::uint8_t { kOffline, kBooting, kOnline };
+enum class NodeState : std::uint8_t { kOffline, kBooting, kOnline, kDraining };
 
-enum class JobState : std::uint8_t { kNotArrived, kPending, kRunning, kCompleted, kGaveUp };
+enum class JobState : std::uint8_t { kNotArrived, kPending, kRunning, kCompleted, kGaveUp, kFailed };
 const char* job_state_name(JobState s);
 
 struct RunStats {
@@ -42,6 +44,8 @@ struct RunStats {
   std::uint64_t placement_calls = 0;
   std::uint64_t nodes_acquired = 0;  // elastic acquisitions
   std::uint64_t nodes_released = 0;
+  std::uint64_t node_notices = 0;     // spot interruptions (a notice, then a reclaim)
+  std::uint64_t jobs_interrupted = 0;
   SimTime start_us = 0;
   SimTime end_us = 0;
 };
@@ -72,6 +76,11 @@ class Simulation {
   std::int64_t pending_count() const { return pending_; }
   std::int64_t running_count() const { return running_; }
   std::int64_t gave_up_count() const { return gave_up_; }
+  std::int64_t failed_count() const { return failed_; }
+  // Interruptions (zero without spot pools or resilience records).
+  std::int32_t restarts(std::size_t j) const { return resilient_ ? restarts_[j] : 0; }
+  SimTime lost_us(std::size_t j) const { return resilient_ ? lost_us_[j] : 0; }
+  const PlacementPolicy& placement_policy() const { return *policy_; }
   // Submit time of the oldest pending job, or kNever.
   SimTime oldest_pending_submit_us() const;
   NodeState node_state(std::size_t n) const { return node_state_[n]; }
@@ -94,6 +103,10 @@ class Simulation {
   void node_ready(SimTime now, std::int32_t node);
   void node_idle(SimTime now, std::int32_t node);  // an elastic node just became empty
   void release_node(SimTime now, std::int32_t node);
+  void arm_spot(SimTime now, std::size_t node);          // draws the node's next Poisson interruption
+  void node_notice(SimTime now, std::size_t node);
+  void node_reclaim(SimTime now, std::size_t node);
+  void interrupt_job(SimTime now, std::uint32_t j);
   // Checks only nodes freed since the class last looked, then moves its mark
   // to the end of the log: a long-blocked class costs nothing per pass.
   bool may_fit_now(std::uint32_t request_class);
@@ -127,6 +140,15 @@ class Simulation {
   std::vector<std::int32_t> acquire_;  // reused by plan_capacity
   bool has_elastic_ = false;
 
+  // Spot interruptions and job progress (allocated only when needed).
+  bool has_spot_ = false;     // some pool is interrupted
+  bool resilient_ = false;    // progress is tracked per job
+  std::vector<std::vector<std::uint32_t>> jobs_on_node_;
+  std::vector<std::uint32_t> node_hold_gen_;  // bumped at each reclaim: stale notices are dropped
+  std::vector<RandomStream> pool_rng_;
+  std::vector<SimTime> progress_us_, last_start_us_, lost_us_, saved_at_notice_us_;
+  std::vector<std::int32_t> restarts_;
+
   PendingQueue queue_;
   // Nodes that gained free capacity, in order. A request class that failed
   // can only fit again on a node freed since, so retries check those first.
@@ -136,7 +158,7 @@ class Simulation {
 
   std::size_t next_arrival_ = 0;
   std::int64_t live_events_ = 0;  // queued events that still change something (not samples, passes or stale)
-  std::int64_t pending_ = 0, running_ = 0, gave_up_ = 0;
+  std::int64_t pending_ = 0, running_ = 0, gave_up_ = 0, failed_ = 0;
   SimTime last_sample_ = -1;
   RunStats stats_;
 };

@@ -1,5 +1,6 @@
 #include "sim/io/scenario_loader.h"
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -136,6 +137,25 @@ void validate_scenario(const config::Scenario& s, const std::string& origin) {
             "must be in [0, 1e12] seconds");
     require(p.kind() != "reserved" || !p.commitment().empty() || !s.has_cost(), origin, f + ".commitment",
             "a reserved pool names the catalog commitment it is priced by");
+    if (p.has_spot()) {
+      const auto& m = p.spot();
+      require(p.kind() == "spot", origin, f + ".spot", "only a pool of kind \"spot\" has a spot market");
+      require(std::isfinite(m.interruptions_per_node_hour()) && m.interruptions_per_node_hour() >= 0, origin,
+              f + ".spot.interruptions_per_node_hour", "must not be negative");
+      require(m.interruptions_per_node_hour() <= 3600, origin, f + ".spot.interruptions_per_node_hour",
+              "at most 3600 (one a second)");
+      require(m.notice_s() >= 0 && m.notice_s() <= kMaxSeconds, origin, f + ".spot.notice_s", "must be in [0, 1e12] seconds");
+      require(s.horizon_s() == 0 || m.notice_s() <= s.horizon_s(), origin, f + ".spot.notice_s",
+              "is longer than the horizon (horizon_s)");
+      for (int k = 0; k < m.interruptions_at_s_size(); ++k)
+        require(m.interruptions_at_s(k) >= 0 && m.interruptions_at_s(k) <= kMaxSeconds, origin,
+                f + ".spot.interruptions_at_s[" + std::to_string(k) + "]", "must be in [0, 1e12] seconds");
+      require(m.reclaim_order().empty() || m.reclaim_order() == "newest" || m.reclaim_order() == "oldest" ||
+                  m.reclaim_order() == "lowest-index",
+              origin, f + ".spot.reclaim_order", "must be newest, oldest or lowest-index, got \"" + m.reclaim_order() + "\"");
+      require(!m.has_replacement_delay_s() || (m.replacement_delay_s() >= 0 && m.replacement_delay_s() <= kMaxSeconds),
+              origin, f + ".spot.replacement_delay_s", "must be in [0, 1e12] seconds");
+    }
     for (int k = 0; k < p.prices_size(); ++k) {
       const auto& r = p.prices(k);
       const std::string g = f + ".prices[" + std::to_string(k) + "]";
@@ -176,9 +196,26 @@ void validate_scenario(const config::Scenario& s, const std::string& origin) {
     }
   }
   require(s.workloads_size() > 0, origin, "workloads", "at least one workload source is needed");
+  auto check_resilience = [&](const config::Resilience& r, const std::string& f) {
+    for (auto [v, name] : {std::pair{r.checkpoint_interval_s(), "checkpoint_interval_s"},
+                           std::pair{r.checkpoint_cost_s(), "checkpoint_cost_s"}, std::pair{r.restore_s(), "restore_s"},
+                           std::pair{r.deadline_s(), "deadline_s"}})
+      require(v >= 0 && v <= kMaxSeconds, origin, f + "." + name, "must be in [0, 1e12] seconds");
+    require(r.checkpoint_interval_s() == 0 || r.checkpoint_cost_s() <= r.checkpoint_interval_s(), origin,
+            f + ".checkpoint_cost_s", "writing a checkpoint takes longer than the interval between them");
+    require(r.priority().empty() || r.priority() == "normal" || r.priority() == "high", origin, f + ".priority",
+            "must be \"normal\" or \"high\", got \"" + r.priority() + "\"");
+    require(!(r.priority() == "high" && r.spot_tolerant()), origin, f + ".spot_tolerant",
+            "high-priority jobs never run on spot");
+    require(r.max_interruptions_per_node_hour() >= 0, origin, f + ".max_interruptions_per_node_hour",
+            "must not be negative");
+  };
   for (int i = 0; i < s.workloads_size(); ++i) {
     const auto& w = s.workloads(i);
     const std::string f = "workloads[" + std::to_string(i) + "]";
+    if (w.has_trace() && w.trace().has_resilience()) check_resilience(w.trace().resilience(), f + ".trace.resilience");
+    if (w.has_synthetic() && w.synthetic().has_resilience())
+      check_resilience(w.synthetic().resilience(), f + ".synthetic.resilience");
     if (w.has_trace()) {
       require(!w.trace().path().empty(), origin, f + ".trace.path", "must not be empty");
       require(w.trace().format().empty() || w.trace().format() == "openb", origin, f + ".trace.format",

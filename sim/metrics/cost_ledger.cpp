@@ -64,6 +64,7 @@ void CostLedger::on_run_start(const Simulation& sim, SimTime start) {
   gpu_alloc_m_ = Meter{0, 0, start};
   job_cost_net_.assign(n_jobs, kNaN);
   job_cost_internal_.assign(n_jobs, kNaN);
+  segment_start_.assign(n_jobs, 0);
   acquired_by_policy_.assign(sim.fleet().size(), 0);
   // Reserve the windows the run will likely need, so growing never doubles a large ledger.
   SimTime expected_end = sim.config().horizon_us;
@@ -129,16 +130,25 @@ void CostLedger::job_change(const Simulation& sim, SimTime t, std::uint32_t j, s
 
 void CostLedger::on_job_placed(const Simulation& sim, SimTime t, std::uint32_t j, const Placement& p) {
   job_change(sim, t, j, static_cast<std::size_t>(p.node), +1);
+  segment_start_[j] = t;
 }
 
-void CostLedger::on_job_finished(const Simulation& sim, SimTime t, std::uint32_t j, const Placement& p) {
-  const auto node = static_cast<std::size_t>(p.node);
-  job_change(sim, t, j, node, -1);
+void CostLedger::end_segment(const Simulation& sim, SimTime t, std::uint32_t j, std::size_t node) {
   const JobRate jr = job_rate(sim, j, node);
-  const double hours = static_cast<double>(t - sim.start_us(j)) / kUsPerHourD;
+  const double hours = static_cast<double>(t - segment_start_[j]) / kUsPerHourD;
   job_cost_net_[j] = (std::isnan(job_cost_net_[j]) ? 0.0 : job_cost_net_[j]) + (jr.held_net + jr.busy_net) * hours;
   job_cost_internal_[j] =
       (std::isnan(job_cost_internal_[j]) ? 0.0 : job_cost_internal_[j]) + (jr.held_internal + jr.busy_internal) * hours;
+}
+
+void CostLedger::on_job_finished(const Simulation& sim, SimTime t, std::uint32_t j, const Placement& p) {
+  job_change(sim, t, j, static_cast<std::size_t>(p.node), -1);
+  end_segment(sim, t, j, static_cast<std::size_t>(p.node));
+}
+
+void CostLedger::on_job_interrupted(const Simulation& sim, SimTime t, std::uint32_t j, const Placement& p, SimTime) {
+  job_change(sim, t, j, static_cast<std::size_t>(p.node), -1);
+  end_segment(sim, t, j, static_cast<std::size_t>(p.node));
 }
 
 void CostLedger::on_node_acquired(const Simulation&, SimTime t, std::int32_t node) {
@@ -191,10 +201,7 @@ void CostLedger::on_run_end(const Simulation& sim, SimTime end) {
   // Jobs still running are charged for what they held up to the end.
   for (std::size_t j = 0; j < sim.jobs().size(); ++j) {
     if (sim.state(j) != JobState::kRunning) continue;
-    const JobRate jr = job_rate(sim, static_cast<std::uint32_t>(j), static_cast<std::size_t>(sim.placement(j).node));
-    const double hours = static_cast<double>(end - sim.start_us(j)) / kUsPerHourD;
-    job_cost_net_[j] = (jr.held_net + jr.busy_net) * hours;
-    job_cost_internal_[j] = (jr.held_internal + jr.busy_internal) * hours;
+    end_segment(sim, end, static_cast<std::uint32_t>(j), static_cast<std::size_t>(sim.placement(j).node));
   }
 }
 

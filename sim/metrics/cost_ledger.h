@@ -31,6 +31,8 @@ class CostLedger final : public EngineListener {
   void on_run_start(const Simulation& sim, SimTime start) override;
   void on_job_placed(const Simulation& sim, SimTime t, std::uint32_t job, const Placement& p) override;
   void on_job_finished(const Simulation& sim, SimTime t, std::uint32_t job, const Placement& p) override;
+  void on_job_interrupted(const Simulation& sim, SimTime t, std::uint32_t job, const Placement& p,
+                          SimTime lost_us) override;
   void on_node_acquired(const Simulation& sim, SimTime t, std::int32_t node) override;
   void on_node_released(const Simulation& sim, SimTime t, std::int32_t node) override;
   void on_run_end(const Simulation& sim, SimTime end) override;
@@ -54,6 +56,8 @@ class CostLedger final : public EngineListener {
   void ensure_window(std::size_t w);
   void hold(SimTime t, std::size_t node, double sign);
   void job_change(const Simulation& sim, SimTime t, std::uint32_t job, std::size_t node, double sign);
+  // Ends a job's run segment on node at t: its charge for the segment joins its cost.
+  void end_segment(const Simulation& sim, SimTime t, std::uint32_t job, std::size_t node);
 
   const FleetPricing* pricing_;
   CostOptions options_;
@@ -69,6 +73,7 @@ class CostLedger final : public EngineListener {
   Meter gpu_alloc_m_;  // allocated GPU milli, cluster-wide
   double gpu_milli_hours_ = 0;
   std::vector<double> job_cost_net_, job_cost_internal_;
+  std::vector<SimTime> segment_start_;  // per job: when its current run segment started
   std::vector<std::uint8_t> acquired_by_policy_;
 };
 

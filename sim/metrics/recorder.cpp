@@ -83,7 +83,7 @@ void Recorder::on_run_end(const Simulation& sim, SimTime end) {
   // Job outcome table.
   outcomes_.name = jobs.name;
   outcomes_.state_names.clear();
-  for (int s = 0; s <= static_cast<int>(JobState::kGaveUp); ++s)
+  for (int s = 0; s <= static_cast<int>(JobState::kFailed); ++s)
     outcomes_.state_names.push_back(job_state_name(static_cast<JobState>(s)));
   // References into the columns stay valid only while the vector never
   // reallocates: reserve all of them first.

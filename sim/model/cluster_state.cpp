@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 
 #include "sim/core/check.h"
 
@@ -15,15 +16,38 @@ ClusterState::ClusterState(const Fleet& fleet)
       max_free_gpu_milli(fleet.size()),
       node_version(fleet.size(), 0),
       online(fleet.size(), 1),
+      spot_node(fleet.size(), 0),
       fleet_(&fleet),
       jobs_on_(fleet.size(), 0),
+      pool_interruptions_(fleet.pools.size(), 0.0),
+      pool_last_interruption_(fleet.pools.size(), 0),
       gpu_requests_(fleet.size()) {
-  for (std::size_t n = 0; n < fleet.size(); ++n)
+  for (std::size_t n = 0; n < fleet.size(); ++n) {
     max_free_gpu_milli[n] = fleet.gpu_count[n] > 0 ? kMilliPerGpu : 0;
+    spot_node[n] = fleet.pools[static_cast<std::size_t>(fleet.pool[n])].kind == PoolKind::kSpot;
+  }
+}
+
+namespace {
+constexpr double kRecentUs = 6 * 3600e6;  // time constant of the recent interruption rate
+}
+
+void ClusterState::note_interruption(std::size_t pool, SimTime t) {
+  pool_interruptions_[pool] =
+      pool_interruptions_[pool] * std::exp(-static_cast<double>(t - pool_last_interruption_[pool]) / kRecentUs) + 1.0;
+  pool_last_interruption_[pool] = t;
+}
+
+double ClusterState::recent_interruptions_per_node_hour(std::size_t pool, SimTime now, std::int32_t held) const {
+  if (held <= 0 || pool_interruptions_[pool] == 0) return 0;
+  const double count =
+      pool_interruptions_[pool] * std::exp(-static_cast<double>(now - pool_last_interruption_[pool]) / kRecentUs);
+  return count / (held * kRecentUs / 3600e6);
 }
 
 bool ClusterState::fits_empty(std::size_t node, const JobRequest& r) const {
   const Fleet& f = *fleet_;
+  if (spot_node[node] && !r.spot_ok) return false;
   if (f.cpu_milli[node] < r.cpu_milli || f.memory_mib[node] < r.memory_mib) return false;
   if (r.num_gpu == 0) return true;
   if (f.gpu_count[node] < r.num_gpu) return false;
@@ -93,7 +117,6 @@ void ClusterState::release(const JobRequest& r, const Placement& p) {
 }
 
 void ClusterState::set_online(std::size_t node, bool on) {
-  CAPSIM_CHECK(on || jobs_on_[node] == 0, "a node goes offline only when empty");
   online[node] = on ? 1 : 0;
   ++node_version[node];
 }

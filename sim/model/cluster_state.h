@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "sim/core/time.h"
 #include "sim/model/fleet.h"
 #include "sim/model/job_table.h"
 
@@ -27,7 +28,7 @@ class ClusterState {
   // and GPU fit (a device with gpu_milli free for 1-GPU jobs, num_gpu fully
   // free devices for multi-GPU jobs).
   bool fits(std::size_t node, const JobRequest& r) const {
-    if (!online[node]) return false;
+    if (!online[node] || (spot_node[node] && !r.spot_ok)) return false;
     if (free_cpu_milli[node] < r.cpu_milli || free_memory_mib[node] < r.memory_mib) return false;
     if (r.num_gpu == 0) return true;
     if (fleet_->gpu_count[node] == 0) return false;
@@ -42,8 +43,8 @@ class ClusterState {
     return free_gpu_milli[fleet_->gpu_offset[node] + gpu];
   }
 
-  // Elastic pools: an offline node (not acquired, or still booting) takes no job.
-  // Taking a node offline requires it to be empty.
+  // Elastic pools: an offline node (not acquired, still booting, or draining
+  // under a spot notice) takes no new job; jobs already on it keep running.
   void set_online(std::size_t node, bool on);
   std::int32_t jobs_on(std::size_t node) const { return jobs_on_[node]; }
 
@@ -67,6 +68,12 @@ class ClusterState {
   // per-node scores and recompute only the nodes that changed.
   std::vector<std::uint32_t> node_version;
   std::vector<std::uint8_t> online;  // 1 for usable nodes (all of them without elastic pools)
+  std::vector<std::uint8_t> spot_node;  // 1 for nodes of spot pools: only spot_ok jobs go there
+
+  // Interruptions seen per pool, as a decaying count (time constant 6 h): policies
+  // read the recent rate per held node-hour to decide whether to avoid a spot pool.
+  void note_interruption(std::size_t pool, SimTime t);
+  double recent_interruptions_per_node_hour(std::size_t pool, SimTime now, std::int32_t held_nodes) const;
 
   // How many jobs on the node hold a GPU request of this kind
   // (gpu_request_key: GPU count and milli-GPU per device).
@@ -86,6 +93,8 @@ class ClusterState {
   std::int64_t alloc_gpu_milli_ = 0;
   std::int64_t busy_gpus_ = 0;
   std::vector<std::int32_t> jobs_on_;
+  std::vector<double> pool_interruptions_;  // decayed count at pool_last_interruption_
+  std::vector<SimTime> pool_last_interruption_;
   // Per node: (gpu_request_key, jobs) pairs; a node hosts few kinds at once.
   std::vector<std::vector<std::pair<std::uint32_t, std::int32_t>>> gpu_requests_;
 };

@@ -26,6 +26,15 @@ void JobTable::add(const JobRow& r) {
   source.push_back(r.source);
   source_line.push_back(r.source_line);
   team.push_back(team_id(!r.team.empty() ? r.team : !r.qos.empty() ? r.qos : "default"));
+  CAPSIM_CHECK(r.resilience < resilience_classes.size(), "a job's resilience record exists");
+  resilience.push_back(r.resilience);
+}
+
+void JobTable::set_resilience(std::size_t from, std::size_t to, const Resilience& r) {
+  if (resilience_classes.size() >= UINT16_MAX) throw InputError("more than 65,535 resilience records");
+  resilience_classes.push_back(r);
+  const auto id = static_cast<std::uint16_t>(resilience_classes.size() - 1);
+  for (std::size_t j = from; j < to; ++j) resilience[j] = id;
 }
 
 std::uint16_t JobTable::team_id(const std::string& t) {
@@ -94,15 +103,19 @@ void JobTable::sort_by_submit() {
   permute(source, order);
   permute(source_line, order);
   permute(team, order);
+  permute(resilience, order);
 }
 
 void JobTable::append(const JobTable& o) {
   const auto source_base = static_cast<std::int32_t>(source_names.size());
+  const auto resilience_base = static_cast<std::uint16_t>(resilience_classes.size());
+  resilience_classes.insert(resilience_classes.end(), o.resilience_classes.begin(), o.resilience_classes.end());
   for (const auto& s : o.source_names) source_names.push_back(s);
   for (const auto& s : o.sources_without_times) sources_without_times.push_back(s);
   for (std::size_t j = 0; j < o.size(); ++j) {
     JobRow r{o.name[j], o.submit_us[j], o.duration_us[j], o.request(j), o.qos_names[o.qos[j]],
-             o.source[j] + source_base, o.source_line[j], o.team_names[o.team[j]]};
+             o.source[j] + source_base, o.source_line[j], o.team_names[o.team[j]],
+             static_cast<std::uint16_t>(o.resilience[j] + resilience_base)};
     add(r);
   }
 }

@@ -20,6 +20,22 @@ struct JobRequest {
   std::int32_t num_gpu = 0;
   std::int32_t gpu_milli = 0;    // per device: 1..1000 for 1-GPU jobs, 1000 for multi-GPU, 0 for none
   GpuModelMask gpu_models = 0;   // allowed models; 0 = any
+  bool spot_ok = false;          // may run on spot nodes (spot-tolerant and not high priority)
+};
+
+// How a job survives interruptions and where it may run (one record per
+// workload source; jobs hold an index). Lost work is computed in closed form
+// from these (sim/core/job_progress.h).
+struct Resilience {
+  SimTime checkpoint_interval_us = 0;  // work between checkpoints; 0: none
+  SimTime checkpoint_cost_us = 0;      // pause to write one
+  SimTime restore_us = 0;              // to resume from one
+  bool checkpoint_on_notice = false;
+  std::int32_t max_retries = -1;       // -1: unlimited
+  bool spot_tolerant = false;
+  bool high_priority = false;          // never on spot
+  SimTime deadline_after_us = 0;       // 0: none
+  double max_interruptions_per_node_hour = 0;  // 0: any rate
 };
 
 struct JobRow {
@@ -31,6 +47,7 @@ struct JobRow {
   std::int32_t source = 0;       // index into JobTable::source_names
   std::int32_t source_line = 0;  // line in the source file, or row number for generators
   std::string team;              // who pays; empty: the QoS class, or "default" without one
+  std::uint16_t resilience = 0;  // index into JobTable::resilience_classes
 };
 
 class JobTable {
@@ -38,7 +55,8 @@ class JobTable {
   void add(const JobRow& row);
   std::size_t size() const { return submit_us.size(); }
   JobRequest request(std::size_t j) const {
-    return {cpu_milli[j], memory_mib[j], num_gpu[j], gpu_milli[j], gpu_models[j]};
+    const Resilience& r = resilience_classes[resilience[j]];
+    return {cpu_milli[j], memory_mib[j], num_gpu[j], gpu_milli[j], gpu_models[j], r.spot_tolerant && !r.high_priority};
   }
   // "file:line" (or "source#row") of job j, for error messages.
   std::string where(std::size_t j) const;
@@ -51,6 +69,9 @@ class JobTable {
   std::uint16_t team_id(const std::string& team_name);
   // Forgets team labels no job carries (labels replaced by set_team), keeping first-use order.
   void drop_unused_teams();
+  // Gives jobs [from, to) a resilience record.
+  void set_resilience(std::size_t from, std::size_t to, const Resilience& r);
+  const Resilience& resilience_of(std::size_t j) const { return resilience_classes[resilience[j]]; }
 
   std::vector<std::string> name;
   std::vector<SimTime> submit_us;
@@ -64,10 +85,12 @@ class JobTable {
   std::vector<std::int32_t> source;
   std::vector<std::int32_t> source_line;
   std::vector<std::uint16_t> team;  // index into team_names
+  std::vector<std::uint16_t> resilience;  // index into resilience_classes
 
   std::vector<std::string> qos_names;
   std::vector<std::string> source_names;
   std::vector<std::string> team_names;
+  std::vector<Resilience> resilience_classes{Resilience{}};  // 0: no checkpoints, not spot-tolerant
   // Sources without arrival times (pod lists that only give request shapes)
   // can feed the inflation experiment but not a replay in time.
   std::vector<std::string> sources_without_times;

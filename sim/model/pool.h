@@ -5,6 +5,7 @@
 // policy's request, after a boot delay.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "sim/core/time.h"
 
@@ -20,6 +21,18 @@ inline constexpr SimTime kUsPerMonth = 730 * kUsPerHour;
 const char* pool_kind_name(PoolKind k);
 const char* billing_name(Billing b);
 
+enum class ReclaimOrder : std::uint8_t { kNewest, kOldest, kLowestIndex };
+
+// How a spot pool's nodes are interrupted (only kind kSpot pools have one).
+struct SpotSpec {
+  double interruptions_per_node_hour = 0;  // Poisson, per held node
+  SimTime notice_us = 120'000'000;
+  std::vector<SimTime> notices_at_us;      // hand-placed notices, one node each
+  ReclaimOrder reclaim = ReclaimOrder::kNewest;
+  SimTime replacement_delay_us = 0;        // static pools: the replacement node's delay
+  bool active() const { return interruptions_per_node_hour > 0 || !notices_at_us.empty(); }
+};
+
 struct PoolSpec {
   std::string name = "default";
   PoolKind kind = PoolKind::kOwned;
@@ -31,6 +44,7 @@ struct PoolSpec {
   SimTime boot_delay_us = 0;
   bool elastic = false;
   std::int32_t min_nodes = 0;     // elastic: held from the start
+  SpotSpec spot;
 };
 
 // The billed length of one acquisition held for held_us: rounded up to the

@@ -121,7 +121,7 @@ TEST_CASE("per-second on-demand ledger: OpenCost job charges, idle, windows, net
 
 TEST_CASE("elastic node: boot delay billed, hourly rounding is idle, a node held at the end is billed to the end",
           "[cost][elastic]") {
-  const std::string pool = R"({"name": "burst", "kind": "spot", "provider": "aws", "region": "r",
+  const std::string pool = R"({"name": "burst", "kind": "on-demand", "provider": "aws", "region": "r",
       "prices": [{"node_type": "box"}], "billing": "hour", "boot_delay_s": 300, "elastic": {"min_nodes": 0}})";
   JobTable jobs;
   add_team_job(jobs, 0, 1000, test::req(4000, 16384, 1, 1000), "x");  // the whole node
@@ -131,7 +131,7 @@ TEST_CASE("elastic node: boot delay billed, hourly rounding is idle, a node held
   const RunResult& r = run.result;
   // Acquired at 0, usable at 300, job 300-1300, released at 1300 and billed one hour;
   // acquired again at 5000, job 5300-5400, still held when the run ends at 5400.
-  const double price = 1.2;  // spot, no discount
+  const double price = 3.6 * 0.8;  // on-demand, 20% discount
   CHECK(key(r, "nodes_acquired") == 2);
   CHECK(key(r, "nodes_released") == 1);
   CHECK(key(r, "wait_max_s") == Approx(300));

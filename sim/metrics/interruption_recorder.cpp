@@ -1,0 +1,77 @@
+#include "sim/metrics/interruption_recorder.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "sim/core/simulation.h"
+#include "sim/metrics/recorder.h"
+
+namespace capsim {
+namespace {
+
+double job_gpus(const JobTable& jobs, std::size_t j) {
+  return jobs.num_gpu[j] == 1 ? jobs.gpu_milli[j] / 1000.0 : static_cast<double>(jobs.num_gpu[j]);
+}
+
+}  // namespace
+
+void InterruptionRecorder::on_job_interrupted(const Simulation& sim, SimTime, std::uint32_t j, const Placement&,
+                                              SimTime lost_us) {
+  ++interval_jobs_;
+  lost_gpu_hours_ += job_gpus(sim.jobs(), j) * static_cast<double>(lost_us) / 3.6e9;
+}
+
+void InterruptionRecorder::on_node_notice(const Simulation&, SimTime, std::int32_t) { ++interval_nodes_; }
+
+void InterruptionRecorder::on_sample(const Simulation&, SimTime) {
+  jobs_.values.push_back(static_cast<double>(interval_jobs_));
+  nodes_.values.push_back(static_cast<double>(interval_nodes_));
+  lost_.values.push_back(lost_gpu_hours_);
+  interval_jobs_ = interval_nodes_ = 0;
+}
+
+void InterruptionRecorder::on_run_end(const Simulation&, SimTime end) { end_ = end; }
+
+void InterruptionRecorder::take(const Simulation& sim, RunResult& r) {
+  const JobTable& jobs = sim.jobs();
+  const std::size_t n = jobs.size();
+  std::vector<std::int64_t> restarts(n), lost(n);
+  std::int64_t restarts_total = 0, deadline_jobs = 0, deadline_misses = 0;
+  std::vector<double> slowdowns;
+  for (std::size_t j = 0; j < n; ++j) {
+    restarts[j] = sim.restarts(j);
+    lost[j] = sim.lost_us(j);
+    restarts_total += restarts[j];
+    const bool done = sim.state(j) == JobState::kCompleted;
+    if (done && jobs.duration_us[j] > 0)
+      slowdowns.push_back(static_cast<double>(sim.end_us(j) - jobs.submit_us[j]) / static_cast<double>(jobs.duration_us[j]));
+    const SimTime after = jobs.resilience_of(j).deadline_after_us;
+    if (after > 0 && sim.state(j) != JobState::kNotArrived) {
+      ++deadline_jobs;
+      const SimTime due = jobs.submit_us[j] + after;
+      deadline_misses += done ? sim.end_us(j) > due : end_ > due;
+    }
+  }
+  std::sort(slowdowns.begin(), slowdowns.end());
+  double slow_sum = 0;
+  for (double v : slowdowns) slow_sum += v;
+  r.timeseries.columns.push_back(std::move(jobs_));
+  r.timeseries.columns.push_back(std::move(nodes_));
+  r.timeseries.columns.push_back(std::move(lost_));
+  r.jobs.columns.push_back({"restarts", "interruptions survived (restarts)", std::move(restarts)});
+  r.jobs.columns.push_back({"lost_us", "us of work lost to interruptions", std::move(lost)});
+  const auto& st = sim.stats();
+  auto& s = r.summary;
+  s.push_back({"node_notices", static_cast<std::int64_t>(st.node_notices)});
+  s.push_back({"job_interruptions", static_cast<std::int64_t>(st.jobs_interrupted)});
+  s.push_back({"jobs_failed", sim.failed_count()});
+  s.push_back({"lost_gpu_hours", lost_gpu_hours_});
+  s.push_back({"restarts_per_job_mean", n ? static_cast<double>(restarts_total) / static_cast<double>(n) : 0.0});
+  s.push_back({"slowdown_mean", slowdowns.empty() ? std::nan("") : slow_sum / static_cast<double>(slowdowns.size())});
+  s.push_back({"slowdown_p50", nearest_rank_percentile(slowdowns, 50)});
+  s.push_back({"slowdown_p95", nearest_rank_percentile(slowdowns, 95)});
+  s.push_back({"jobs_with_deadline", deadline_jobs});
+  s.push_back({"deadline_misses", deadline_misses});
+}
+
+}  // namespace capsim

@@ -28,10 +28,12 @@ void QueueDrivenCapacity::plan(const Simulation& sim, SimTime, std::vector<std::
     const auto node = static_cast<std::size_t>(members_[p].front());  // pools are sized by their first node
     double cpu = 0, mem = 0, gpu = 0;
     bool any = false;
+    std::vector<std::uint32_t> heads;
     sim.for_each_pending_class([&](std::uint32_t head, std::size_t waiting) {
       const JobRequest r = jobs.request(head);
       if (counted.count(head) || !sim.cluster().fits_empty(node, r)) return;
-      counted.insert(head);
+      if (!sim.placement_policy().may_use(head, r, f.pools[p].kind)) return;
+      heads.push_back(head);
       any = true;
       const auto k = static_cast<double>(waiting);
       cpu += k * static_cast<double>(r.cpu_milli);
@@ -49,6 +51,9 @@ void QueueDrivenCapacity::plan(const Simulation& sim, SimTime, std::vector<std::
       acquire.push_back(n);
       need -= 1;
     }
+    // Jobs this pool could serve in full are not counted again by later pools;
+    // when it ran out of nodes, later pools see them too (spot full: fall back).
+    if (need <= 0) counted.insert(heads.begin(), heads.end());
   }
 }
 

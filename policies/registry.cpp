@@ -8,6 +8,7 @@
 #include "policies/gpu_packing.h"
 #include "policies/queue_driven_capacity.h"
 #include "policies/random_fit.h"
+#include "policies/spot_placement.h"
 #include "sim/core/check.h"
 
 namespace capsim {
@@ -40,6 +41,25 @@ const std::vector<PlacementPolicyInfo>& placement_policies() {
       {"fgd", "fragmentation gradient descent: least growth of GPU fragmentation (ATC'23)", {},
        [](const PolicyParams&, const PolicyContext& c) {
          return std::make_unique<FgdPolicy>(c.jobs ? task_classes_of(*c.jobs) : std::vector<TaskClass>{});
+       }},
+      {"spot-fallback", "spot-tolerant jobs on spot first, else on-demand (also when spot's recent interruption rate exceeds the job's tolerance)",
+       kFitWeights,
+       [](const PolicyParams& p, const PolicyContext& c) {
+         return std::make_unique<SpotPlacementPolicy>(SpotMode::kFallback, p, c);
+       }},
+      {"spot-only", "spot-tolerant jobs wait for spot; the others run off spot", kFitWeights,
+       [](const PolicyParams& p, const PolicyContext& c) {
+         return std::make_unique<SpotPlacementPolicy>(SpotMode::kSpotOnly, p, c);
+       }},
+      {"on-demand-only", "nothing runs on spot (baseline)", kFitWeights,
+       [](const PolicyParams& p, const PolicyContext& c) {
+         return std::make_unique<SpotPlacementPolicy>(SpotMode::kOnDemandOnly, p, c);
+       }},
+      {"static-split", "a fixed share of spot-tolerant jobs is spot-only, the rest never use spot",
+       {kFitWeights[0], kFitWeights[1], kFitWeights[2],
+        {"spot_share", "double", "0.5", "share of spot-tolerant jobs sent to spot"}},
+       [](const PolicyParams& p, const PolicyContext& c) {
+         return std::make_unique<SpotPlacementPolicy>(SpotMode::kStaticSplit, p, c);
        }},
   };
   return kPolicies;

@@ -24,6 +24,9 @@ class PlacementPolicy {
   // pending job when capacity is freed, not after every arrival.
   virtual Placement place(std::uint32_t job, const JobRequest& request, const ClusterState& cluster,
                           SimTime now) = 0;
+  // Whether the policy would ever place the job on a node of this pool kind.
+  // Capacity policies ask before acquiring nodes for a waiting job.
+  virtual bool may_use(std::uint32_t /*job*/, const JobRequest& /*request*/, PoolKind /*kind*/) const { return true; }
 };
 
 // Which of a node's fitting GPUs to take.

@@ -21,10 +21,12 @@ ClusterState::ClusterState(const Fleet& fleet)
       jobs_on_(fleet.size(), 0),
       pool_interruptions_(fleet.pools.size(), 0.0),
       pool_last_interruption_(fleet.pools.size(), 0),
+      pool_nodes_(fleet.pools.size(), 0),
       gpu_requests_(fleet.size()) {
   for (std::size_t n = 0; n < fleet.size(); ++n) {
     max_free_gpu_milli[n] = fleet.gpu_count[n] > 0 ? kMilliPerGpu : 0;
     spot_node[n] = fleet.pools[static_cast<std::size_t>(fleet.pool[n])].kind == PoolKind::kSpot;
+    ++pool_nodes_[static_cast<std::size_t>(fleet.pool[n])];
   }
 }
 
@@ -38,7 +40,8 @@ void ClusterState::note_interruption(std::size_t pool, SimTime t) {
   pool_last_interruption_[pool] = t;
 }
 
-double ClusterState::recent_interruptions_per_node_hour(std::size_t pool, SimTime now, std::int32_t held) const {
+double ClusterState::recent_interruptions_per_node_hour(std::size_t pool, SimTime now) const {
+  const std::int32_t held = pool_nodes_[pool];
   if (held <= 0 || pool_interruptions_[pool] == 0) return 0;
   const double count =
       pool_interruptions_[pool] * std::exp(-static_cast<double>(now - pool_last_interruption_[pool]) / kRecentUs);

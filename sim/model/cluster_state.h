@@ -73,7 +73,8 @@ class ClusterState {
   // Interruptions seen per pool, as a decaying count (time constant 6 h): policies
   // read the recent rate per held node-hour to decide whether to avoid a spot pool.
   void note_interruption(std::size_t pool, SimTime t);
-  double recent_interruptions_per_node_hour(std::size_t pool, SimTime now, std::int32_t held_nodes) const;
+  // Per node of the pool (its full size).
+  double recent_interruptions_per_node_hour(std::size_t pool, SimTime now) const;
 
   // How many jobs on the node hold a GPU request of this kind
   // (gpu_request_key: GPU count and milli-GPU per device).
@@ -95,6 +96,7 @@ class ClusterState {
   std::vector<std::int32_t> jobs_on_;
   std::vector<double> pool_interruptions_;  // decayed count at pool_last_interruption_
   std::vector<SimTime> pool_last_interruption_;
+  std::vector<std::int32_t> pool_nodes_;
   // Per node: (gpu_request_key, jobs) pairs; a node hosts few kinds at once.
   std::vector<std::vector<std::pair<std::uint32_t, std::int32_t>>> gpu_requests_;
 };

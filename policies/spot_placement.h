@@ -1,0 +1,38 @@
+#pragma once
+// Where spot-tolerant jobs go: the spot-with-fallback policy and its three
+// baselines. All four place by best-fit's score within the nodes they allow;
+// jobs that do not tolerate spot (or are high priority) never reach spot
+// nodes in any policy (the shared feasibility filter).
+//   spot-fallback   tolerant jobs on spot first; on-demand/reserved/owned when
+//                   no spot node fits, or when every fitting spot pool's recent
+//                   interruption rate is above the job's tolerance
+//   spot-only       tolerant jobs wait for spot; the others run off spot
+//   on-demand-only  nothing runs on spot
+//   static-split    a fixed share (spot_share) of tolerant jobs, by job, is
+//                   spot-only; the rest never use spot
+#include <cstdint>
+
+#include "sim/core/placement_policy.h"
+
+namespace capsim {
+
+enum class SpotMode : std::uint8_t { kFallback, kSpotOnly, kOnDemandOnly, kStaticSplit };
+
+class SpotPlacementPolicy final : public PlacementPolicy {
+ public:
+  SpotPlacementPolicy(SpotMode mode, const PolicyParams& params, const PolicyContext& context);
+  Placement place(std::uint32_t job, const JobRequest& r, const ClusterState& c, SimTime now) override;
+  bool may_use(std::uint32_t job, const JobRequest& r, PoolKind kind) const override;
+
+ private:
+  enum class Spot : std::uint8_t { kNever, kOnly, kFirst };
+  Spot spot_rule(std::uint32_t job, const JobRequest& r) const;
+
+  SpotMode mode_;
+  FitWeights weights_;
+  double spot_share_ = 0.5;
+  std::uint64_t seed_ = 0;
+  const JobTable* jobs_ = nullptr;
+};
+
+}  // namespace capsim

@@ -103,7 +103,10 @@ const RunStats& Simulation::run() {
       if (node_state_[n] == NodeState::kOnline) arm_spot(start, n);
     for (std::size_t p = 0; p < fleet_->pools.size(); ++p)
       for (SimTime t : fleet_->pools[p].spot.notices_at_us)
-        events_.push(std::max(t, start), EventKind::kPoolNotice, static_cast<std::uint32_t>(p));
+        if (t >= start) {  // the run starts at its first arrival; earlier notices do not apply
+          events_.push(t, EventKind::kPoolNotice, static_cast<std::uint32_t>(p));
+          ++live_events_;  // finitely many, and each may take capacity away
+        }
   }
 
   SimTime now = start;
@@ -172,6 +175,7 @@ void Simulation::handle(const Event& e) {
       return;
     case EventKind::kPoolNotice: {
       // A hand-placed interruption: the pool's reclaim order picks an online node.
+      --live_events_;
       std::int32_t pick = -1;
       const ReclaimOrder order = fleet_->pools[j].spot.reclaim;
       for (std::size_t n = 0; n < fleet_->size(); ++n) {
@@ -184,6 +188,7 @@ void Simulation::handle(const Event& e) {
       return;
     }
     case EventKind::kNodeReclaim:
+      --live_events_;  // counted live: a reclaim interrupts jobs and may bring a replacement
       if (e.generation != node_hold_gen_[j] || node_state_[j] != NodeState::kDraining) {
         ++stats_.events_stale;
         return;
@@ -330,6 +335,7 @@ void Simulation::node_notice(SimTime now, std::size_t node) {
   }
   for (auto* l : listeners_) l->on_node_notice(*this, now, static_cast<std::int32_t>(node));
   events_.push(now + spot.notice_us, EventKind::kNodeReclaim, static_cast<std::uint32_t>(node), node_hold_gen_[node]);
+  ++live_events_;
 }
 
 void Simulation::node_reclaim(SimTime now, std::size_t node) {

@@ -205,6 +205,13 @@ void print_table(const std::vector<RunSpec>& specs, const std::vector<TimedResul
   bool priced = false;
   for (const auto& r : results) priced = priced || r.result.cost.present;
   if (priced) cols.insert(cols.end(), {{"cost_total", "cost"}, {"cost_idle", "idle_cost"}, {"cost_idle_share", "idle_share"}});
+  // Runs with interruptions add what they cost in time.
+  bool interrupted = false;
+  for (const auto& r : results) interrupted = interrupted || summary_number(r.result.summary, "node_notices") > 0;
+  if (interrupted)
+    cols.insert(cols.end(), {{"job_interruptions", "interrupts"}, {"lost_gpu_hours", "lost_gpu_h"},
+                             {"slowdown_mean", "slowdown"}, {"slowdown_p95", "slowdown_p95"},
+                             {"deadline_misses", "deadline_miss"}, {"jobs_failed", "failed"}});
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> head{"policy", "seed"};
   for (const auto& c : cols) head.push_back(c.second);
@@ -214,8 +221,9 @@ void print_table(const std::vector<RunSpec>& specs, const std::vector<TimedResul
     std::vector<std::string> row{specs[i].policy, std::to_string(specs[i].seed)};
     for (const auto& c : cols) {
       const double v = summary_number(results[i].result.summary, c.first);
-      const int digits = c.first.rfind("jobs_", 0) == 0 ? 0 : c.first.find("wait") == 0 ? 1
-                         : c.first == "cost_total" || c.first == "cost_idle" ? 2 : 4;
+      const bool count = c.first.rfind("jobs_", 0) == 0 || c.first == "job_interruptions" || c.first == "deadline_misses";
+      const int digits = count ? 0 : c.first.find("wait") == 0 ? 1
+                         : c.first == "cost_total" || c.first == "cost_idle" || c.first == "lost_gpu_hours" ? 2 : 4;
       row.push_back(std::isnan(v) ? "-" : fmt(v, digits));
     }
     row.push_back(fmt(results[i].wall_s, 3));

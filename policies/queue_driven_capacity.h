@@ -2,9 +2,11 @@
 // queue-driven: the simple capacity policy of elastic pools. After a pass
 // that left jobs waiting, each elastic pool (in fleet order) acquires enough
 // offline nodes to hold the waiting jobs that fit its nodes, counted by
-// resource (CPU, memory, GPU milli) against the pool's node size, less the
-// nodes already booting; jobs counted for one pool are not counted again for
-// the next. A node left empty for idle_grace_s is released, down to the
+// resource (CPU, memory, GPU milli) against the size of the first node shape
+// that can hold them, less the nodes of that shape already booting; only jobs
+// the placement policy would put in the pool are counted (may_use). Jobs a
+// pool can serve in full are not counted again for the next; when a pool runs
+// out of nodes, the next pools see them too. A node left empty for idle_grace_s is released, down to the
 // pool's min_nodes. Cooldowns and prediction belong to the autoscaler.
 #include <vector>
 
@@ -25,7 +27,7 @@ class QueueDrivenCapacity final : public CapacityPolicy {
  private:
   const Fleet* fleet_;
   SimTime idle_grace_us_;
-  std::vector<std::vector<std::int32_t>> members_;  // per pool, node indices
+  std::vector<std::vector<std::vector<std::int32_t>>> shapes_;  // per pool, per node shape: node indices
 };
 
 }  // namespace capsim

@@ -43,7 +43,7 @@ std::size_t read_node_list(CsvReader& csv, const NodeListOptions& o, BadRowPolic
   const int c_mem = openb ? csv.column("memory_mib") : -1;
   const int c_gpu = csv.column(openb ? "gpu" : "gpu_capacity_num");
   const int c_model = csv.column(openb ? "model" : "gpu_model");
-  std::size_t added = 0;
+  std::size_t added = 0, selected = 0;
   while (csv.next_row()) {
     bad.guard([&] {
       NodeSpec s;
@@ -70,6 +70,9 @@ std::size_t read_node_list(CsvReader& csv, const NodeListOptions& o, BadRowPolic
       s.zone = o.zone;
       s.pool = o.pool;
       s.rack = static_cast<std::int32_t>(fleet.size() / static_cast<std::size_t>(o.nodes_per_rack));
+      if (!o.any_model && !(s.gpu_count > 0 ? (o.models >> s.gpu_model & 1) != 0 : o.cpu_only_nodes)) return;
+      const std::size_t index = selected++;
+      if (index < o.row_from || index >= o.row_to) return;
       fleet.add_node(s);
       ++added;
     });

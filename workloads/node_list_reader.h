@@ -21,6 +21,13 @@ struct NodeListOptions {
   std::int32_t nodes_per_rack = 32;
   std::string zone = "zone-a";
   std::int32_t pool = 0;            // index into Fleet::pools
+  // Selection: nodes of these models only (when any_model is false), then the
+  // kept nodes numbered [row_from, row_to).
+  bool any_model = true;
+  GpuModelMask models = 0;
+  bool cpu_only_nodes = false;      // with any_model false: keep nodes without GPUs too
+  std::size_t row_from = 0;
+  std::size_t row_to = SIZE_MAX;
 };
 
 std::string detect_node_list_format(const CsvReader& csv);

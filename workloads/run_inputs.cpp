@@ -211,6 +211,16 @@ Fleet build_fleet(const config::Scenario& s, const std::string& base_dir, BadRow
       if (t.nodes_per_rack()) o.nodes_per_rack = static_cast<std::int32_t>(t.nodes_per_rack());
       if (!t.zone().empty()) o.zone = t.zone();
       o.pool = pool_of(t.pool(), fleet, field + ".trace");
+      for (int m = 0; m < t.gpu_models_size(); ++m) {
+        o.any_model = false;
+        if (t.gpu_models(m) == "none")
+          o.cpu_only_nodes = true;
+        else
+          o.models |= GpuModelMask{1} << model_or_fail(t.gpu_models(m), field + ".trace.gpu_models[" + std::to_string(m) + "]");
+      }
+      o.row_from = t.row_from();
+      if (t.row_to() > 0) o.row_to = t.row_to();
+      if (o.row_to <= o.row_from) throw InputError("scenario field " + field + ".trace.row_to: must be above row_from");
       read_node_list(resolve_path(base_dir, t.path()), o, bad, fleet);
     } else {
       add_group(n.group(), field + ".group", pool_of(n.group().pool(), fleet, field + ".group"), fleet);

@@ -36,6 +36,7 @@ bench: build
 	$(BUILD)/bench/memory_per_job 1000000
 	$(BUILD)/bench/cost_overhead scenarios 30
 	$(BUILD)/bench/cost_ledger_year scenarios 1200000
+	$(BUILD)/bench/spot_interruptions 100000
 	/usr/bin/time -f "inflation, fgd, 1 seed: %e s wall" $(BUILD)/capsim inflate --nodes traces/alibaba-gpu-v2023/openb_node_list_gpu_node.csv --pods traces/alibaba-gpu-v2023/openb_pod_list_default.csv --policies fgd --repeats 1 --threads 1 --out out/bench/inflate1
 	/usr/bin/time -f "inflation, 6 policies x 10 seeds: %e s wall" $(BUILD)/capsim inflate --nodes traces/alibaba-gpu-v2023/openb_node_list_gpu_node.csv --pods traces/alibaba-gpu-v2023/openb_pod_list_default.csv --out out/bench/inflate60
 	PYTHONPATH=$(BUILD)/python $(PY) bench/python_overhead.py

@@ -112,11 +112,13 @@ JobTable synthetic_jobs(const config::SyntheticJobs& y, const std::string& name,
 void check_jobs_fit_fleet(RunInputs& in, bool skip) {
   ClusterState empty(in.fleet);
   // Traces repeat a few request shapes many times: decide each shape once.
-  std::map<std::tuple<std::int64_t, std::int64_t, std::int32_t, std::int32_t, GpuModelMask>, bool> fits_by_shape;
+  std::map<std::tuple<std::int64_t, std::int64_t, std::int32_t, std::int32_t, GpuModelMask, bool>, bool> fits_by_shape;
   std::vector<bool> possible(in.jobs.size(), true);
+  std::size_t spot_nodes = 0;
+  for (std::size_t n = 0; n < in.fleet.size(); ++n) spot_nodes += empty.spot_node[n];
   for (std::size_t j = 0; j < in.jobs.size(); ++j) {
     const JobRequest r = in.jobs.request(j);
-    auto [it, fresh] = fits_by_shape.try_emplace({r.cpu_milli, r.memory_mib, r.num_gpu, r.gpu_milli, r.gpu_models}, false);
+    auto [it, fresh] = fits_by_shape.try_emplace({r.cpu_milli, r.memory_mib, r.num_gpu, r.gpu_milli, r.gpu_models, r.spot_ok}, false);
     if (fresh)
       for (std::size_t n = 0; n < in.fleet.size() && !it->second; ++n) it->second = empty.fits_empty(n, r);
     if (it->second) continue;
@@ -124,7 +126,11 @@ void check_jobs_fit_fleet(RunInputs& in, bool skip) {
                             " cannot fit on any node of the fleet, even an empty one (cpu_milli " +
                             std::to_string(r.cpu_milli) + ", memory_mib " + std::to_string(r.memory_mib) +
                             ", num_gpu " + std::to_string(r.num_gpu) + ", gpu_milli " + std::to_string(r.gpu_milli) +
-                            (r.gpu_models ? ", restricted GPU models" : "") + ")";
+                            (r.gpu_models ? ", restricted GPU models" : "") + ")" +
+                            (!r.spot_ok && spot_nodes > 0
+                                 ? "; it does not tolerate spot, and " + std::to_string(spot_nodes) + " of the " +
+                                       std::to_string(in.fleet.size()) + " nodes are spot"
+                                 : "");
     if (!skip) throw InputError(msg);
     if (in.jobs_impossible++ == 0 && in.first_skip_reason.empty()) in.first_skip_reason = msg;
     possible[j] = false;

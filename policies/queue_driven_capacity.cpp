@@ -11,12 +11,34 @@
 
 namespace capsim {
 
-QueueDrivenCapacity::QueueDrivenCapacity(const PolicyParams& params, const Fleet& fleet)
-    : fleet_(&fleet), shapes_(fleet.pools.size()) {
-  const double grace_s = params.get_double("idle_grace_s", 600);
-  if (!(grace_s >= 0 && grace_s <= 1e12))
-    throw InputError("capacity policy queue-driven: idle_grace_s must be in [0, 1e12], got " + std::to_string(grace_s));
-  idle_grace_us_ = seconds_to_us(grace_s);
+CapacityOptions QueueDrivenCapacity::options_from(const std::string& policy, const PolicyParams& params,
+                                                  bool autoscaler) {
+  auto seconds = [&](const char* name, double fallback) {
+    const double v = params.get_double(name, fallback);
+    if (!(v >= 0 && v <= 1e12))
+      throw InputError("capacity policy " + policy + ": " + name + " must be in [0, 1e12] seconds, got " + std::to_string(v));
+    return seconds_to_us(v);
+  };
+  CapacityOptions o;
+  o.idle_grace_us = seconds("idle_grace_s", 600);
+  if (!autoscaler) return o;
+  o.scale_up_cooldown_us = seconds("scale_up_cooldown_s", 120);
+  o.scale_down_cooldown_us = seconds("scale_down_cooldown_s", 300);
+  o.max_step = params.get_double("max_step", 0);
+  o.target_pending_gpus = params.get_double("target_pending_gpus", 0);
+  if (o.max_step < 0 || o.target_pending_gpus < 0)
+    throw InputError("capacity policy " + policy + ": max_step and target_pending_gpus must not be negative");
+  o.spot_first_down = params.get_double("spot_first", 1) != 0;
+  return o;
+}
+
+QueueDrivenCapacity::QueueDrivenCapacity(const CapacityOptions& options, const Fleet& fleet)
+    : fleet_(&fleet),
+      options_(options),
+      shapes_(fleet.pools.size()),
+      pool_size_(fleet.pools.size(), 0),
+      last_up_(fleet.pools.size(), -kNever),
+      last_down_(fleet.pools.size(), -kNever) {
   // Group each pool's nodes by shape: demand is counted against the shape that can hold it.
   std::vector<std::map<std::tuple<std::int64_t, std::int64_t, std::int32_t, int>, std::size_t>> index(fleet.pools.size());
   for (std::size_t n = 0; n < fleet.size(); ++n) {
@@ -26,18 +48,24 @@ QueueDrivenCapacity::QueueDrivenCapacity(const PolicyParams& params, const Fleet
     auto [it, fresh] = index[p].try_emplace(key, shapes_[p].size());
     if (fresh) shapes_[p].push_back({});
     shapes_[p][it->second].push_back(static_cast<std::int32_t>(n));
+    ++pool_size_[p];
   }
 }
 
-void QueueDrivenCapacity::plan(const Simulation& sim, SimTime, std::vector<std::int32_t>& acquire) {
+std::int32_t QueueDrivenCapacity::max_held(std::size_t p) const {
+  const std::int32_t m = fleet_->pools[p].max_nodes;
+  return m > 0 ? std::min(m, pool_size_[p]) : pool_size_[p];
+}
+
+void QueueDrivenCapacity::plan(const Simulation& sim, SimTime now, std::vector<std::int32_t>& acquire) {
   const Fleet& f = *fleet_;
   const JobTable& jobs = sim.jobs();
   std::set<std::uint32_t> counted;  // heads of classes already served by an earlier pool
   for (std::size_t p = 0; p < f.pools.size(); ++p) {
     if (!f.pools[p].elastic || shapes_[p].empty()) continue;
-    std::size_t members = 0;
-    for (const auto& s : shapes_[p]) members += s.size();
-    if (sim.pool_held(p) >= static_cast<std::int32_t>(members)) continue;  // nothing left to acquire
+    std::int32_t room = max_held(p) - sim.pool_held(p);
+    if (room <= 0) continue;  // nothing left to acquire: later pools see this pool's jobs
+    const bool cooling = now < last_up_[p] + options_.scale_up_cooldown_us;
     struct Demand {
       double cpu = 0, mem = 0, gpu = 0;
       std::vector<std::uint32_t> heads;
@@ -58,6 +86,15 @@ void QueueDrivenCapacity::plan(const Simulation& sim, SimTime, std::vector<std::
         return;
       }
     });
+    double pending_gpus = 0;
+    for (const auto& [s, d] : demand) pending_gpus += d.gpu / kMilliPerGpu;
+    if (cooling || (options_.target_pending_gpus > 0 && pending_gpus <= options_.target_pending_gpus)) {
+      // Waiting out a cooldown or inside the dead band: these jobs stay this pool's, no fallback.
+      for (const auto& [s, d] : demand) counted.insert(d.heads.begin(), d.heads.end());
+      continue;
+    }
+    double step_left = options_.max_step > 0 ? options_.max_step : 1e18;
+    const std::size_t before = acquire.size();
     for (const auto& [s, d] : demand) {
       const auto node = static_cast<std::size_t>(shapes_[p][s].front());
       double need = std::ceil(d.cpu / static_cast<double>(f.cpu_milli[node]));
@@ -70,20 +107,40 @@ void QueueDrivenCapacity::plan(const Simulation& sim, SimTime, std::vector<std::
         if (st == NodeState::kBooting) need -= 1;  // already on its way
         else if (st == NodeState::kOffline && static_cast<double>(offline.size()) < need) offline.push_back(n);
       }
-      const auto take = static_cast<std::size_t>(std::max(0.0, std::min(need, static_cast<double>(offline.size()))));
+      const double limit = std::min({static_cast<double>(offline.size()), static_cast<double>(room), step_left});
+      const auto take = static_cast<std::size_t>(std::max(0.0, std::min(need, limit)));
       acquire.insert(acquire.end(), offline.begin(), offline.begin() + static_cast<std::ptrdiff_t>(take));
+      room -= static_cast<std::int32_t>(take);
+      step_left -= static_cast<double>(take);
       // Jobs this pool could serve in full are not counted again by later pools;
       // when it ran out of nodes, later pools see them too (spot full: fall back).
-      if (need <= static_cast<double>(take)) counted.insert(d.heads.begin(), d.heads.end());
+      if (need <= static_cast<double>(take) || (step_left <= 0 && room > 0))
+        counted.insert(d.heads.begin(), d.heads.end());
     }
+    if (acquire.size() > before) last_up_[p] = now;
   }
 }
 
-SimTime QueueDrivenCapacity::idle_grace_us(const Simulation&, std::int32_t) { return idle_grace_us_; }
+SimTime QueueDrivenCapacity::idle_grace_us(const Simulation&, std::int32_t) { return options_.idle_grace_us; }
 
-bool QueueDrivenCapacity::may_release(const Simulation& sim, SimTime, std::int32_t node) {
-  const auto p = static_cast<std::size_t>(fleet_->pool[static_cast<std::size_t>(node)]);
-  return sim.pool_held(p) > fleet_->pools[p].min_nodes;
+SimTime QueueDrivenCapacity::release_at(const Simulation& sim, SimTime now, std::int32_t node) {
+  const Fleet& f = *fleet_;
+  const auto p = static_cast<std::size_t>(f.pool[static_cast<std::size_t>(node)]);
+  if (sim.pool_held(p) <= f.pools[p].min_nodes) return kNever;
+  if (now < last_down_[p] + options_.scale_down_cooldown_us) return last_down_[p] + options_.scale_down_cooldown_us;
+  if (options_.spot_first_down && f.pools[p].kind != PoolKind::kSpot) {
+    // An idle spot node above its pool's minimum goes first: ask again after its grace.
+    for (std::size_t q = 0; q < f.pools.size(); ++q) {
+      if (f.pools[q].kind != PoolKind::kSpot || !f.pools[q].elastic || sim.pool_held(q) <= f.pools[q].min_nodes) continue;
+      for (const auto& shape : shapes_[q])
+        for (std::int32_t n : shape)
+          if (sim.node_state(static_cast<std::size_t>(n)) == NodeState::kOnline &&
+              sim.cluster().jobs_on(static_cast<std::size_t>(n)) == 0)
+            return now + std::max<SimTime>(options_.idle_grace_us, 1'000'000);
+    }
+  }
+  last_down_[p] = now;
+  return now;
 }
 
 }  // namespace capsim

@@ -1,13 +1,22 @@
 #pragma once
-// queue-driven: the simple capacity policy of elastic pools. After a pass
-// that left jobs waiting, each elastic pool (in fleet order) acquires enough
-// offline nodes to hold the waiting jobs that fit its nodes, counted by
-// resource (CPU, memory, GPU milli) against the size of the first node shape
-// that can hold them, less the nodes of that shape already booting; only jobs
-// the placement policy would put in the pool are counted (may_use). Jobs a
-// pool can serve in full are not counted again for the next; when a pool runs
-// out of nodes, the next pools see them too. A node left empty for idle_grace_s is released, down to the
-// pool's min_nodes. Cooldowns and prediction belong to the autoscaler.
+// Capacity from the queue, for elastic pools. Two registered forms:
+//
+// queue-driven: after a pass that left jobs waiting, each elastic pool (in
+// fleet order) acquires enough offline nodes to hold the waiting jobs that fit
+// its nodes, counted by resource (CPU, memory, GPU milli) against the size of
+// the first node shape that can hold them, less the nodes of that shape
+// already booting; only jobs the placement policy would put in the pool are
+// counted (PlacementPolicy::may_use). Jobs a pool can serve in full are not
+// counted again for the next; when a pool runs out of nodes, the next pools
+// see them too. A node left empty for idle_grace_s is released, down to the
+// pool's min_nodes.
+//
+// autoscaler: the same, plus what production autoscalers add: a scale-up
+// cooldown and a scale-down cooldown per pool, at most max_nodes per pool, at
+// most max_step nodes per scale-up, a dead band (scale up only when the
+// waiting GPU demand exceeds target_pending_gpus), and on scale-down spot
+// nodes go first: an idle non-spot node waits while an idle spot node could
+// still be released.
 #include <vector>
 
 #include "sim/core/capacity_policy.h"
@@ -16,18 +25,33 @@
 
 namespace capsim {
 
+struct CapacityOptions {
+  SimTime idle_grace_us = 600'000'000;
+  SimTime scale_up_cooldown_us = 0;
+  SimTime scale_down_cooldown_us = 0;
+  double max_step = 0;              // 0: no limit
+  double target_pending_gpus = 0;   // dead band
+  bool spot_first_down = false;
+};
+
 class QueueDrivenCapacity final : public CapacityPolicy {
  public:
-  QueueDrivenCapacity(const PolicyParams& params, const Fleet& fleet);
+  QueueDrivenCapacity(const CapacityOptions& options, const Fleet& fleet);
+  // Reads the options from policy parameters (the autoscaler form takes them all).
+  static CapacityOptions options_from(const std::string& policy, const PolicyParams& params, bool autoscaler);
 
   void plan(const Simulation& sim, SimTime now, std::vector<std::int32_t>& acquire) override;
   SimTime idle_grace_us(const Simulation& sim, std::int32_t node) override;
-  bool may_release(const Simulation& sim, SimTime now, std::int32_t node) override;
+  SimTime release_at(const Simulation& sim, SimTime now, std::int32_t node) override;
 
  private:
+  std::int32_t max_held(std::size_t pool) const;
+
   const Fleet* fleet_;
-  SimTime idle_grace_us_;
+  CapacityOptions options_;
   std::vector<std::vector<std::vector<std::int32_t>>> shapes_;  // per pool, per node shape: node indices
+  std::vector<std::int32_t> pool_size_;
+  std::vector<SimTime> last_up_, last_down_;  // per pool
 };
 
 }  // namespace capsim

@@ -113,7 +113,19 @@ const std::vector<CapacityPolicyInfo>& capacity_policies() {
   static const std::vector<CapacityPolicyInfo> kPolicies{
       {"queue-driven", "acquire elastic nodes for the waiting jobs, release nodes idle past a grace period",
        {{"idle_grace_s", "double", "600", "seconds an elastic node may stay empty before release"}},
-       [](const PolicyParams& p, const Fleet& f) { return std::make_unique<QueueDrivenCapacity>(p, f); }},
+       [](const PolicyParams& p, const Fleet& f) {
+         return std::make_unique<QueueDrivenCapacity>(QueueDrivenCapacity::options_from("queue-driven", p, false), f);
+       }},
+      {"autoscaler", "queue-driven with cooldowns, a step limit, a dead band, and spot released first",
+       {{"idle_grace_s", "double", "600", "seconds an elastic node may stay empty before release"},
+        {"scale_up_cooldown_s", "double", "120", "minimum seconds between scale-ups of a pool"},
+        {"scale_down_cooldown_s", "double", "300", "minimum seconds between releases in a pool"},
+        {"max_step", "double", "0", "most nodes one scale-up of a pool adds (0: no limit)"},
+        {"target_pending_gpus", "double", "0", "scale up only when more GPUs than this wait (dead band)"},
+        {"spot_first", "double", "1", "1: an idle on-demand node waits while an idle spot node could go first"}},
+       [](const PolicyParams& p, const Fleet& f) {
+         return std::make_unique<QueueDrivenCapacity>(QueueDrivenCapacity::options_from("autoscaler", p, true), f);
+       }},
   };
   return kPolicies;
 }

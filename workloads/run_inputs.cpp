@@ -163,6 +163,9 @@ PoolSpec pool_spec(const config::Pool& p) {
   out.boot_delay_us = seconds_to_us(p.boot_delay_s());
   out.elastic = p.has_elastic();
   out.min_nodes = static_cast<std::int32_t>(p.elastic().min_nodes());
+  out.max_nodes = static_cast<std::int32_t>(p.elastic().max_nodes());
+  if (out.max_nodes > 0 && out.max_nodes < out.min_nodes)
+    throw InputError("scenario field fleet.pools[" + p.name() + "].elastic.max_nodes: below min_nodes");
   if (p.has_spot()) {
     const auto& m = p.spot();
     out.spot.interruptions_per_node_hour = m.interruptions_per_node_hour();

@@ -24,8 +24,9 @@ class CapacityPolicy {
   // An elastic node has just become empty (or finished booting): how long it
   // may stay empty before release; kNever keeps it.
   virtual SimTime idle_grace_us(const Simulation& sim, std::int32_t node) = 0;
-  // The grace has passed and the node stayed empty: release it now?
-  virtual bool may_release(const Simulation& sim, SimTime now, std::int32_t node) = 0;
+  // The grace has passed and the node stayed empty: when to release it. now:
+  // release now; a later time: ask again then (if it is still empty); kNever: keep.
+  virtual SimTime release_at(const Simulation& sim, SimTime now, std::int32_t node) = 0;
 };
 
 }  // namespace capsim

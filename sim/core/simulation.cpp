@@ -201,7 +201,11 @@ void Simulation::handle(const Event& e) {
         ++stats_.events_stale;
         return;
       }
-      if (capacity_->may_release(*this, e.time, static_cast<std::int32_t>(j))) release_node(e.time, static_cast<std::int32_t>(j));
+      const SimTime at = capacity_->release_at(*this, e.time, static_cast<std::int32_t>(j));
+      if (at <= e.time)
+        release_node(e.time, static_cast<std::int32_t>(j));
+      else if (at != kNever)
+        events_.push(at, EventKind::kNodeIdleCheck, j, node_idle_gen_[n]);
       return;
     }
     case EventKind::kJobArrival: {
@@ -345,12 +349,13 @@ void Simulation::node_reclaim(SimTime now, std::size_t node) {
   const auto p = static_cast<std::size_t>(fleet_->pool[node]);
   ++node_hold_gen_[node];
   ++node_idle_gen_[node];
-  for (auto* l : listeners_) l->on_node_released(*this, now, static_cast<std::int32_t>(node));
   if (fleet_->pools[p].elastic) {  // the capacity policy acquires again if the queue asks
     node_state_[node] = NodeState::kOffline;
     --pool_held_[p];
+    for (auto* l : listeners_) l->on_node_released(*this, now, static_cast<std::int32_t>(node));
     return;
   }
+  for (auto* l : listeners_) l->on_node_released(*this, now, static_cast<std::int32_t>(node));
   // A static pool keeps its size: a replacement node is requested (and billed) now.
   node_state_[node] = NodeState::kBooting;
   node_acquired_us_[node] = now;

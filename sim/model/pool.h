@@ -44,6 +44,7 @@ struct PoolSpec {
   SimTime boot_delay_us = 0;
   bool elastic = false;
   std::int32_t min_nodes = 0;     // elastic: held from the start
+  std::int32_t max_nodes = 0;     // elastic: capacity policies hold at most this many (0: the pool's size)
   SpotSpec spot;
 };
 

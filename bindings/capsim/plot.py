@@ -102,3 +102,22 @@ def tco(results, ax=None):
     ax.set_ylabel(f"cumulative cost ({c.currency})")
     ax.legend(fontsize="small")
     return ax
+
+
+def preemptions(results, ax=None, days=True):
+    """The preemption curve: jobs interrupted per sample interval (and, on a
+    second axis, cumulative lost GPU-hours), one line per result."""
+    ax = _axes(ax)
+    ax2 = ax.twinx()
+    for r in results:
+        ts = r.timeseries
+        if "job_interruptions" not in ts:
+            raise ValueError("preemptions: results without interruption columns (written by an older capsim?)")
+        x = ts.index / (86400.0 if days else 3600.0)
+        line, = ax.step(x, ts["job_interruptions"], where="post", lw=1, label=r.summary["policy"])
+        ax2.plot(x, ts["lost_gpu_hours"], ls="--", lw=1, color=line.get_color())
+    ax.set_xlabel("simulated time (days)" if days else "simulated time (h)")
+    ax.set_ylabel("jobs interrupted per sample")
+    ax2.set_ylabel("lost GPU-hours, cumulative (dashed)")
+    ax.legend(fontsize="small")
+    return ax

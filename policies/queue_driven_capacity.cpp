@@ -63,7 +63,7 @@ void QueueDrivenCapacity::plan(const Simulation& sim, SimTime now, std::vector<s
   std::set<std::uint32_t> counted;  // heads of classes already served by an earlier pool
   for (std::size_t p = 0; p < f.pools.size(); ++p) {
     if (!f.pools[p].elastic || shapes_[p].empty()) continue;
-    std::int32_t room = max_held(p) - sim.pool_held(p);
+    std::int32_t room = std::min(max_held(p), sim.pool_capacity(p)) - sim.pool_held(p);
     if (room <= 0) continue;  // nothing left to acquire: later pools see this pool's jobs
     const bool cooling = now < last_up_[p] + options_.scale_up_cooldown_us;
     struct Demand {
@@ -78,7 +78,7 @@ void QueueDrivenCapacity::plan(const Simulation& sim, SimTime now, std::vector<s
       for (std::size_t s = 0; s < shapes_[p].size(); ++s) {
         if (!sim.cluster().fits_empty(static_cast<std::size_t>(shapes_[p][s].front()), r)) continue;
         Demand& d = demand[s];
-        const auto k = static_cast<double>(waiting);
+        const auto k = static_cast<double>(waiting) * jobs.workers[head];
         d.cpu += k * static_cast<double>(r.cpu_milli);
         d.mem += k * static_cast<double>(r.memory_mib);
         d.gpu += k * static_cast<double>(r.num_gpu == 1 ? r.gpu_milli : r.num_gpu * kMilliPerGpu);

@@ -94,6 +94,7 @@ JobTable synthetic_jobs(const config::SyntheticJobs& y, const std::string& name,
     s.request.memory_mib = std::llround(sh.memory_gib() * kMibPerGib);
     s.request.num_gpu = static_cast<std::int32_t>(sh.gpus());
     s.request.gpu_milli = sh.gpus() == 0 ? 0 : (sh.gpu_milli() ? static_cast<std::int32_t>(sh.gpu_milli()) : kMilliPerGpu);
+    s.workers = sh.workers() ? static_cast<std::int32_t>(sh.workers()) : 1;
     for (int m = 0; m < sh.gpu_models_size(); ++m)
       s.request.gpu_models |= GpuModelMask{1}
                               << model_or_fail(sh.gpu_models(m), name + ".shapes[" + std::to_string(k) + "].gpu_models");
@@ -143,13 +144,28 @@ void check_jobs_fit_fleet(RunInputs& in, bool skip) {
     if (possible[j])
       kept.add({in.jobs.name[j], in.jobs.submit_us[j], in.jobs.duration_us[j], in.jobs.request(j),
                 in.jobs.qos_names[in.jobs.qos[j]], in.jobs.source[j], in.jobs.source_line[j],
-                in.jobs.team_names[in.jobs.team[j]], in.jobs.resilience[j]});
+                in.jobs.team_names[in.jobs.team[j]], in.jobs.resilience[j], in.jobs.workers[j]});
   in.jobs = std::move(kept);
 }
 
 namespace {
 
-PoolSpec pool_spec(const config::Pool& p) {
+void read_capacity_csv(const std::string& path, SpotSpec& spot) {
+  CsvReader csv = CsvReader::open(path);
+  const int c_t = csv.column("t_s"), c_n = csv.column("nodes");
+  while (csv.next_row()) {
+    const double t = csv.get_double(c_t);
+    if (t < 0 || t > 1e12) csv.fail(c_t, "must be in [0, 1e12] seconds");
+    const SimTime at = seconds_to_us(t);
+    if (!spot.capacity_at_us.empty() && at <= spot.capacity_at_us.back()) csv.fail(c_t, "times must increase");
+    const std::int64_t n = csv.get_int(c_n);
+    if (n < 0 || n > INT32_MAX) csv.fail(c_n, "must be a node count");
+    spot.capacity_at_us.push_back(at);
+    spot.capacity_nodes.push_back(static_cast<std::int32_t>(n));
+  }
+}
+
+PoolSpec pool_spec(const config::Pool& p, const std::string& base_dir) {
   PoolSpec out;
   out.name = p.name();
   const std::string& k = p.kind();
@@ -176,6 +192,11 @@ PoolSpec pool_spec(const config::Pool& p) {
                        : m.reclaim_order() == "lowest-index" ? ReclaimOrder::kLowestIndex : ReclaimOrder::kNewest;
     out.spot.replacement_delay_us =
         m.has_replacement_delay_s() ? seconds_to_us(m.replacement_delay_s()) : out.boot_delay_us;
+    for (const auto& c : m.capacity()) {
+      out.spot.capacity_at_us.push_back(seconds_to_us(c.t_s()));
+      out.spot.capacity_nodes.push_back(static_cast<std::int32_t>(c.nodes()));
+    }
+    if (!m.capacity_csv().empty()) read_capacity_csv(resolve_path(base_dir, m.capacity_csv()), out.spot);
   }
   return out;
 }
@@ -206,7 +227,7 @@ std::int32_t pool_of(const std::string& name, const Fleet& fleet, const std::str
 
 Fleet build_fleet(const config::Scenario& s, const std::string& base_dir, BadRowPolicy& bad) {
   Fleet fleet;
-  for (const auto& p : s.fleet().pools()) fleet.add_pool(pool_spec(p));
+  for (const auto& p : s.fleet().pools()) fleet.add_pool(pool_spec(p, base_dir));
   for (int i = 0; i < s.fleet().nodes_size(); ++i) {
     const auto& n = s.fleet().nodes(i);
     const std::string field = "fleet.nodes[" + std::to_string(i) + "]";

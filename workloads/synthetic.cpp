@@ -84,6 +84,7 @@ JobTable generate_jobs(const SyntheticSpec& s, std::uint64_t seed) {
     std::size_t k = 0;
     while (k + 1 < cumulative.size() && !(u < cumulative[k])) ++k;
     r.request = s.shapes[k].request;
+    r.workers = s.shapes[k].workers;
     r.source = source;
     r.source_line = static_cast<std::int32_t>(i + 1);
     jobs.add(r);

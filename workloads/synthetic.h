@@ -24,6 +24,7 @@ double draw(const DistributionSpec& d, RandomStream& rng);
 struct JobShapeSpec {
   double weight = 1;
   JobRequest request;
+  std::int32_t workers = 1;  // a gang of this many workers, each with the request
 };
 
 struct SyntheticSpec {

@@ -21,12 +21,13 @@ enum class EventKind : std::uint8_t {
   kJobArrival = 3,
   kJobGiveUp = 4,
   kNodeNotice = 5,     // job field: node; generation: the node's hold generation (Poisson interruptions)
-  kPoolNotice = 6,     // job field: pool; a hand-placed interruption picks its node when it fires
-  kSchedulePass = 7,
-  kNodeIdleCheck = 8,  // job field: node; generation: the node's idle generation
-  kSample = 9,
+  kPoolCapacity = 6,   // job field: pool; generation: index into the pool's capacity series
+  kPoolNotice = 7,     // job field: pool; a hand-placed interruption picks its node when it fires
+  kSchedulePass = 8,
+  kNodeIdleCheck = 9,  // job field: node; generation: the node's idle generation
+  kSample = 10,
 };
-inline constexpr int kEventKindCount = 10;
+inline constexpr int kEventKindCount = 11;
 
 struct Event {
   SimTime time;

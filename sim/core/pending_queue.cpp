@@ -12,9 +12,11 @@ namespace {
 struct RequestKey {
   JobRequest r;
   std::uint16_t resilience;
+  std::int32_t workers;
   bool operator==(const RequestKey& o) const {
     return r.cpu_milli == o.r.cpu_milli && r.memory_mib == o.r.memory_mib && r.num_gpu == o.r.num_gpu &&
-           r.gpu_milli == o.r.gpu_milli && r.gpu_models == o.r.gpu_models && resilience == o.resilience;
+           r.gpu_milli == o.r.gpu_milli && r.gpu_models == o.r.gpu_models && resilience == o.resilience &&
+           workers == o.workers;
   }
 };
 
@@ -23,7 +25,8 @@ struct RequestHash {
     std::uint64_t h = 0x9E3779B97F4A7C15ULL;
     for (std::uint64_t v : {static_cast<std::uint64_t>(k.r.cpu_milli), static_cast<std::uint64_t>(k.r.memory_mib),
                             static_cast<std::uint64_t>(k.r.num_gpu), static_cast<std::uint64_t>(k.r.gpu_milli),
-                            k.r.gpu_models, static_cast<std::uint64_t>(k.resilience)}) {
+                            k.r.gpu_models, static_cast<std::uint64_t>(k.resilience),
+                            static_cast<std::uint64_t>(k.workers)}) {
       h ^= v + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
     }
     return static_cast<std::size_t>(h);
@@ -36,7 +39,7 @@ PendingQueue::PendingQueue(const JobTable& jobs) : class_of_(jobs.size()) {
   // Class ids are given in order of first appearance: deterministic.
   std::unordered_map<RequestKey, std::uint32_t, RequestHash> ids;
   for (std::size_t j = 0; j < jobs.size(); ++j) {
-    auto [it, fresh] = ids.try_emplace(RequestKey{jobs.request(j), jobs.resilience[j]}, static_cast<std::uint32_t>(ids.size()));
+    auto [it, fresh] = ids.try_emplace(RequestKey{jobs.request(j), jobs.resilience[j], jobs.workers[j]}, static_cast<std::uint32_t>(ids.size()));
     class_of_[j] = it->second;
   }
   members_.resize(ids.size());

@@ -40,6 +40,8 @@ Simulation::Simulation(const Fleet& fleet, const JobTable& jobs, PlacementPolicy
   node_idle_gen_.assign(fleet.size(), 0);
   pool_held_.assign(fleet.pools.size(), 0);
   pool_booting_.assign(fleet.pools.size(), 0);
+  pool_draining_.assign(fleet.pools.size(), 0);
+  pool_capacity_.assign(fleet.pools.size(), INT32_MAX);
   // Static pools hold every node; an elastic pool starts with its first min_nodes.
   for (std::size_t n = 0; n < fleet.size(); ++n) {
     const auto p = static_cast<std::size_t>(fleet.pool[n]);
@@ -101,12 +103,21 @@ const RunStats& Simulation::run() {
   if (has_spot_) {
     for (std::size_t n = 0; n < fleet_->size(); ++n)
       if (node_state_[n] == NodeState::kOnline) arm_spot(start, n);
-    for (std::size_t p = 0; p < fleet_->pools.size(); ++p)
+    for (std::size_t p = 0; p < fleet_->pools.size(); ++p) {
       for (SimTime t : fleet_->pools[p].spot.notices_at_us)
         if (t >= start) {  // the run starts at its first arrival; earlier notices do not apply
           events_.push(t, EventKind::kPoolNotice, static_cast<std::uint32_t>(p));
           ++live_events_;  // finitely many, and each may take capacity away
         }
+      const auto& at = fleet_->pools[p].spot.capacity_at_us;
+      for (std::size_t i = 0; i < at.size(); ++i) {
+        // The point in force at the start applies at once; later ones when they come.
+        if (i + 1 < at.size() && at[i + 1] <= start) continue;
+        events_.push(std::max(at[i], start), EventKind::kPoolCapacity, static_cast<std::uint32_t>(p),
+                     static_cast<std::uint32_t>(i));
+        ++live_events_;
+      }
+    }
   }
 
   SimTime now = start;
@@ -144,22 +155,21 @@ void Simulation::handle(const Event& e) {
         return;
       }
       --live_events_;
-      const Placement p = placement_[j];
-      cluster_.release(jobs_->request(j), p);
+      const Placement p = release_workers(j);
       state_[j] = JobState::kCompleted;
       ++generation_[j];
       end_us_[j] = e.time;
       --running_;
-      if (has_spot_) {
-        auto& on = jobs_on_node_[static_cast<std::size_t>(p.node)];
-        on.erase(std::find(on.begin(), on.end(), j));
-      }
-      freed_log_.push_back(p.node);
       for (auto* l : listeners_) l->on_job_finished(*this, e.time, j, p);
       request_pass(e.time);
-      if (has_elastic_ && cluster_.jobs_on(static_cast<std::size_t>(p.node)) == 0 &&
-          fleet_->pools[static_cast<std::size_t>(fleet_->pool[p.node])].elastic)
-        node_idle(e.time, p.node);
+      if (has_elastic_)
+        for_each_placement(j, [&](const Placement& q) {
+          if (cluster_.jobs_on(static_cast<std::size_t>(q.node)) == 0 &&
+              node_state_[static_cast<std::size_t>(q.node)] == NodeState::kOnline &&
+              fleet_->pools[static_cast<std::size_t>(fleet_->pool[q.node])].elastic)
+            node_idle(e.time, q.node);
+        });
+      gang_.erase(j);
       return;
     }
     case EventKind::kNodeReady:
@@ -176,17 +186,14 @@ void Simulation::handle(const Event& e) {
     case EventKind::kPoolNotice: {
       // A hand-placed interruption: the pool's reclaim order picks an online node.
       --live_events_;
-      std::int32_t pick = -1;
-      const ReclaimOrder order = fleet_->pools[j].spot.reclaim;
-      for (std::size_t n = 0; n < fleet_->size(); ++n) {
-        if (fleet_->pool[n] != static_cast<std::int32_t>(j) || node_state_[n] != NodeState::kOnline) continue;
-        const bool better = pick < 0 || (order == ReclaimOrder::kNewest && node_acquired_us_[n] >= node_acquired_us_[pick]) ||
-                            (order == ReclaimOrder::kOldest && node_acquired_us_[n] < node_acquired_us_[pick]);
-        if (better) pick = static_cast<std::int32_t>(n);
-      }
+      const std::int32_t pick = pick_online_node(j);
       if (pick >= 0) node_notice(e.time, static_cast<std::size_t>(pick));
       return;
     }
+    case EventKind::kPoolCapacity:
+      --live_events_;
+      capacity_change(e.time, j, fleet_->pools[j].spot.capacity_nodes[e.generation]);
+      return;
     case EventKind::kNodeReclaim:
       --live_events_;  // counted live: a reclaim interrupts jobs and may bring a replacement
       if (e.generation != node_hold_gen_[j] || node_state_[j] != NodeState::kDraining) {
@@ -304,12 +311,17 @@ void Simulation::node_ready(SimTime now, std::int32_t n) {
   const auto node = static_cast<std::size_t>(n);
   CAPSIM_CHECK(node_state_[node] == NodeState::kBooting, "only a booting node becomes ready");
   node_state_[node] = NodeState::kOnline;
-  --pool_booting_[static_cast<std::size_t>(fleet_->pool[node])];
+  const auto pool = static_cast<std::size_t>(fleet_->pool[node]);
+  --pool_booting_[pool];
   cluster_.set_online(node, true);
   freed_log_.push_back(n);  // blocked request classes may fit on it
   for (auto* l : listeners_) l->on_node_ready(*this, now, n);
   request_pass(now);
-  if (has_spot_) arm_spot(now, node);
+  if (has_spot_) {
+    arm_spot(now, node);
+    // Capacity fell while it booted: it is reclaimed at once.
+    if (pool_held_[pool] - pool_draining_[pool] > pool_capacity_[pool]) node_notice(now, node);
+  }
   if (fleet_->pools[static_cast<std::size_t>(fleet_->pool[node])].elastic) node_idle(now, n);
 }
 
@@ -323,9 +335,46 @@ void Simulation::arm_spot(SimTime now, std::size_t node) {
                node_hold_gen_[node]);
 }
 
+std::int32_t Simulation::pick_online_node(std::size_t pool) const {
+  std::int32_t pick = -1;
+  const ReclaimOrder order = fleet_->pools[pool].spot.reclaim;
+  for (std::size_t n = 0; n < fleet_->size(); ++n) {
+    if (fleet_->pool[n] != static_cast<std::int32_t>(pool) || node_state_[n] != NodeState::kOnline) continue;
+    const bool better = pick < 0 || (order == ReclaimOrder::kNewest && node_acquired_us_[n] >= node_acquired_us_[pick]) ||
+                        (order == ReclaimOrder::kOldest && node_acquired_us_[n] < node_acquired_us_[pick]);
+    if (better) pick = static_cast<std::int32_t>(n);
+  }
+  return pick;
+}
+
+void Simulation::capacity_change(SimTime now, std::size_t p, std::int32_t nodes) {
+  pool_capacity_[p] = nodes;
+  // Held above capacity (not counting nodes already leaving): the excess gets notices.
+  std::int32_t excess = pool_held_[p] - pool_draining_[p] - nodes;
+  while (excess > 0) {
+    const std::int32_t pick = pick_online_node(p);
+    if (pick < 0) break;  // the rest are booting: they are reclaimed when they come up
+    node_notice(now, static_cast<std::size_t>(pick));
+    --excess;
+  }
+  // A static pool gets back the nodes it lost while capacity was short.
+  if (fleet_->pools[p].elastic) return;
+  for (std::size_t n = 0; n < fleet_->size() && pool_held_[p] < nodes; ++n) {
+    if (fleet_->pool[n] != static_cast<std::int32_t>(p) || node_state_[n] != NodeState::kOffline) continue;
+    node_state_[n] = NodeState::kBooting;
+    node_acquired_us_[n] = now;
+    ++pool_held_[p];
+    ++pool_booting_[p];
+    for (auto* l : listeners_) l->on_node_acquired(*this, now, static_cast<std::int32_t>(n));
+    events_.push(now + fleet_->pools[p].spot.replacement_delay_us, EventKind::kNodeReady, static_cast<std::uint32_t>(n));
+    ++live_events_;
+  }
+}
+
 void Simulation::node_notice(SimTime now, std::size_t node) {
   const auto p = static_cast<std::size_t>(fleet_->pool[node]);
   const SpotSpec& spot = fleet_->pools[p].spot;
+  ++pool_draining_[p];
   node_state_[node] = NodeState::kDraining;
   cluster_.set_online(node, false);
   cluster_.note_interruption(p, now);
@@ -333,7 +382,7 @@ void Simulation::node_notice(SimTime now, std::size_t node) {
   // Jobs that checkpoint on notice save their progress now, if the notice leaves time to write it.
   for (std::uint32_t j : jobs_on_node_[node]) {
     const Resilience& r = jobs_->resilience_of(j);
-    if (r.checkpoint_on_notice && spot.notice_us >= r.checkpoint_cost_us)
+    if (r.checkpoint_on_notice && spot.notice_us >= r.checkpoint_cost_us && saved_at_notice_us_[j] < 0)
       saved_at_notice_us_[j] =
           progress_at(r, jobs_->duration_us[j], progress_us_[j], now - last_start_us_[j]).reached_us;
   }
@@ -349,7 +398,9 @@ void Simulation::node_reclaim(SimTime now, std::size_t node) {
   const auto p = static_cast<std::size_t>(fleet_->pool[node]);
   ++node_hold_gen_[node];
   ++node_idle_gen_[node];
-  if (fleet_->pools[p].elastic) {  // the capacity policy acquires again if the queue asks
+  --pool_draining_[p];
+  // Elastic pools, and static pools already at their capacity, lose the node.
+  if (fleet_->pools[p].elastic || pool_held_[p] > pool_capacity_[p]) {  // the capacity policy acquires again if the queue asks
     node_state_[node] = NodeState::kOffline;
     --pool_held_[p];
     for (auto* l : listeners_) l->on_node_released(*this, now, static_cast<std::int32_t>(node));
@@ -366,11 +417,22 @@ void Simulation::node_reclaim(SimTime now, std::size_t node) {
   ++live_events_;
 }
 
+Placement Simulation::release_workers(std::uint32_t j) {
+  const JobRequest r = jobs_->request(j);
+  for_each_placement(j, [&](const Placement& q) {
+    cluster_.release(r, q);
+    freed_log_.push_back(q.node);
+    if (has_spot_) {
+      auto& on = jobs_on_node_[static_cast<std::size_t>(q.node)];
+      on.erase(std::find(on.begin(), on.end(), j));
+    }
+  });
+  return placement_[j];
+}
+
 void Simulation::interrupt_job(SimTime now, std::uint32_t j) {
-  const Placement p = placement_[j];
-  cluster_.release(jobs_->request(j), p);
-  auto& on = jobs_on_node_[static_cast<std::size_t>(p.node)];
-  on.erase(std::find(on.begin(), on.end(), j));
+  if (state_[j] != JobState::kRunning) return;  // a gang with several workers on the reclaimed node
+  const Placement p = release_workers(j);
   const Resilience& r = jobs_->resilience_of(j);
   const SegmentProgress sp = progress_at(r, jobs_->duration_us[j], progress_us_[j], now - last_start_us_[j]);
   SimTime saved = sp.saved_us, lost = sp.reached_us - sp.saved_us;
@@ -387,6 +449,7 @@ void Simulation::interrupt_job(SimTime now, std::uint32_t j) {
   --running_;
   ++stats_.jobs_interrupted;
   for (auto* l : listeners_) l->on_job_interrupted(*this, now, j, p, lost);
+  gang_.erase(j);
   if (r.max_retries >= 0 && restarts_[j] > r.max_retries) {
     state_[j] = JobState::kFailed;
     end_us_[j] = now;
@@ -452,25 +515,48 @@ void Simulation::strict_fifo_pass(SimTime now) {
 bool Simulation::place_head(std::uint32_t c, SimTime now, std::uint32_t log_now) {
   const std::uint32_t j = queue_.head(c);
   ++stats_.placement_calls;
-  const Placement p = policy_->place(j, jobs_->request(j), cluster_, now);
-  if (!p.placed()) {
-    queue_.block(c, log_now);
-    return false;
+  const JobRequest r = jobs_->request(j);
+  const std::int32_t workers = jobs_->workers[j];
+  if (workers == 1) {
+    const Placement p = policy_->place(j, r, cluster_, now);
+    if (!p.placed()) {
+      queue_.block(c, log_now);
+      return false;
+    }
+    queue_.pop_head(c);
+    start_job(now, j, &p, 1);
+  } else {
+    // A gang: place worker after worker on the cluster as it fills; all or none.
+    gang_scratch_.clear();
+    for (std::int32_t w = 0; w < workers; ++w) {
+      const Placement p = policy_->place(j, r, cluster_, now);
+      if (!p.placed()) break;
+      cluster_.allocate(r, p);  // checks the policy's answer
+      gang_scratch_.push_back(p);
+    }
+    if (static_cast<std::int32_t>(gang_scratch_.size()) < workers) {
+      for (const Placement& p : gang_scratch_) cluster_.release(r, p);
+      queue_.block(c, log_now);
+      return false;
+    }
+    queue_.pop_head(c);
+    start_job(now, j, gang_scratch_.data(), workers);
   }
-  queue_.pop_head(c);
-  start_job(now, j, p);
   queue_.trim(c, [&](std::uint32_t k) { return state_[k] != JobState::kPending; });
   return true;
 }
 
-void Simulation::start_job(SimTime now, std::uint32_t j, const Placement& p) {
-  const JobRequest r = jobs_->request(j);
-  cluster_.allocate(r, p);  // checks the policy's answer against capacity
+void Simulation::start_job(SimTime now, std::uint32_t j, const Placement* placements, std::int32_t workers) {
+  const Placement& p = placements[0];
+  if (workers == 1)
+    cluster_.allocate(jobs_->request(j), p);  // checks the policy's answer against capacity
+  else
+    gang_[j].assign(placements, placements + workers);
   if (config_.max_wait_us > 0 && start_us_[j] < 0) --live_events_;  // its give-up event is now stale
   state_[j] = JobState::kRunning;
   ++generation_[j];
   placement_[j] = p;
-  ++node_idle_gen_[static_cast<std::size_t>(p.node)];
+  for (std::int32_t w = 0; w < workers; ++w) ++node_idle_gen_[static_cast<std::size_t>(placements[w].node)];
   if (start_us_[j] < 0) start_us_[j] = now;  // the first start: waits are measured to it
   --pending_;
   ++running_;
@@ -479,7 +565,8 @@ void Simulation::start_job(SimTime now, std::uint32_t j, const Placement& p) {
     last_start_us_[j] = now;
     wall = segment_wall_us(jobs_->resilience_of(j), jobs_->duration_us[j], progress_us_[j]);
   }
-  if (has_spot_) jobs_on_node_[static_cast<std::size_t>(p.node)].push_back(j);
+  if (has_spot_)
+    for (std::int32_t w = 0; w < workers; ++w) jobs_on_node_[static_cast<std::size_t>(placements[w].node)].push_back(j);
   events_.push(now + wall, EventKind::kJobFinish, j, generation_[j]);
   ++live_events_;
   for (auto* l : listeners_) l->on_job_placed(*this, now, j, p);

@@ -4,6 +4,7 @@
 // deterministic; independent runs go side by side (see sim/core/run_many.h).
 #include <cstdint>
 #include <functional>
+#include <unordered_map>
 #include <vector>
 
 #include "sim/core/capacity_policy.h"
@@ -72,7 +73,15 @@ class Simulation {
   JobState state(std::size_t j) const { return state_[j]; }
   SimTime start_us(std::size_t j) const { return start_us_[j]; }
   SimTime end_us(std::size_t j) const { return end_us_[j]; }
+  // The first worker's placement; for_each_placement visits every worker's (gangs).
   const Placement& placement(std::size_t j) const { return placement_[j]; }
+  template <typename F>
+  void for_each_placement(std::uint32_t j, F f) const {
+    if (jobs_->workers[j] == 1) return f(placement_[j]);
+    const auto it = gang_.find(j);
+    if (it == gang_.end()) return f(placement_[j]);
+    for (const Placement& p : it->second) f(p);
+  }
   std::int64_t pending_count() const { return pending_; }
   std::int64_t running_count() const { return running_; }
   std::int64_t gave_up_count() const { return gave_up_; }
@@ -88,6 +97,8 @@ class Simulation {
   // Nodes of pool p that are booting or online.
   std::int32_t pool_held(std::size_t p) const { return pool_held_[p]; }
   std::int32_t pool_booting(std::size_t p) const { return pool_booting_[p]; }
+  // Nodes of pool p the provider lets the fleet hold now (spot capacity series; else no limit).
+  std::int32_t pool_capacity(std::size_t p) const { return pool_capacity_[p]; }
   // Waiting jobs by request class, for capacity policies: call f(head job, waiting count).
   template <typename F>
   void for_each_pending_class(F f) const {
@@ -98,7 +109,10 @@ class Simulation {
   void handle(const Event& e);
   void request_pass(SimTime now);
   void schedule_pass(SimTime now);
-  void start_job(SimTime now, std::uint32_t j, const Placement& p);
+  // Starts job j on its workers' placements (already allocated for gangs).
+  void start_job(SimTime now, std::uint32_t j, const Placement* placements, std::int32_t workers);
+  // Releases every worker of a running job; returns the first worker's placement.
+  Placement release_workers(std::uint32_t j);
   void plan_capacity(SimTime now);
   void node_ready(SimTime now, std::int32_t node);
   void node_idle(SimTime now, std::int32_t node);  // an elastic node just became empty
@@ -107,6 +121,8 @@ class Simulation {
   void node_notice(SimTime now, std::size_t node);
   void node_reclaim(SimTime now, std::size_t node);
   void interrupt_job(SimTime now, std::uint32_t j);
+  void capacity_change(SimTime now, std::size_t pool, std::int32_t nodes);
+  std::int32_t pick_online_node(std::size_t pool) const;  // by the pool's reclaim order; -1 if none
   // Checks only nodes freed since the class last looked, then moves its mark
   // to the end of the log: a long-blocked class costs nothing per pass.
   bool may_fit_now(std::uint32_t request_class);
@@ -131,12 +147,14 @@ class Simulation {
   std::vector<SimTime> start_us_;
   std::vector<SimTime> end_us_;
   std::vector<Placement> placement_;
+  std::unordered_map<std::uint32_t, std::vector<Placement>> gang_;  // every worker of running gangs
+  std::vector<Placement> gang_scratch_;
 
   // Per-node lifecycle (elastic pools).
   std::vector<NodeState> node_state_;
   std::vector<SimTime> node_acquired_us_;
   std::vector<std::uint32_t> node_idle_gen_;  // bumped when a job lands: stale idle checks are dropped
-  std::vector<std::int32_t> pool_held_, pool_booting_;
+  std::vector<std::int32_t> pool_held_, pool_booting_, pool_draining_, pool_capacity_;
   std::vector<std::int32_t> acquire_;  // reused by plan_capacity
   bool has_elastic_ = false;
 

@@ -155,6 +155,13 @@ void validate_scenario(const config::Scenario& s, const std::string& origin) {
               origin, f + ".spot.reclaim_order", "must be newest, oldest or lowest-index, got \"" + m.reclaim_order() + "\"");
       require(!m.has_replacement_delay_s() || (m.replacement_delay_s() >= 0 && m.replacement_delay_s() <= kMaxSeconds),
               origin, f + ".spot.replacement_delay_s", "must be in [0, 1e12] seconds");
+      require(m.capacity_size() == 0 || m.capacity_csv().empty(), origin, f + ".spot.capacity_csv",
+              "give capacity points or a capacity CSV, not both");
+      for (int k = 0; k < m.capacity_size(); ++k) {
+        const std::string g = f + ".spot.capacity[" + std::to_string(k) + "].t_s";
+        require(m.capacity(k).t_s() >= 0 && m.capacity(k).t_s() <= kMaxSeconds, origin, g, "must be in [0, 1e12] seconds");
+        require(k == 0 || m.capacity(k).t_s() > m.capacity(k - 1).t_s(), origin, g, "times must increase");
+      }
     }
     for (int k = 0; k < p.prices_size(); ++k) {
       const auto& r = p.prices(k);
@@ -245,6 +252,7 @@ void validate_scenario(const config::Scenario& s, const std::string& origin) {
         require(sh.gpus() <= 1 || sh.gpu_milli() == 0 || sh.gpu_milli() == 1000, origin, g + ".gpu_milli",
                 "multi-GPU jobs take whole GPUs (leave 0 or 1000)");
         require(sh.gpus() > 0 || sh.gpu_milli() == 0, origin, g + ".gpu_milli", "must be 0 when gpus is 0");
+        require(sh.workers() <= 100000, origin, g + ".workers", "at most 100,000");
       }
     } else {
       require(false, origin, f, "give either trace or synthetic");

@@ -128,27 +128,31 @@ void CostLedger::job_change(const Simulation& sim, SimTime t, std::uint32_t j, s
   charge_m_[cell].internal += sign * (jr.held_internal + jr.busy_internal);
 }
 
-void CostLedger::on_job_placed(const Simulation& sim, SimTime t, std::uint32_t j, const Placement& p) {
-  job_change(sim, t, j, static_cast<std::size_t>(p.node), +1);
+void CostLedger::on_job_placed(const Simulation& sim, SimTime t, std::uint32_t j, const Placement&) {
+  sim.for_each_placement(j, [&](const Placement& q) { job_change(sim, t, j, static_cast<std::size_t>(q.node), +1); });
   segment_start_[j] = t;
 }
 
-void CostLedger::end_segment(const Simulation& sim, SimTime t, std::uint32_t j, std::size_t node) {
-  const JobRate jr = job_rate(sim, j, node);
+void CostLedger::end_segment(const Simulation& sim, SimTime t, std::uint32_t j) {
+  double net = 0, internal = 0;
+  sim.for_each_placement(j, [&](const Placement& q) {
+    const JobRate jr = job_rate(sim, j, static_cast<std::size_t>(q.node));
+    net += jr.held_net + jr.busy_net;
+    internal += jr.held_internal + jr.busy_internal;
+  });
   const double hours = static_cast<double>(t - segment_start_[j]) / kUsPerHourD;
-  job_cost_net_[j] = (std::isnan(job_cost_net_[j]) ? 0.0 : job_cost_net_[j]) + (jr.held_net + jr.busy_net) * hours;
-  job_cost_internal_[j] =
-      (std::isnan(job_cost_internal_[j]) ? 0.0 : job_cost_internal_[j]) + (jr.held_internal + jr.busy_internal) * hours;
+  job_cost_net_[j] = (std::isnan(job_cost_net_[j]) ? 0.0 : job_cost_net_[j]) + net * hours;
+  job_cost_internal_[j] = (std::isnan(job_cost_internal_[j]) ? 0.0 : job_cost_internal_[j]) + internal * hours;
 }
 
-void CostLedger::on_job_finished(const Simulation& sim, SimTime t, std::uint32_t j, const Placement& p) {
-  job_change(sim, t, j, static_cast<std::size_t>(p.node), -1);
-  end_segment(sim, t, j, static_cast<std::size_t>(p.node));
+void CostLedger::on_job_finished(const Simulation& sim, SimTime t, std::uint32_t j, const Placement&) {
+  sim.for_each_placement(j, [&](const Placement& q) { job_change(sim, t, j, static_cast<std::size_t>(q.node), -1); });
+  end_segment(sim, t, j);
 }
 
-void CostLedger::on_job_interrupted(const Simulation& sim, SimTime t, std::uint32_t j, const Placement& p, SimTime) {
-  job_change(sim, t, j, static_cast<std::size_t>(p.node), -1);
-  end_segment(sim, t, j, static_cast<std::size_t>(p.node));
+void CostLedger::on_job_interrupted(const Simulation& sim, SimTime t, std::uint32_t j, const Placement&, SimTime) {
+  sim.for_each_placement(j, [&](const Placement& q) { job_change(sim, t, j, static_cast<std::size_t>(q.node), -1); });
+  end_segment(sim, t, j);
 }
 
 void CostLedger::on_node_acquired(const Simulation&, SimTime t, std::int32_t node) {
@@ -201,7 +205,7 @@ void CostLedger::on_run_end(const Simulation& sim, SimTime end) {
   // Jobs still running are charged for what they held up to the end.
   for (std::size_t j = 0; j < sim.jobs().size(); ++j) {
     if (sim.state(j) != JobState::kRunning) continue;
-    end_segment(sim, end, static_cast<std::uint32_t>(j), static_cast<std::size_t>(sim.placement(j).node));
+    end_segment(sim, end, static_cast<std::uint32_t>(j));
   }
 }
 

@@ -56,8 +56,8 @@ class CostLedger final : public EngineListener {
   void ensure_window(std::size_t w);
   void hold(SimTime t, std::size_t node, double sign);
   void job_change(const Simulation& sim, SimTime t, std::uint32_t job, std::size_t node, double sign);
-  // Ends a job's run segment on node at t: its charge for the segment joins its cost.
-  void end_segment(const Simulation& sim, SimTime t, std::uint32_t job, std::size_t node);
+  // Ends a job's run segment at t: its charge for the segment (every worker) joins its cost.
+  void end_segment(const Simulation& sim, SimTime t, std::uint32_t job);
 
   const FleetPricing* pricing_;
   CostOptions options_;

@@ -4,16 +4,31 @@
 
 namespace capsim {
 
-double FragmentationRecorder::share(const Simulation& sim) const {
-  const double free = static_cast<double>(sim.fleet().total_gpus()) * kMilliPerGpu -
-                      static_cast<double>(sim.cluster().allocated_gpu_milli());
-  return free > 0 ? total_ / free : 0.0;
+double FragmentationRecorder::share(const Simulation&) const { return free_total_ > 0 ? total_ / free_total_ : 0.0; }
+
+// Only nodes that take jobs count: an offline, booting or draining node's free
+// GPUs are neither usable nor fragmented.
+void FragmentationRecorder::measure(const Simulation& sim, std::size_t n) {
+  const ClusterState& c = sim.cluster();
+  if (!c.online[n]) {
+    node_[n] = free_[n] = 0;
+    return;
+  }
+  node_[n] = model_->fragmentation(c, n);
+  double free = 0;
+  for (int g = 0; g < sim.fleet().gpu_count[n]; ++g) free += c.gpu_free_milli(n, g);
+  free_[n] = free;
 }
 
 void FragmentationRecorder::on_run_start(const Simulation& sim, SimTime start) {
   node_.assign(sim.fleet().size(), 0.0);
-  total_ = 0;
-  for (std::size_t n = 0; n < node_.size(); ++n) total_ += node_[n] = model_->fragmentation(sim.cluster(), n);
+  free_.assign(sim.fleet().size(), 0.0);
+  total_ = free_total_ = 0;
+  for (std::size_t n = 0; n < node_.size(); ++n) {
+    measure(sim, n);
+    total_ += node_[n];
+    free_total_ += free_[n];
+  }
   current_share_ = share(sim);
   start_ = last_change_ = start;
 }
@@ -24,16 +39,40 @@ void FragmentationRecorder::node_changed(const Simulation& sim, SimTime t, std::
   share_integral_ += current_share_ * dt;
   last_change_ = t;
   total_ -= node_[node];
-  total_ += node_[node] = model_->fragmentation(sim.cluster(), node);
+  free_total_ -= free_[node];
+  measure(sim, node);
+  total_ += node_[node];
+  free_total_ += free_[node];
   current_share_ = share(sim);
 }
 
-void FragmentationRecorder::on_job_placed(const Simulation& sim, SimTime t, std::uint32_t, const Placement& p) {
-  node_changed(sim, t, static_cast<std::size_t>(p.node));
+void FragmentationRecorder::job_changed(const Simulation& sim, SimTime t, std::uint32_t job) {
+  sim.for_each_placement(job, [&](const Placement& p) { node_changed(sim, t, static_cast<std::size_t>(p.node)); });
 }
 
-void FragmentationRecorder::on_job_finished(const Simulation& sim, SimTime t, std::uint32_t, const Placement& p) {
-  node_changed(sim, t, static_cast<std::size_t>(p.node));
+void FragmentationRecorder::on_job_placed(const Simulation& sim, SimTime t, std::uint32_t j, const Placement&) {
+  job_changed(sim, t, j);
+}
+
+void FragmentationRecorder::on_job_finished(const Simulation& sim, SimTime t, std::uint32_t j, const Placement&) {
+  job_changed(sim, t, j);
+}
+
+void FragmentationRecorder::on_job_interrupted(const Simulation& sim, SimTime t, std::uint32_t j, const Placement&,
+                                               SimTime) {
+  job_changed(sim, t, j);
+}
+
+void FragmentationRecorder::on_node_ready(const Simulation& sim, SimTime t, std::int32_t n) {
+  node_changed(sim, t, static_cast<std::size_t>(n));
+}
+
+void FragmentationRecorder::on_node_released(const Simulation& sim, SimTime t, std::int32_t n) {
+  node_changed(sim, t, static_cast<std::size_t>(n));
+}
+
+void FragmentationRecorder::on_node_notice(const Simulation& sim, SimTime t, std::int32_t n) {
+  node_changed(sim, t, static_cast<std::size_t>(n));
 }
 
 void FragmentationRecorder::on_sample(const Simulation&, SimTime) {

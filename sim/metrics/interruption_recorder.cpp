@@ -18,7 +18,7 @@ double job_gpus(const JobTable& jobs, std::size_t j) {
 void InterruptionRecorder::on_job_interrupted(const Simulation& sim, SimTime, std::uint32_t j, const Placement&,
                                               SimTime lost_us) {
   ++interval_jobs_;
-  lost_gpu_hours_ += job_gpus(sim.jobs(), j) * static_cast<double>(lost_us) / 3.6e9;
+  lost_gpu_hours_ += job_gpus(sim.jobs(), j) * sim.jobs().workers[j] * static_cast<double>(lost_us) / 3.6e9;
 }
 
 void InterruptionRecorder::on_node_notice(const Simulation&, SimTime, std::int32_t) { ++interval_nodes_; }
@@ -35,11 +35,12 @@ void InterruptionRecorder::on_run_end(const Simulation&, SimTime end) { end_ = e
 void InterruptionRecorder::take(const Simulation& sim, RunResult& r) {
   const JobTable& jobs = sim.jobs();
   const std::size_t n = jobs.size();
-  std::vector<std::int64_t> restarts(n), lost(n);
+  std::vector<std::int64_t> restarts(n), lost(n), workers(n);
   std::int64_t restarts_total = 0, deadline_jobs = 0, deadline_misses = 0;
   std::vector<double> slowdowns;
   for (std::size_t j = 0; j < n; ++j) {
     restarts[j] = sim.restarts(j);
+    workers[j] = jobs.workers[j];
     lost[j] = sim.lost_us(j);
     restarts_total += restarts[j];
     const bool done = sim.state(j) == JobState::kCompleted;
@@ -60,6 +61,7 @@ void InterruptionRecorder::take(const Simulation& sim, RunResult& r) {
   r.timeseries.columns.push_back(std::move(lost_));
   r.jobs.columns.push_back({"restarts", "interruptions survived (restarts)", std::move(restarts)});
   r.jobs.columns.push_back({"lost_us", "us of work lost to interruptions", std::move(lost)});
+  r.jobs.columns.push_back({"workers", "workers of the gang (each with the request)", std::move(workers)});
   const auto& st = sim.stats();
   auto& s = r.summary;
   s.push_back({"node_notices", static_cast<std::int64_t>(st.node_notices)});

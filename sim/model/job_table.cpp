@@ -28,6 +28,8 @@ void JobTable::add(const JobRow& r) {
   team.push_back(team_id(!r.team.empty() ? r.team : !r.qos.empty() ? r.qos : "default"));
   CAPSIM_CHECK(r.resilience < resilience_classes.size(), "a job's resilience record exists");
   resilience.push_back(r.resilience);
+  CAPSIM_CHECK(r.workers >= 1, "a job has at least one worker (readers check this)");
+  workers.push_back(r.workers);
 }
 
 void JobTable::set_resilience(std::size_t from, std::size_t to, const Resilience& r) {
@@ -104,6 +106,7 @@ void JobTable::sort_by_submit() {
   permute(source_line, order);
   permute(team, order);
   permute(resilience, order);
+  permute(workers, order);
 }
 
 void JobTable::append(const JobTable& o) {
@@ -115,7 +118,7 @@ void JobTable::append(const JobTable& o) {
   for (std::size_t j = 0; j < o.size(); ++j) {
     JobRow r{o.name[j], o.submit_us[j], o.duration_us[j], o.request(j), o.qos_names[o.qos[j]],
              o.source[j] + source_base, o.source_line[j], o.team_names[o.team[j]],
-             static_cast<std::uint16_t>(o.resilience[j] + resilience_base)};
+             static_cast<std::uint16_t>(o.resilience[j] + resilience_base), o.workers[j]};
     add(r);
   }
 }

@@ -48,6 +48,7 @@ struct JobRow {
   std::int32_t source_line = 0;  // line in the source file, or row number for generators
   std::string team;              // who pays; empty: the QoS class, or "default" without one
   std::uint16_t resilience = 0;  // index into JobTable::resilience_classes
+  std::int32_t workers = 1;      // a gang: this many workers, each with the request, placed and interrupted together
 };
 
 class JobTable {
@@ -86,6 +87,7 @@ class JobTable {
   std::vector<std::int32_t> source_line;
   std::vector<std::uint16_t> team;  // index into team_names
   std::vector<std::uint16_t> resilience;  // index into resilience_classes
+  std::vector<std::int32_t> workers;      // 1, or the size of a gang
 
   std::vector<std::string> qos_names;
   std::vector<std::string> source_names;

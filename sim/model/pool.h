@@ -30,7 +30,12 @@ struct SpotSpec {
   std::vector<SimTime> notices_at_us;      // hand-placed notices, one node each
   ReclaimOrder reclaim = ReclaimOrder::kNewest;
   SimTime replacement_delay_us = 0;        // static pools: the replacement node's delay
-  bool active() const { return interruptions_per_node_hour > 0 || !notices_at_us.empty(); }
+  // Capacity over time: from capacity_at_us[i] on, at most capacity_nodes[i] held.
+  std::vector<SimTime> capacity_at_us;
+  std::vector<std::int32_t> capacity_nodes;
+  bool active() const {
+    return interruptions_per_node_hour > 0 || !notices_at_us.empty() || !capacity_at_us.empty();
+  }
 };
 
 struct PoolSpec {

@@ -283,3 +283,65 @@ TEST_CASE("spot input errors and warnings", "[spot][errors]") {
   REQUIRE(in.warnings.size() == 1);
   CHECK_THAT(in.warnings[0], Contains("no spot pool"));
 }
+
+TEST_CASE("gangs: all workers placed together or none; one reclaimed node interrupts the gang", "[spot][gang]") {
+  const std::string market =
+      R"({"interruptions_at_s": [1500], "notice_s": 60, "replacement_delay_s": 300, "reclaim_order": "lowest-index"})";
+  JobTable t;
+  JobRow row;
+  row.name = "gang";
+  row.duration_us = seconds_to_us(3600.0);
+  row.request = test::req(4000, 0, 1, 1000);  // each worker takes a whole node
+  row.workers = 2;
+  t.add(row);
+  t.set_resilience(0, 1, ckpt(1000, 100, 50));
+  const RunResult r = run_jobs(one_spot_node(market, 3), t);
+  // Workers on nodes 0 and 1; node 0 is reclaimed at 1,560 s: the gang loses 460 s of work, and restarts at
+  // once on nodes 1 and 2 (node 0's replacement is due at 1,860 s): restore, 2,600 s, 2 checkpoints.
+  CHECK(job_col(r, "workers", 0) == 2);
+  CHECK(job_col(r, "restarts", 0) == 1);
+  CHECK(job_col(r, "lost_us", 0) == 460'000'000);
+  CHECK(job_col(r, "end_us", 0) == (1560 + 2850) * 1'000'000LL);
+  CHECK(key(r, "lost_gpu_hours") == Approx(2 * 460.0 / 3600));
+  CHECK(key(r, "alloc_gpu_milli_peak") == Approx(2.0 / 3));  // two of three GPUs
+
+  // A gang that cannot have all its workers at once waits, holding nothing.
+  const RunResult small = run_jobs(one_spot_node(R"({"interruptions_per_node_hour": 0})", 1), t);
+  CHECK(key(small, "jobs_never_placed") == 1);
+  CHECK(key(small, "alloc_gpu_milli_peak") == 0);
+}
+
+TEST_CASE("spot capacity series: a drop reclaims the excess, a rise brings static nodes back", "[spot][capacity]") {
+  const std::string market = R"({"notice_s": 60, "replacement_delay_s": 100, "reclaim_order": "newest",
+      "capacity": [{"t_s": 0, "nodes": 4}, {"t_s": 1000, "nodes": 2}, {"t_s": 5000, "nodes": 4}]})";
+  JobTable t;
+  for (int j = 0; j < 4; ++j) test::add_job(t, 0, 2000, test::req(4000, 0, 1, 1000));
+  for (int j = 0; j < 4; ++j) test::add_job(t, 5050, 100, test::req(4000, 0, 1, 1000));
+  t.set_resilience(0, 8, ckpt(0, 0, 0));
+  const RunResult r = run_jobs(one_spot_node(market, 4), t);
+  // At 1,000 s two nodes get notice and go at 1,060 s with their jobs, which start over from zero when the
+  // other two finish (2,000 s). Capacity returns at 5,000 s; the two nodes are usable at 5,100 s, so of the
+  // four jobs arriving at 5,050 s two start at once and two at 5,100 s.
+  CHECK(key(r, "node_notices") == 2);
+  CHECK(key(r, "job_interruptions") == 2);
+  std::vector<std::int64_t> ends, late_starts;
+  for (int j = 0; j < 4; ++j) ends.push_back(job_col(r, "end_us", j));
+  for (int j = 4; j < 8; ++j) late_starts.push_back(job_col(r, "start_us", j));
+  std::sort(ends.begin(), ends.end());
+  std::sort(late_starts.begin(), late_starts.end());
+  CHECK(ends == std::vector<std::int64_t>{2000'000'000, 2000'000'000, 4000'000'000, 4000'000'000});
+  CHECK(late_starts == std::vector<std::int64_t>{5050'000'000, 5050'000'000, 5100'000'000, 5100'000'000});
+
+  // An elastic spot pool never holds more than its capacity.
+  const std::string elastic = R"({"fleet": {"pools": [{"name": "spot", "kind": "spot", "boot_delay_s": 10,
+      "elastic": {"min_nodes": 0}, "spot": {"capacity": [{"t_s": 0, "nodes": 1}]}}],
+    "nodes": [{"group": {"count": 3, "cpu_cores": 4, "memory_gib": 16, "gpus": 1, "gpu_model": "T4"}}]},
+    "workloads": [{"synthetic": {"count": 1, "arrivals": {"poisson_rate_per_hour": 1}, "duration_s": {"constant": 1},
+                   "shapes": [{"cpu_cores": 1}]}}]})";
+  JobTable three;
+  for (int j = 0; j < 3; ++j) test::add_job(three, 0, 100, test::req(4000, 0, 1, 1000));
+  three.set_resilience(0, 3, ckpt(0, 0, 0));
+  const RunResult e = run_jobs(elastic, three);
+  CHECK(key(e, "jobs_completed") == 3);
+  CHECK(key(e, "alloc_gpu_milli_peak") == Approx(1.0 / 3));  // one node at a time
+}

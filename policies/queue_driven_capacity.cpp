@@ -29,6 +29,16 @@ CapacityOptions QueueDrivenCapacity::options_from(const std::string& policy, con
   if (o.max_step < 0 || o.target_pending_gpus < 0)
     throw InputError("capacity policy " + policy + ": max_step and target_pending_gpus must not be negative");
   o.spot_first_down = params.get_double("spot_first", 1) != 0;
+  o.daily_profile = params.get_doubles("daily_profile");
+  if (!o.daily_profile.empty() && o.daily_profile.size() != 24)
+    throw InputError("capacity policy " + policy + ": daily_profile needs 24 values (GPUs by hour of day), got " +
+                     std::to_string(o.daily_profile.size()));
+  for (double v : o.daily_profile)
+    if (v < 0) throw InputError("capacity policy " + policy + ": daily_profile values must not be negative");
+  o.profile_pool = params.get_string("profile_pool", "");
+  o.lead_us = seconds("lead_s", 900);
+  o.tick_us = seconds("tick_s", 600);
+  if (o.tick_us <= 0) throw InputError("capacity policy " + policy + ": tick_s must be positive");
   return o;
 }
 
@@ -50,6 +60,33 @@ QueueDrivenCapacity::QueueDrivenCapacity(const CapacityOptions& options, const F
     shapes_[p][it->second].push_back(static_cast<std::int32_t>(n));
     ++pool_size_[p];
   }
+  if (!options_.daily_profile.empty()) {
+    for (std::size_t p = 0; p < fleet.pools.size() && profile_pool_ < 0; ++p)
+      if (options_.profile_pool.empty() ? fleet.pools[p].elastic && fleet.pools[p].kind != PoolKind::kSpot
+                                        : fleet.pools[p].name == options_.profile_pool)
+        profile_pool_ = static_cast<std::int32_t>(p);
+    if (profile_pool_ < 0 && fleet.size() > 0)  // an empty fleet: checking parameters only
+      throw InputError("capacity policy autoscaler: " +
+                       (options_.profile_pool.empty() ? std::string("no elastic pool for daily_profile")
+                                                      : "no pool named '" + options_.profile_pool + "'"));
+    if (profile_pool_ >= 0 && !fleet.pools[static_cast<std::size_t>(profile_pool_)].elastic)
+      throw InputError("capacity policy autoscaler: profile_pool '" + options_.profile_pool + "' is not elastic");
+  }
+}
+
+SimTime QueueDrivenCapacity::next_tick(SimTime now) {
+  return options_.daily_profile.empty() || profile_pool_ < 0 ? kNever : now + options_.tick_us;
+}
+
+std::int32_t QueueDrivenCapacity::predicted_nodes(SimTime t) const {
+  if (profile_pool_ < 0) return 0;
+  constexpr SimTime kDay = 24 * kUsPerHour;
+  const SimTime of_day = ((t % kDay) + kDay) % kDay;
+  const double gpus = options_.daily_profile[static_cast<std::size_t>(of_day / kUsPerHour)];
+  const auto p = static_cast<std::size_t>(profile_pool_);
+  const auto node = static_cast<std::size_t>(shapes_[p].front().front());
+  const double per_node = fleet_->gpu_count[node] > 0 ? fleet_->gpu_count[node] : 1.0;
+  return static_cast<std::int32_t>(std::min(std::ceil(gpus / per_node), static_cast<double>(max_held(p))));
 }
 
 std::int32_t QueueDrivenCapacity::max_held(std::size_t p) const {
@@ -119,6 +156,22 @@ void QueueDrivenCapacity::plan(const Simulation& sim, SimTime now, std::vector<s
     }
     if (acquire.size() > before) last_up_[p] = now;
   }
+  // Predictive: hold the profile pool at what the profile asks lead_s ahead.
+  if (profile_pool_ >= 0) {
+    const auto p = static_cast<std::size_t>(profile_pool_);
+    std::int32_t short_by = std::min(predicted_nodes(now + options_.lead_us), sim.pool_capacity(p)) - sim.pool_held(p);
+    for (std::size_t k = 0; k < acquire.size(); ++k)  // nodes the queue just asked for count
+      if (fleet_->pool[static_cast<std::size_t>(acquire[k])] == profile_pool_) --short_by;
+    for (const auto& shape : shapes_[p])
+      for (std::int32_t n : shape) {
+        if (short_by <= 0) break;
+        if (sim.node_state(static_cast<std::size_t>(n)) != NodeState::kOffline ||
+            std::find(acquire.begin(), acquire.end(), n) != acquire.end())
+          continue;
+        acquire.push_back(n);
+        --short_by;
+      }
+  }
 }
 
 SimTime QueueDrivenCapacity::idle_grace_us(const Simulation&, std::int32_t) { return options_.idle_grace_us; }
@@ -127,6 +180,8 @@ SimTime QueueDrivenCapacity::release_at(const Simulation& sim, SimTime now, std:
   const Fleet& f = *fleet_;
   const auto p = static_cast<std::size_t>(f.pool[static_cast<std::size_t>(node)]);
   if (sim.pool_held(p) <= f.pools[p].min_nodes) return kNever;
+  if (static_cast<std::int32_t>(p) == profile_pool_ && sim.pool_held(p) <= predicted_nodes(now + options_.lead_us))
+    return now + options_.tick_us;  // the profile still wants it: ask again at the next tick
   if (now < last_down_[p] + options_.scale_down_cooldown_us) return last_down_[p] + options_.scale_down_cooldown_us;
   if (options_.spot_first_down && f.pools[p].kind != PoolKind::kSpot) {
     // An idle spot node above its pool's minimum goes first: ask again after its grace.

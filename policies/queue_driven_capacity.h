@@ -16,7 +16,11 @@
 // most max_step nodes per scale-up, a dead band (scale up only when the
 // waiting GPU demand exceeds target_pending_gpus), and on scale-down spot
 // nodes go first: an idle non-spot node waits while an idle spot node could
-// still be released.
+// still be released. Predictive mode (daily_profile: 24 numbers, the GPUs
+// needed at each hour of the simulated day): every tick_s the profile pool
+// is held at the profile's value lead_s ahead, whatever the queue, and never
+// released below it.
+#include <string>
 #include <vector>
 
 #include "sim/core/capacity_policy.h"
@@ -32,6 +36,10 @@ struct CapacityOptions {
   double max_step = 0;              // 0: no limit
   double target_pending_gpus = 0;   // dead band
   bool spot_first_down = false;
+  std::vector<double> daily_profile;  // GPUs by hour of day; empty: not predictive
+  std::string profile_pool;           // default: the first elastic pool that is not spot
+  SimTime lead_us = 900'000'000;
+  SimTime tick_us = 600'000'000;
 };
 
 class QueueDrivenCapacity final : public CapacityPolicy {
@@ -43,15 +51,19 @@ class QueueDrivenCapacity final : public CapacityPolicy {
   void plan(const Simulation& sim, SimTime now, std::vector<std::int32_t>& acquire) override;
   SimTime idle_grace_us(const Simulation& sim, std::int32_t node) override;
   SimTime release_at(const Simulation& sim, SimTime now, std::int32_t node) override;
+  SimTime next_tick(SimTime now) override;
 
  private:
   std::int32_t max_held(std::size_t pool) const;
+  // Nodes the profile asks the profile pool to hold at time t (0 when not predictive).
+  std::int32_t predicted_nodes(SimTime t) const;
 
   const Fleet* fleet_;
   CapacityOptions options_;
   std::vector<std::vector<std::vector<std::int32_t>>> shapes_;  // per pool, per node shape: node indices
   std::vector<std::int32_t> pool_size_;
   std::vector<SimTime> last_up_, last_down_;  // per pool
+  std::int32_t profile_pool_ = -1;
 };
 
 }  // namespace capsim

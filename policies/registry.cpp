@@ -122,7 +122,11 @@ const std::vector<CapacityPolicyInfo>& capacity_policies() {
         {"scale_down_cooldown_s", "double", "300", "minimum seconds between releases in a pool"},
         {"max_step", "double", "0", "most nodes one scale-up of a pool adds (0: no limit)"},
         {"target_pending_gpus", "double", "0", "scale up only when more GPUs than this wait (dead band)"},
-        {"spot_first", "double", "1", "1: an idle on-demand node waits while an idle spot node could go first"}},
+        {"spot_first", "double", "1", "1: an idle on-demand node waits while an idle spot node could go first"},
+        {"daily_profile", "24 numbers", "none", "predictive: GPUs needed by hour of the simulated day, comma-separated"},
+        {"profile_pool", "string", "first elastic non-spot pool", "predictive: the pool the profile sizes"},
+        {"lead_s", "double", "900", "predictive: how far ahead the profile is read"},
+        {"tick_s", "double", "600", "predictive: how often the profile is applied"}},
        [](const PolicyParams& p, const Fleet& f) {
          return std::make_unique<QueueDrivenCapacity>(QueueDrivenCapacity::options_from("autoscaler", p, true), f);
        }},

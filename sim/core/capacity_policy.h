@@ -27,6 +27,10 @@ class CapacityPolicy {
   // The grace has passed and the node stayed empty: when to release it. now:
   // release now; a later time: ask again then (if it is still empty); kNever: keep.
   virtual SimTime release_at(const Simulation& sim, SimTime now, std::int32_t node) = 0;
+  // A clock for policies that act without a queue (scaling ahead of a known
+  // profile): the engine calls plan() at the returned time, then asks again.
+  // kNever (the default): plan() only after passes that leave jobs waiting.
+  virtual SimTime next_tick(SimTime /*now*/) { return kNever; }
 };
 
 }  // namespace capsim

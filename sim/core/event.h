@@ -25,9 +25,10 @@ enum class EventKind : std::uint8_t {
   kPoolNotice = 7,     // job field: pool; a hand-placed interruption picks its node when it fires
   kSchedulePass = 8,
   kNodeIdleCheck = 9,  // job field: node; generation: the node's idle generation
-  kSample = 10,
+  kCapacityTick = 10,  // the capacity policy's clock
+  kSample = 11,
 };
-inline constexpr int kEventKindCount = 11;
+inline constexpr int kEventKindCount = 12;
 
 struct Event {
   SimTime time;

@@ -80,4 +80,31 @@ double PolicyParams::get_double(const std::string& name, double fallback) const 
   return v;
 }
 
+std::string PolicyParams::get_string(const std::string& name, const std::string& fallback) const {
+  auto it = values_.find(name);
+  return it == values_.end() ? fallback : it->second;
+}
+
+std::vector<double> PolicyParams::get_doubles(const std::string& name) const {
+  std::vector<double> out;
+  auto it = values_.find(name);
+  if (it == values_.end()) return out;
+  const std::string& s = it->second;
+  std::size_t at = 0;
+  while (at <= s.size()) {
+    const std::size_t comma = std::min(s.find(',', at), s.size());
+    std::string item = s.substr(at, comma - at);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    double v = 0;
+    auto [ptr, ec] = std::from_chars(item.data(), item.data() + item.size(), v);
+    if (item.empty() || ec != std::errc() || ptr != item.data() + item.size() || !std::isfinite(v))
+      throw InputError("policy " + policy_ + ": parameter " + name + ": expected comma-separated numbers, got '" +
+                       s + "'");
+    out.push_back(v);
+    at = comma + 1;
+  }
+  return out;
+}
+
 }  // namespace capsim

@@ -122,6 +122,9 @@ class PolicyParams {
   PolicyParams(std::string policy, std::map<std::string, std::string> values)
       : policy_(std::move(policy)), values_(std::move(values)) {}
   double get_double(const std::string& name, double fallback) const;
+  std::string get_string(const std::string& name, const std::string& fallback) const;
+  // A comma-separated list of numbers; empty when absent.
+  std::vector<double> get_doubles(const std::string& name) const;
   const std::map<std::string, std::string>& values() const { return values_; }
 
  private:

@@ -100,6 +100,10 @@ const RunStats& Simulation::run() {
       if (node_state_[n] == NodeState::kOnline && fleet_->pools[static_cast<std::size_t>(fleet_->pool[n])].elastic)
         node_idle(start, static_cast<std::int32_t>(n));
 
+  if (capacity_) {
+    const SimTime tick = capacity_->next_tick(start);
+    if (tick != kNever) events_.push(std::max(tick, start), EventKind::kCapacityTick);
+  }
   if (has_spot_) {
     for (std::size_t n = 0; n < fleet_->size(); ++n)
       if (node_state_[n] == NodeState::kOnline) arm_spot(start, n);
@@ -246,6 +250,12 @@ void Simulation::handle(const Event& e) {
       ++gave_up_;
       queue_.trim(queue_.class_of(j), [&](std::uint32_t k) { return state_[k] != JobState::kPending; });
       for (auto* l : listeners_) l->on_job_gave_up(*this, e.time, j);
+      return;
+    }
+    case EventKind::kCapacityTick: {
+      plan_capacity(e.time);
+      const SimTime next = capacity_->next_tick(e.time);
+      if (next != kNever) events_.push(std::max(next, e.time + 1), EventKind::kCapacityTick);
       return;
     }
     case EventKind::kSchedulePass:

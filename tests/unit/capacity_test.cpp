@@ -120,3 +120,30 @@ TEST_CASE("autoscaler: min_nodes are kept, spot nodes are released before on-dem
   CHECK(od_released == 2);  // three held, one kept
   CHECK(last_spot_release <= first_od_release);
 }
+
+TEST_CASE("autoscaler, predictive: holds the daily profile ahead of demand", "[elastic][autoscaler]") {
+  const Fleet fleet = fleet_from(R"({"pools": [{"name": "od", "kind": "on-demand", "boot_delay_s": 0,
+      "elastic": {"min_nodes": 0}}],
+    "nodes": [{"group": {"count": 10, "cpu_cores": 4, "memory_gib": 16, "gpus": 1, "gpu_model": "T4"}}]})");
+  JobTable jobs;  // two small jobs keep the run going for a day and a half; the profile does the rest
+  test::add_job(jobs, 0, 10, test::req(1000, 0));
+  test::add_job(jobs, 1.5 * 86400, 10, test::req(1000, 0));
+  std::string profile;
+  for (int h = 0; h < 24; ++h) profile += std::string(h ? "," : "") + (h < 8 ? "0" : h < 18 ? "6" : "2");
+  const auto events = run_with(fleet, jobs, "autoscaler",
+                               {{"daily_profile", profile}, {"lead_s", "0"}, {"tick_s", "600"}, {"idle_grace_s", "60"},
+                                {"scale_up_cooldown_s", "0"}, {"scale_down_cooldown_s", "0"}});
+  auto held_at = [&](double t_s) {
+    std::int32_t held = 0;
+    for (const auto& e : events)
+      if (e.t <= seconds_to_us(t_s)) held = e.held_after;
+    return held;
+  };
+  CHECK(held_at(7.9 * 3600) == 0);
+  CHECK(held_at(8 * 3600) == 6);     // acquired at the 08:00 tick, before any job asks
+  CHECK(held_at(17.9 * 3600) == 6);  // kept while the profile wants them, although idle
+  CHECK(held_at(18.5 * 3600) == 2);
+  CHECK(held_at(24.5 * 3600) == 0);
+  CHECK(held_at(32.5 * 3600) == 6);  // the next day
+  for (const auto& e : events) CHECK(e.held_after <= 6);
+}

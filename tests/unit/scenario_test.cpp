@@ -99,7 +99,8 @@ TEST_CASE("synthetic workloads are reproducible per seed", "[scenario]") {
 
 TEST_CASE("bundled example scenarios load", "[scenario][traces]") {
   for (const char* name : {"openb_default.json", "openb_downsized.json", "synthetic_poisson.json",
-                           "spot_inventory.textproto"}) {
+                           "spot_inventory.textproto", "openb_cost.json", "cost_reserved_plus_burst.json",
+                           "spot_v2026.json", "spot_capacity_trace.json"}) {
     CAPTURE(name);
     const LoadedScenario l = load_scenario_file(std::string(CAPSIM_SOURCE_DIR) + "/scenarios/" + name);
     const RunInputs in = build_run_inputs(l.scenario, l.base_dir);

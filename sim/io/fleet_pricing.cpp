@@ -33,10 +33,13 @@ Price price_for(const config::NodePrice& e, const PoolSpec& pool, const std::str
       p.list_per_hour = e.on_demand_per_hour();
       break;
     case PoolKind::kSpot:
-      if (e.spot_series_size() > 0)
-        fail(origin, who + ": " + entry + " gives a spot_series; the ledger bills constant spot prices only so far "
-                     "(give spot_per_hour)");
-      if (!e.has_spot_per_hour()) fail(origin, who + " is a spot pool, but " + entry + " has no spot_per_hour");
+      if (e.spot_series_size() > 0) {  // rates at the first price; the ledger scales them at each change
+        if (e.spot_series(0).t_s() != 0 || !(e.spot_series(0).per_hour() > 0))
+          fail(origin, who + ": " + entry + ": spot_series must start at t_s 0 with a positive price");
+        p.list_per_hour = e.spot_series(0).per_hour();
+        break;
+      }
+      if (!e.has_spot_per_hour()) fail(origin, who + " is a spot pool, but " + entry + " has no spot_per_hour (or spot_series)");
       p.list_per_hour = e.spot_per_hour();
       break;
     case PoolKind::kReserved: {
@@ -139,7 +142,15 @@ FleetPricing price_fleet(const Fleet& fleet, const google::protobuf::RepeatedPtr
 
     const auto ck = std::make_tuple(pi, it->second, has_gpu ? static_cast<int>(fleet.gpu_model[n]) : -1);
     auto [c, fresh] = center_of.try_emplace(ck, static_cast<std::int32_t>(out.centers.size()));
-    if (fresh) out.centers.push_back({pi, pool.provider, pool.region, rule->node_type(), model});
+    if (fresh) {
+      out.centers.push_back({pi, pool.provider, pool.region, rule->node_type(), model});
+      out.centers.back().internal_follows_price = !e.has_internal_per_hour();
+      if (pool.kind == PoolKind::kSpot && e.spot_series_size() > 1)
+        for (int k = 1; k < e.spot_series_size(); ++k) {
+          out.centers.back().price_change_us.push_back(seconds_to_us(e.spot_series(k).t_s()));
+          out.centers.back().price_factor.push_back(e.spot_series(k).per_hour() / e.spot_series(0).per_hour());
+        }
+    }
     CostCenter& center = out.centers[static_cast<std::size_t>(c->second)];
     ++center.nodes;
     center.gpus += fleet.gpu_count[n];

@@ -78,8 +78,35 @@ void CostLedger::on_run_start(const Simulation& sim, SimTime start) {
     charge_.reserve(w * centers_ * teams_);
   }
   ensure_window(0);
+  factor_.assign(centers_, 1.0);
+  price_changes_.clear();
+  next_change_ = 0;
+  for (std::size_t c = 0; c < centers_; ++c) {
+    const CostCenter& cc = pricing_->centers[c];
+    factor_[c] = cc.factor_at(start);
+    for (std::size_t i = 0; i < cc.price_change_us.size(); ++i)
+      if (cc.price_change_us[i] > start) price_changes_.push_back({cc.price_change_us[i], c, cc.price_factor[i]});
+  }
+  std::stable_sort(price_changes_.begin(), price_changes_.end(),
+                   [](const PriceChange& a, const PriceChange& b) { return a.t < b.t; });
   for (std::size_t n = 0; n < sim.fleet().size(); ++n)
     if (sim.node_state(n) != NodeState::kOffline) hold(start, n, +1);
+}
+
+void CostLedger::apply_price_changes(SimTime t) {
+  while (next_change_ < price_changes_.size() && price_changes_[next_change_].t <= t) {
+    const PriceChange& ch = price_changes_[next_change_++];
+    const std::size_t c = ch.center;
+    advance(bill_m_[c], ch.t, c, centers_, bill_, bill_int_[c]);
+    advance(idle_m_[c], ch.t, c, centers_, idle_, idle_int_[c]);
+    for (std::size_t k = 0; k < teams_; ++k)
+      advance(charge_m_[c * teams_ + k], ch.t, c * teams_ + k, centers_ * teams_, charge_, charge_int_[c * teams_ + k]);
+    const double net = ch.factor / factor_[c];
+    const double internal = pricing_->centers[c].internal_follows_price ? net : 1.0;
+    for (Meter* m : {&bill_m_[c], &idle_m_[c]}) m->net *= net, m->internal *= internal;
+    for (std::size_t k = 0; k < teams_; ++k) charge_m_[c * teams_ + k].net *= net, charge_m_[c * teams_ + k].internal *= internal;
+    factor_[c] = ch.factor;
+  }
 }
 
 void CostLedger::hold(SimTime t, std::size_t node, double sign) {
@@ -87,10 +114,10 @@ void CostLedger::hold(SimTime t, std::size_t node, double sign) {
   const auto c = static_cast<std::size_t>(r.center);
   advance(bill_m_[c], t, c, centers_, bill_, bill_int_[c]);
   advance(idle_m_[c], t, c, centers_, idle_, idle_int_[c]);
-  bill_m_[c].net += sign * r.net_per_hour;
-  bill_m_[c].internal += sign * r.internal_per_hour;
-  idle_m_[c].net += sign * r.net_per_hour;
-  idle_m_[c].internal += sign * r.internal_per_hour;
+  bill_m_[c].net += sign * r.net_per_hour * factor_net(c);
+  bill_m_[c].internal += sign * r.internal_per_hour * factor_internal(c);
+  idle_m_[c].net += sign * r.net_per_hour * factor_net(c);
+  idle_m_[c].internal += sign * r.internal_per_hour * factor_internal(c);
 }
 
 CostLedger::JobRate CostLedger::job_rate(const Simulation& sim, std::uint32_t j, std::size_t node) const {
@@ -106,8 +133,10 @@ CostLedger::JobRate CostLedger::job_rate(const Simulation& sim, std::uint32_t j,
 }
 
 void CostLedger::job_change(const Simulation& sim, SimTime t, std::uint32_t j, std::size_t node, double sign) {
-  const JobRate jr = job_rate(sim, j, node);
   const auto c = static_cast<std::size_t>(pricing_->node[node].center);
+  JobRate jr = job_rate(sim, j, node);
+  const double fn = factor_net(c), fi = factor_internal(c);
+  jr.held_net *= fn, jr.busy_net *= fn, jr.held_internal *= fi, jr.busy_internal *= fi;
   const std::size_t cell = c * teams_ + sim.jobs().team[j];
   advance(bill_m_[c], t, c, centers_, bill_, bill_int_[c]);
   advance(idle_m_[c], t, c, centers_, idle_, idle_int_[c]);
@@ -129,60 +158,73 @@ void CostLedger::job_change(const Simulation& sim, SimTime t, std::uint32_t j, s
 }
 
 void CostLedger::on_job_placed(const Simulation& sim, SimTime t, std::uint32_t j, const Placement&) {
+  apply_price_changes(t);
   sim.for_each_placement(j, [&](const Placement& q) { job_change(sim, t, j, static_cast<std::size_t>(q.node), +1); });
   segment_start_[j] = t;
 }
 
 void CostLedger::end_segment(const Simulation& sim, SimTime t, std::uint32_t j) {
+  // Base rates times the integral of the center's price factor over the segment (its length without a series).
   double net = 0, internal = 0;
+  const SimTime from = segment_start_[j];
   sim.for_each_placement(j, [&](const Placement& q) {
-    const JobRate jr = job_rate(sim, j, static_cast<std::size_t>(q.node));
-    net += jr.held_net + jr.busy_net;
-    internal += jr.held_internal + jr.busy_internal;
+    const auto node = static_cast<std::size_t>(q.node);
+    const CostCenter& cc = pricing_->centers[static_cast<std::size_t>(pricing_->node[node].center)];
+    const double span = static_cast<double>(t - from);
+    const double priced = cc.price_change_us.empty() ? span : cc.factor_time_us(t) - cc.factor_time_us(from);
+    const JobRate jr = job_rate(sim, j, node);
+    net += (jr.held_net + jr.busy_net) * priced;
+    internal += (jr.held_internal + jr.busy_internal) * (cc.internal_follows_price ? priced : span);
   });
-  const double hours = static_cast<double>(t - segment_start_[j]) / kUsPerHourD;
-  job_cost_net_[j] = (std::isnan(job_cost_net_[j]) ? 0.0 : job_cost_net_[j]) + net * hours;
-  job_cost_internal_[j] = (std::isnan(job_cost_internal_[j]) ? 0.0 : job_cost_internal_[j]) + internal * hours;
+  job_cost_net_[j] = (std::isnan(job_cost_net_[j]) ? 0.0 : job_cost_net_[j]) + net / kUsPerHourD;
+  job_cost_internal_[j] = (std::isnan(job_cost_internal_[j]) ? 0.0 : job_cost_internal_[j]) + internal / kUsPerHourD;
 }
 
 void CostLedger::on_job_finished(const Simulation& sim, SimTime t, std::uint32_t j, const Placement&) {
+  apply_price_changes(t);
   sim.for_each_placement(j, [&](const Placement& q) { job_change(sim, t, j, static_cast<std::size_t>(q.node), -1); });
   end_segment(sim, t, j);
 }
 
 void CostLedger::on_job_interrupted(const Simulation& sim, SimTime t, std::uint32_t j, const Placement&, SimTime) {
+  apply_price_changes(t);
   sim.for_each_placement(j, [&](const Placement& q) { job_change(sim, t, j, static_cast<std::size_t>(q.node), -1); });
   end_segment(sim, t, j);
 }
 
 void CostLedger::on_node_acquired(const Simulation&, SimTime t, std::int32_t node) {
+  apply_price_changes(t);
   acquired_by_policy_[static_cast<std::size_t>(node)] = 1;
   hold(t, static_cast<std::size_t>(node), +1);
 }
 
 void CostLedger::on_node_released(const Simulation& sim, SimTime t, std::int32_t n) {
+  apply_price_changes(t);
   const auto node = static_cast<std::size_t>(n);
   hold(t, node, -1);
   const NodeRates& r = pricing_->node[node];
   const auto c = static_cast<std::size_t>(r.center);
   const PoolSpec& pool = sim.fleet().pools[static_cast<std::size_t>(sim.fleet().pool[node])];
   const SimTime held = t - sim.node_acquired_us(node);
-  if (acquired_by_policy_[node]) boot_[c] += r.net_per_hour * static_cast<double>(std::min(held, pool.boot_delay_us)) / kUsPerHourD;
+  if (acquired_by_policy_[node])
+    boot_[c] += r.net_per_hour * factor_net(c) * static_cast<double>(std::min(held, pool.boot_delay_us)) / kUsPerHourD;
   acquired_by_policy_[node] = 0;
   // Billing granularity and minimums: the part billed beyond the time held is idle.
   const double extra_h = static_cast<double>(billed_duration_us(pool, held) - held) / kUsPerHourD;
   if (extra_h <= 0) return;
   const auto w = static_cast<std::size_t>((t - start_) / options_.window_us);
   ensure_window(w);
-  bill_[w * centers_ + c] += r.net_per_hour * extra_h;
-  idle_[w * centers_ + c] += r.net_per_hour * extra_h;
-  bill_int_[c] += r.internal_per_hour * extra_h;
-  idle_int_[c] += r.internal_per_hour * extra_h;
-  rounding_[c] += r.net_per_hour * extra_h;
-  rounding_int_[c] += r.internal_per_hour * extra_h;
+  const double net = r.net_per_hour * factor_net(c) * extra_h, internal = r.internal_per_hour * factor_internal(c) * extra_h;
+  bill_[w * centers_ + c] += net;
+  idle_[w * centers_ + c] += net;
+  bill_int_[c] += internal;
+  idle_int_[c] += internal;
+  rounding_[c] += net;
+  rounding_int_[c] += internal;
 }
 
 void CostLedger::on_run_end(const Simulation& sim, SimTime end) {
+  apply_price_changes(end);
   end_ = end;
   for (std::size_t c = 0; c < centers_; ++c) {
     advance(bill_m_[c], end, c, centers_, bill_, bill_int_[c]);
@@ -200,7 +242,8 @@ void CostLedger::on_run_end(const Simulation& sim, SimTime end) {
     const PoolSpec& pool = sim.fleet().pools[static_cast<std::size_t>(sim.fleet().pool[n])];
     const NodeRates& r = pricing_->node[n];
     boot_[static_cast<std::size_t>(r.center)] +=
-        r.net_per_hour * static_cast<double>(std::min(end - sim.node_acquired_us(n), pool.boot_delay_us)) / kUsPerHourD;
+        r.net_per_hour * factor_net(static_cast<std::size_t>(r.center)) *
+        static_cast<double>(std::min(end - sim.node_acquired_us(n), pool.boot_delay_us)) / kUsPerHourD;
   }
   // Jobs still running are charged for what they held up to the end.
   for (std::size_t j = 0; j < sim.jobs().size(); ++j) {

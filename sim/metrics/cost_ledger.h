@@ -55,6 +55,12 @@ class CostLedger final : public EngineListener {
                double& internal_total);
   void ensure_window(std::size_t w);
   void hold(SimTime t, std::size_t node, double sign);
+  // Spot price series: scales the rates of every cell of a center at each change up to t.
+  void apply_price_changes(SimTime t);
+  double factor_net(std::size_t c) const { return factor_[c]; }
+  double factor_internal(std::size_t c) const {
+    return pricing_->centers[c].internal_follows_price ? factor_[c] : 1.0;
+  }
   void job_change(const Simulation& sim, SimTime t, std::uint32_t job, std::size_t node, double sign);
   // Ends a job's run segment at t: its charge for the segment (every worker) joins its cost.
   void end_segment(const Simulation& sim, SimTime t, std::uint32_t job);
@@ -74,6 +80,14 @@ class CostLedger final : public EngineListener {
   double gpu_milli_hours_ = 0;
   std::vector<double> job_cost_net_, job_cost_internal_;
   std::vector<SimTime> segment_start_;  // per job: when its current run segment started
+  struct PriceChange {
+    SimTime t;
+    std::size_t center;
+    double factor;
+  };
+  std::vector<PriceChange> price_changes_;  // all centers, by time
+  std::size_t next_change_ = 0;
+  std::vector<double> factor_;              // per center, now
   std::vector<std::uint8_t> acquired_by_policy_;
 };
 

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/time.h"
+
 namespace capsim {
 
 // Nodes of one pool priced by one catalog entry, with one GPU model: the
@@ -26,6 +28,15 @@ struct CostCenter {
   double owned_purchase = 0;        // cash at month 0
   double owned_opex_per_month = 0;  // operations, colocation and idle electricity
   double owned_busy_energy_per_month = 0;  // extra electricity at full use
+  // A spot price series: node rates hold at factor 1 (the series' first
+  // price); from price_change_us[i] on, every rate of the center is
+  // multiplied by price_factor[i]. Empty: constant prices.
+  std::vector<SimTime> price_change_us;
+  std::vector<double> price_factor;
+  bool internal_follows_price = true;  // false when the entry gives a flat internal_per_hour
+  // Integral of the factor over [0, t], in microseconds (t itself without changes).
+  double factor_time_us(SimTime t) const;
+  double factor_at(SimTime t) const;
 };
 
 // Rates of one node. The held part is billed whenever the node is held; it

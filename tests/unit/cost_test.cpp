@@ -355,3 +355,36 @@ TEST_CASE("queue-driven capacity: acquires for the queue within pool bounds, kee
   CHECK(key(r, "nodes_released") == 4);
   CHECK(key(r, "wait_max_s") == Approx(2060));  // the last batch waits two runs plus one boot
 }
+
+TEST_CASE("spot price series: rates change at each point, in the ledger and in job costs", "[cost][spot]") {
+  const char* catalog = R"({"currency": "USD", "nodes": [
+    {"provider": "aws", "region": "r", "node_type": "box", "gpu_model": "T4", "gpus": 1, "cpu_cores": 4,
+     "memory_gib": 16, "spot_series": [{"t_s": 0, "per_hour": 1.2}, {"t_s": 1800, "per_hour": 2.4},
+                                       {"t_s": 5000, "per_hour": 0.6}]}]})";
+  JobTable jobs;
+  add_team_job(jobs, 0, 3600, test::req(4000, 16384, 1, 1000), "x");  // the whole node for an hour
+  add_team_job(jobs, 3600, 1800, test::req(2000, 8192, 0, 0), "y");   // then half its CPU and memory
+  Resilience tolerant;
+  tolerant.spot_tolerant = true;
+  jobs.set_resilience(0, 2, tolerant);
+  const auto run = run_priced(one_node_scenario(
+      R"({"name": "s", "kind": "spot", "provider": "aws", "region": "r", "prices": [{"node_type": "box"}]})"),
+      jobs, 1800, catalog);
+  const RunResult& r = run.result;
+  // Bill: 1.2 x 0.5 h + 2.4 x (5000 - 1800) s + 0.6 x (5400 - 5000) s.
+  const double bill = 1.2 * 0.5 + 2.4 * 3200 / 3600 + 0.6 * 400 / 3600;
+  CHECK(key(r, "cost_total") == Approx(bill).epsilon(1e-12));
+  CHECK(r.cost.bill[0] == Approx(0.6).epsilon(1e-12));
+  CHECK(r.cost.bill[1] == Approx(1.2).epsilon(1e-12));
+  CHECK(r.jobs.real_columns[0].values[0] == Approx(0.6 + 1.2).epsilon(1e-12));
+  const double half = (0.5 * kWcpu + 0.5 * kWmem) / kW;  // job y's share of the node's price
+  CHECK(r.jobs.real_columns[0].values[1] == Approx(half * (2.4 * 1400 + 0.6 * 400) / 3600).epsilon(1e-12));
+  CHECK(key(r, "cost_conservation_error") < 1e-12);
+  // A series must start at 0 with a positive price.
+  std::string bad = catalog;
+  bad.replace(bad.find("\"t_s\": 0, \"per_hour\": 1.2"), 25, "\"t_s\": 0, \"per_hour\": 0.0");
+  CHECK_THROWS_WITH(run_priced(one_node_scenario(
+                        R"({"name": "s", "kind": "spot", "provider": "aws", "region": "r", "prices": [{"node_type": "box"}]})"),
+                        jobs, 1800, bad.c_str()),
+                    Contains("spot_series must start at t_s 0 with a positive price"));
+}

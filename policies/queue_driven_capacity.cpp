@@ -38,6 +38,10 @@ CapacityOptions QueueDrivenCapacity::options_from(const std::string& policy, con
   o.profile_pool = params.get_string("profile_pool", "");
   o.lead_us = seconds("lead_s", 900);
   o.tick_us = seconds("tick_s", 600);
+  o.reclaim_below = params.get_double("reclaim_below", 0);
+  if (!(o.reclaim_below >= 0 && o.reclaim_below <= 1))
+    throw InputError("capacity policy " + policy + ": reclaim_below must be a share in [0, 1]");
+  o.reclaim_after_us = seconds("reclaim_after_s", 1800);
   if (o.tick_us <= 0) throw InputError("capacity policy " + policy + ": tick_s must be positive");
   return o;
 }
@@ -75,7 +79,47 @@ QueueDrivenCapacity::QueueDrivenCapacity(const CapacityOptions& options, const F
 }
 
 SimTime QueueDrivenCapacity::next_tick(SimTime now) {
-  return options_.daily_profile.empty() || profile_pool_ < 0 ? kNever : now + options_.tick_us;
+  const bool predictive = !options_.daily_profile.empty() && profile_pool_ >= 0;
+  return predictive || options_.reclaim_below > 0 ? now + options_.tick_us : kNever;
+}
+
+void QueueDrivenCapacity::drain(const Simulation& sim, SimTime now, std::vector<std::int32_t>& nodes) {
+  if (options_.reclaim_below <= 0) return;
+  const Fleet& f = *fleet_;
+  const ClusterState& c = sim.cluster();
+  low_since_.resize(f.size(), -1);
+  for (std::size_t p = 0; p < f.pools.size(); ++p) {
+    if (!f.pools[p].elastic) continue;
+    std::int32_t leaving = 0;  // drained already: they count as gone
+    for (const auto& shape : shapes_[p])
+      for (std::int32_t n : shape) leaving += sim.drained(static_cast<std::size_t>(n));
+    for (const auto& shape : shapes_[p])
+      for (std::int32_t i : shape) {
+        const auto n = static_cast<std::size_t>(i);
+        if (sim.node_state(n) != NodeState::kOnline || sim.drained(n) || c.jobs_on(n) == 0) {
+          low_since_[n] = -1;  // empty nodes go by the idle grace
+          continue;
+        }
+        double share = 0;
+        if (f.gpu_count[n] > 0) {
+          double free = 0;
+          for (int g = 0; g < f.gpu_count[n]; ++g) free += c.gpu_free_milli(n, g);
+          share = 1 - free / (f.gpu_count[n] * double{kMilliPerGpu});
+        } else {
+          share = 1 - static_cast<double>(c.free_cpu_milli[n]) / static_cast<double>(f.cpu_milli[n]);
+        }
+        if (share >= options_.reclaim_below) {
+          low_since_[n] = -1;
+          continue;
+        }
+        if (low_since_[n] < 0) low_since_[n] = now;
+        if (now - low_since_[n] >= options_.reclaim_after_us && sim.pool_held(p) - leaving > f.pools[p].min_nodes) {
+          nodes.push_back(i);
+          ++leaving;
+          low_since_[n] = -1;
+        }
+      }
+  }
 }
 
 std::int32_t QueueDrivenCapacity::predicted_nodes(SimTime t) const {

@@ -40,6 +40,8 @@ struct CapacityOptions {
   std::string profile_pool;           // default: the first elastic pool that is not spot
   SimTime lead_us = 900'000'000;
   SimTime tick_us = 600'000'000;
+  double reclaim_below = 0;            // drain a node whose allocated share stays below this; 0: never
+  SimTime reclaim_after_us = 1'800'000'000;
 };
 
 class QueueDrivenCapacity final : public CapacityPolicy {
@@ -52,6 +54,7 @@ class QueueDrivenCapacity final : public CapacityPolicy {
   SimTime idle_grace_us(const Simulation& sim, std::int32_t node) override;
   SimTime release_at(const Simulation& sim, SimTime now, std::int32_t node) override;
   SimTime next_tick(SimTime now) override;
+  void drain(const Simulation& sim, SimTime now, std::vector<std::int32_t>& nodes) override;
 
  private:
   std::int32_t max_held(std::size_t pool) const;
@@ -64,6 +67,7 @@ class QueueDrivenCapacity final : public CapacityPolicy {
   std::vector<std::int32_t> pool_size_;
   std::vector<SimTime> last_up_, last_down_;  // per pool
   std::int32_t profile_pool_ = -1;
+  std::vector<SimTime> low_since_;  // per node: since when its allocated share is below reclaim_below (-1: not)
 };
 
 }  // namespace capsim

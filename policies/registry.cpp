@@ -126,7 +126,9 @@ const std::vector<CapacityPolicyInfo>& capacity_policies() {
         {"daily_profile", "24 numbers", "none", "predictive: GPUs needed by hour of the simulated day, comma-separated"},
         {"profile_pool", "string", "first elastic non-spot pool", "predictive: the pool the profile sizes"},
         {"lead_s", "double", "900", "predictive: how far ahead the profile is read"},
-        {"tick_s", "double", "600", "predictive: how often the profile is applied"}},
+        {"tick_s", "double", "600", "how often the profile and the reclaim rule are applied"},
+        {"reclaim_below", "double", "0", "drain a node whose allocated share stays below this (0: never)"},
+        {"reclaim_after_s", "double", "1800", "for this long before it is drained"}},
        [](const PolicyParams& p, const Fleet& f) {
          return std::make_unique<QueueDrivenCapacity>(QueueDrivenCapacity::options_from("autoscaler", p, true), f);
        }},

@@ -31,6 +31,9 @@ class CapacityPolicy {
   // profile): the engine calls plan() at the returned time, then asks again.
   // kNever (the default): plan() only after passes that leave jobs waiting.
   virtual SimTime next_tick(SimTime /*now*/) { return kNever; }
+  // At each tick: online elastic nodes to drain (they take no new jobs and are
+  // released when their last job leaves).
+  virtual void drain(const Simulation& /*sim*/, SimTime /*now*/, std::vector<std::int32_t>& /*nodes*/) {}
 };
 
 }  // namespace capsim

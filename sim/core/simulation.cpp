@@ -168,9 +168,13 @@ void Simulation::handle(const Event& e) {
       request_pass(e.time);
       if (has_elastic_)
         for_each_placement(j, [&](const Placement& q) {
-          if (cluster_.jobs_on(static_cast<std::size_t>(q.node)) == 0 &&
-              node_state_[static_cast<std::size_t>(q.node)] == NodeState::kOnline &&
-              fleet_->pools[static_cast<std::size_t>(fleet_->pool[q.node])].elastic)
+          const auto node = static_cast<std::size_t>(q.node);
+          if (cluster_.jobs_on(node) != 0 || node_state_[node] != NodeState::kOnline ||
+              !fleet_->pools[static_cast<std::size_t>(fleet_->pool[q.node])].elastic)
+            return;
+          if (drained(node))
+            release_node(e.time, q.node);  // a drained node goes as soon as it is empty
+          else
             node_idle(e.time, q.node);
         });
       gang_.erase(j);
@@ -254,6 +258,19 @@ void Simulation::handle(const Event& e) {
     }
     case EventKind::kCapacityTick: {
       plan_capacity(e.time);
+      acquire_.clear();
+      capacity_->drain(*this, e.time, acquire_);
+      for (std::int32_t n : acquire_) {
+        const auto node = static_cast<std::size_t>(n);
+        CAPSIM_CHECK(node_state_[node] == NodeState::kOnline &&
+                         fleet_->pools[static_cast<std::size_t>(fleet_->pool[node])].elastic,
+                     "a capacity policy drains only online elastic nodes");
+        if (drained_.empty()) drained_.assign(fleet_->size(), 0);
+        drained_[node] = 1;
+        cluster_.set_online(node, false);  // no new jobs; the running ones finish
+        for (auto* l : listeners_) l->on_node_notice(*this, e.time, n);
+        if (cluster_.jobs_on(node) == 0) release_node(e.time, n);
+      }
       const SimTime next = capacity_->next_tick(e.time);
       if (next != kNever) events_.push(std::max(next, e.time + 1), EventKind::kCapacityTick);
       return;
@@ -412,6 +429,7 @@ void Simulation::node_reclaim(SimTime now, std::size_t node) {
   // Elastic pools, and static pools already at their capacity, lose the node.
   if (fleet_->pools[p].elastic || pool_held_[p] > pool_capacity_[p]) {  // the capacity policy acquires again if the queue asks
     node_state_[node] = NodeState::kOffline;
+    if (!drained_.empty()) drained_[node] = 0;
     --pool_held_[p];
     for (auto* l : listeners_) l->on_node_released(*this, now, static_cast<std::int32_t>(node));
     return;
@@ -481,6 +499,7 @@ void Simulation::node_idle(SimTime now, std::int32_t n) {
 
 void Simulation::release_node(SimTime now, std::int32_t n) {
   const auto node = static_cast<std::size_t>(n);
+  if (!drained_.empty()) drained_[node] = 0;
   cluster_.set_online(node, false);
   node_state_[node] = NodeState::kOffline;
   --pool_held_[static_cast<std::size_t>(fleet_->pool[node])];

@@ -94,6 +94,7 @@ class Simulation {
   SimTime oldest_pending_submit_us() const;
   NodeState node_state(std::size_t n) const { return node_state_[n]; }
   SimTime node_acquired_us(std::size_t n) const { return node_acquired_us_[n]; }
+  bool drained(std::size_t n) const { return !drained_.empty() && drained_[n]; }
   // Nodes of pool p that are booting or online.
   std::int32_t pool_held(std::size_t p) const { return pool_held_[p]; }
   std::int32_t pool_booting(std::size_t p) const { return pool_booting_[p]; }
@@ -155,7 +156,8 @@ class Simulation {
   std::vector<SimTime> node_acquired_us_;
   std::vector<std::uint32_t> node_idle_gen_;  // bumped when a job lands: stale idle checks are dropped
   std::vector<std::int32_t> pool_held_, pool_booting_, pool_draining_, pool_capacity_;
-  std::vector<std::int32_t> acquire_;  // reused by plan_capacity
+  std::vector<std::int32_t> acquire_;  // reused by plan_capacity and drains
+  std::vector<std::uint8_t> drained_;  // elastic nodes drained by the capacity policy: released when empty
   bool has_elastic_ = false;
 
   // Spot interruptions and job progress (allocated only when needed).

@@ -147,3 +147,24 @@ TEST_CASE("autoscaler, predictive: holds the daily profile ahead of demand", "[e
   CHECK(held_at(32.5 * 3600) == 6);  // the next day
   for (const auto& e : events) CHECK(e.held_after <= 6);
 }
+
+TEST_CASE("autoscaler, reclaim: an underused node is drained and released when its jobs leave", "[elastic][autoscaler]") {
+  const Fleet fleet = fleet_from(R"({"pools": [{"name": "od", "kind": "on-demand", "boot_delay_s": 0,
+      "elastic": {"min_nodes": 0}}],
+    "nodes": [{"group": {"count": 2, "cpu_cores": 4, "memory_gib": 16, "gpus": 4, "gpu_model": "T4"}}]})");
+  JobTable jobs;
+  // Two whole nodes' worth at first; from 1,000 s only one 1-GPU job (25% of a node) keeps node 1 busy until
+  // 20,000 s, and node 0 stays empty (a long idle grace keeps it).
+  for (int j = 0; j < 7; ++j) test::add_job(jobs, 0, 1000, test::req(1000, 0, 1, 1000));
+  test::add_job(jobs, 0, 20000, test::req(1000, 0, 1, 1000));
+  const auto events = run_with(fleet, jobs, "autoscaler",
+                               {{"reclaim_below", "0.5"}, {"reclaim_after_s", "3000"}, {"tick_s", "600"},
+                                {"idle_grace_s", "100000"}, {"scale_down_cooldown_s", "0"}});
+  // Node 1 is below half from 1,000 s (seen at the 1,200 s tick), is drained at the 4,200 s tick and goes
+  // when its long job ends at 20,000 s, not after the idle grace.
+  std::vector<NodeEvent> releases;
+  for (const auto& e : events)
+    if (!e.acquired) releases.push_back(e);
+  REQUIRE(releases.size() >= 1);
+  CHECK(releases[0].t == 20000'000'000);
+}

@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
   s.mutable_fleet()->add_nodes()->mutable_trace()->set_path(dir + "/openb_node_list_gpu_node.csv");
   s.add_workloads()->mutable_trace()->set_path(dir + "/openb_pod_list_default.csv");
   std::printf("openb default replay: 8,152 pods on 1,213 GPU nodes; best of %d runs\n", repeats);
-  std::printf("%-10s %10s %10s %12s %14s %12s\n", "policy", "read_s", "sim_s", "total_s", "events/s", "peak_rss_MiB");
+  std::printf("%-15s %10s %10s %12s %14s %12s\n", "policy", "read_s", "sim_s", "total_s", "events/s", "peak_rss_MiB");
   for (const auto& name : placement_policy_names()) {
     double best_read = 1e9, best_sim = 1e9, best_total = 1e9, events = 0;
     for (int r = 0; r < repeats; ++r) {
@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
         events = summary_number(res.result.summary, "events_processed");
       }
     }
-    std::printf("%-10s %10.4f %10.4f %12.4f %14.3g %12.1f\n", name.c_str(), best_read, best_sim, best_total,
+    std::printf("%-15s %10.4f %10.4f %12.4f %14.3g %12.1f\n", name.c_str(), best_read, best_sim, best_total,
                 events / best_sim, peak_rss_mib());
   }
   return 0;

@@ -23,6 +23,13 @@ demo: build
 	$(BUILD)/capsim inflate --nodes traces/alibaba-gpu-v2023/openb_node_list_gpu_node.csv \
 	    --pods traces/alibaba-gpu-v2023/openb_pod_list_default.csv --out out/demo/inflation
 	@echo
+	@echo "== What-if 4: what does each policy cost, and who pays? (scenarios/cost_reserved_plus_burst.json)"
+	$(BUILD)/capsim compare scenarios/cost_reserved_plus_burst.json --policies first-fit,best-fit,worst-fit,fgd --out out/demo/cost
+	$(BUILD)/capsim cost out/demo/cost/best-fit-seed11/results.h5 --by team --spread-idle
+	@echo
+	@echo "== What-if 5: how much would spot save us? (scenarios/spot_v2026.json)"
+	$(BUILD)/capsim compare scenarios/spot_v2026.json --policies spot-fallback,spot-only,static-split,on-demand-only --out out/demo/spot
+	@echo
 	@echo "== The comparison figure of what-if 2"
 	PYTHONPATH=$(BUILD)/python MPLBACKEND=Agg $(PY) -m capsim plot out/demo/openb_downsized/*/results.h5 \
 	    -o out/demo/openb_downsized.png

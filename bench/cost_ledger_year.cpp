@@ -2,7 +2,6 @@
 // of them elastic) with five teams at one-minute windows. Prints the run
 // time, the ledger's bytes in memory, the peak resident set, and the time
 // and size of writing results.h5. Usage: cost_ledger_year SCENARIOS_DIR [JOBS]
-#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
@@ -16,15 +15,9 @@
 #include "sim/io/scenario_loader.h"
 #include "workloads/run_inputs.h"
 
-using namespace capsim;
+#include "peak_rss.h"
 
-namespace {
-double peak_rss_mib() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_maxrss) / 1024.0;
-}
-}  // namespace
+using namespace capsim;
 
 int main(int argc, char** argv) {
   if (argc < 2) {

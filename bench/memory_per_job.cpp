@@ -2,7 +2,6 @@
 // runs them with first-fit and the full recorder (time series and job
 // outcome table), and reports peak RSS growth per job.
 // Usage: memory_per_job [N]
-#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
@@ -11,15 +10,9 @@
 #include "cli/runner.h"
 #include "workloads/synthetic.h"
 
-using namespace capsim;
+#include "peak_rss.h"
 
-namespace {
-double peak_rss_bytes() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_maxrss) * 1024.0;
-}
-}  // namespace
+using namespace capsim;
 
 int main(int argc, char** argv) {
   const std::uint32_t n = argc > 1 ? static_cast<std::uint32_t>(std::atol(argv[1])) : 1'000'000;

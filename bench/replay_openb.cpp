@@ -1,7 +1,6 @@
 // Full replay of the openb default pod list on the openb GPU node list, once
 // per registered policy: wall time including CSV reading, engine events/s,
 // and peak resident memory. Usage: replay_openb TRACE_DIR [REPEATS]
-#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
@@ -13,15 +12,9 @@
 #include "sim/io/scenario_loader.h"
 #include "workloads/run_inputs.h"
 
-using namespace capsim;
+#include "peak_rss.h"
 
-namespace {
-double peak_rss_mib() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_maxrss) / 1024.0;
-}
-}  // namespace
+using namespace capsim;
 
 int main(int argc, char** argv) {
   if (argc < 2) {

@@ -33,6 +33,8 @@ class EngineListener {
   virtual void on_node_released(const Simulation&, SimTime, std::int32_t /*node*/) {}
   // A spot node got its reclaim notice (it takes no new jobs from now).
   virtual void on_node_notice(const Simulation&, SimTime, std::int32_t /*node*/) {}
+  // The capacity policy drained an elastic node: no new jobs; released when empty.
+  virtual void on_node_drained(const Simulation&, SimTime, std::int32_t /*node*/) {}
   virtual void on_run_end(const Simulation&, SimTime /*end*/) {}
 };
 

@@ -48,7 +48,6 @@ Simulation::Simulation(const Fleet& fleet, const JobTable& jobs, PlacementPolicy
     if (fleet.pools[p].elastic && pool_held_[p] >= fleet.pools[p].min_nodes) {
       node_state_[n] = NodeState::kOffline;
       cluster_.set_online(n, false);
-      has_elastic_ = true;
     } else {
       ++pool_held_[p];
     }
@@ -111,7 +110,7 @@ const RunStats& Simulation::run() {
       for (SimTime t : fleet_->pools[p].spot.notices_at_us)
         if (t >= start) {  // the run starts at its first arrival; earlier notices do not apply
           events_.push(t, EventKind::kPoolNotice, static_cast<std::uint32_t>(p));
-          ++live_events_;  // finitely many, and each may take capacity away
+          ++spot_events_;
         }
       const auto& at = fleet_->pools[p].spot.capacity_at_us;
       for (std::size_t i = 0; i < at.size(); ++i) {
@@ -119,7 +118,7 @@ const RunStats& Simulation::run() {
         if (i + 1 < at.size() && at[i + 1] <= start) continue;
         events_.push(std::max(at[i], start), EventKind::kPoolCapacity, static_cast<std::uint32_t>(p),
                      static_cast<std::uint32_t>(i));
-        ++live_events_;
+        ++spot_events_;
       }
     }
   }
@@ -136,7 +135,8 @@ const RunStats& Simulation::run() {
     now = e.time;
     handle(e);
     ++stats_.events_processed;
-    if (live_events_ == 0 && !pass_scheduled_) break;  // nothing left that can change the cluster
+    // Nothing left that can change the cluster; future spot capacity matters only to waiting jobs.
+    if (live_events_ == 0 && !pass_scheduled_ && (pending_ == 0 || spot_events_ == 0)) break;
     if (progress_ && stats_.events_processed >= next_progress) {
       next_progress += 1 << 16;
       progress_(now);
@@ -193,13 +193,13 @@ void Simulation::handle(const Event& e) {
       return;
     case EventKind::kPoolNotice: {
       // A hand-placed interruption: the pool's reclaim order picks an online node.
-      --live_events_;
+      --spot_events_;
       const std::int32_t pick = pick_online_node(j);
       if (pick >= 0) node_notice(e.time, static_cast<std::size_t>(pick));
       return;
     }
     case EventKind::kPoolCapacity:
-      --live_events_;
+      --spot_events_;
       capacity_change(e.time, j, fleet_->pools[j].spot.capacity_nodes[e.generation]);
       return;
     case EventKind::kNodeReclaim:
@@ -268,7 +268,7 @@ void Simulation::handle(const Event& e) {
         if (drained_.empty()) drained_.assign(fleet_->size(), 0);
         drained_[node] = 1;
         cluster_.set_online(node, false);  // no new jobs; the running ones finish
-        for (auto* l : listeners_) l->on_node_notice(*this, e.time, n);
+        for (auto* l : listeners_) l->on_node_drained(*this, e.time, n);
         if (cluster_.jobs_on(node) == 0) release_node(e.time, n);
       }
       const SimTime next = capacity_->next_tick(e.time);
@@ -323,15 +323,20 @@ void Simulation::plan_capacity(SimTime now) {
     const auto p = static_cast<std::size_t>(fleet_->pool[node]);
     CAPSIM_CHECK(fleet_->pools[p].elastic && node_state_[node] == NodeState::kOffline,
                  "a capacity policy acquires only offline elastic nodes");
-    node_state_[node] = NodeState::kBooting;
-    node_acquired_us_[node] = now;
-    ++pool_held_[p];
-    ++pool_booting_[p];
     ++stats_.nodes_acquired;
-    for (auto* l : listeners_) l->on_node_acquired(*this, now, n);
-    events_.push(now + fleet_->pools[p].boot_delay_us, EventKind::kNodeReady, static_cast<std::uint32_t>(n));
-    ++live_events_;
+    boot_node(now, node, fleet_->pools[p].boot_delay_us);
   }
+}
+
+void Simulation::boot_node(SimTime now, std::size_t node, SimTime delay_us) {
+  const auto p = static_cast<std::size_t>(fleet_->pool[node]);
+  node_state_[node] = NodeState::kBooting;
+  node_acquired_us_[node] = now;
+  ++pool_held_[p];
+  ++pool_booting_[p];
+  for (auto* l : listeners_) l->on_node_acquired(*this, now, static_cast<std::int32_t>(node));
+  events_.push(now + delay_us, EventKind::kNodeReady, static_cast<std::uint32_t>(node));
+  ++live_events_;
 }
 
 void Simulation::node_ready(SimTime now, std::int32_t n) {
@@ -349,7 +354,7 @@ void Simulation::node_ready(SimTime now, std::int32_t n) {
     // Capacity fell while it booted: it is reclaimed at once.
     if (pool_held_[pool] - pool_draining_[pool] > pool_capacity_[pool]) node_notice(now, node);
   }
-  if (fleet_->pools[static_cast<std::size_t>(fleet_->pool[node])].elastic) node_idle(now, n);
+  if (fleet_->pools[pool].elastic) node_idle(now, n);
 }
 
 void Simulation::arm_spot(SimTime now, std::size_t node) {
@@ -387,14 +392,8 @@ void Simulation::capacity_change(SimTime now, std::size_t p, std::int32_t nodes)
   // A static pool gets back the nodes it lost while capacity was short.
   if (fleet_->pools[p].elastic) return;
   for (std::size_t n = 0; n < fleet_->size() && pool_held_[p] < nodes; ++n) {
-    if (fleet_->pool[n] != static_cast<std::int32_t>(p) || node_state_[n] != NodeState::kOffline) continue;
-    node_state_[n] = NodeState::kBooting;
-    node_acquired_us_[n] = now;
-    ++pool_held_[p];
-    ++pool_booting_[p];
-    for (auto* l : listeners_) l->on_node_acquired(*this, now, static_cast<std::int32_t>(n));
-    events_.push(now + fleet_->pools[p].spot.replacement_delay_us, EventKind::kNodeReady, static_cast<std::uint32_t>(n));
-    ++live_events_;
+    if (fleet_->pool[n] == static_cast<std::int32_t>(p) && node_state_[n] == NodeState::kOffline)
+      boot_node(now, n, fleet_->pools[p].spot.replacement_delay_us);
   }
 }
 
@@ -426,23 +425,14 @@ void Simulation::node_reclaim(SimTime now, std::size_t node) {
   ++node_hold_gen_[node];
   ++node_idle_gen_[node];
   --pool_draining_[p];
-  // Elastic pools, and static pools already at their capacity, lose the node.
-  if (fleet_->pools[p].elastic || pool_held_[p] > pool_capacity_[p]) {  // the capacity policy acquires again if the queue asks
-    node_state_[node] = NodeState::kOffline;
-    if (!drained_.empty()) drained_[node] = 0;
-    --pool_held_[p];
-    for (auto* l : listeners_) l->on_node_released(*this, now, static_cast<std::int32_t>(node));
-    return;
-  }
+  node_state_[node] = NodeState::kOffline;
+  if (!drained_.empty()) drained_[node] = 0;
+  --pool_held_[p];
   for (auto* l : listeners_) l->on_node_released(*this, now, static_cast<std::int32_t>(node));
-  // A static pool keeps its size: a replacement node is requested (and billed) now.
-  node_state_[node] = NodeState::kBooting;
-  node_acquired_us_[node] = now;
-  ++pool_booting_[p];
-  for (auto* l : listeners_) l->on_node_acquired(*this, now, static_cast<std::int32_t>(node));
-  events_.push(now + fleet_->pools[p].spot.replacement_delay_us, EventKind::kNodeReady,
-               static_cast<std::uint32_t>(node));
-  ++live_events_;
+  // A static pool below its capacity requests (and pays for) a replacement now; an elastic
+  // pool's capacity policy acquires again if the queue asks.
+  if (!fleet_->pools[p].elastic && pool_held_[p] < pool_capacity_[p])
+    boot_node(now, node, fleet_->pools[p].spot.replacement_delay_us);
 }
 
 Placement Simulation::release_workers(std::uint32_t j) {

@@ -116,6 +116,8 @@ class Simulation {
   Placement release_workers(std::uint32_t j);
   void plan_capacity(SimTime now);
   void node_ready(SimTime now, std::int32_t node);
+  // Starts a node booting (acquired, billed from now), usable after delay_us.
+  void boot_node(SimTime now, std::size_t node, SimTime delay_us);
   void node_idle(SimTime now, std::int32_t node);  // an elastic node just became empty
   void release_node(SimTime now, std::int32_t node);
   void arm_spot(SimTime now, std::size_t node);          // draws the node's next Poisson interruption
@@ -177,7 +179,8 @@ class Simulation {
   bool pass_scheduled_ = false;
 
   std::size_t next_arrival_ = 0;
-  std::int64_t live_events_ = 0;  // queued events that still change something (not samples, passes or stale)
+  std::int64_t live_events_ = 0;
+  std::int64_t spot_events_ = 0;  // queued hand-placed notices and capacity points  // queued events that still change something (not samples, passes or stale)
   std::int64_t pending_ = 0, running_ = 0, gave_up_ = 0, failed_ = 0;
   SimTime last_sample_ = -1;
   RunStats stats_;

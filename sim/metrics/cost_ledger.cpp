@@ -11,7 +11,7 @@
 namespace capsim {
 namespace {
 
-constexpr double kUsPerHourD = 3.6e9;
+constexpr auto kUsPerHourD = static_cast<double>(kUsPerHour);
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 }  // namespace

@@ -75,6 +75,10 @@ void FragmentationRecorder::on_node_notice(const Simulation& sim, SimTime t, std
   node_changed(sim, t, static_cast<std::size_t>(n));
 }
 
+void FragmentationRecorder::on_node_drained(const Simulation& sim, SimTime t, std::int32_t n) {
+  node_changed(sim, t, static_cast<std::size_t>(n));
+}
+
 void FragmentationRecorder::on_sample(const Simulation&, SimTime) {
   gpus_.values.push_back(total_ / kMilliPerGpu);
   share_.values.push_back(current_share_);

@@ -25,6 +25,7 @@ class FragmentationRecorder final : public EngineListener {
   void on_node_ready(const Simulation& sim, SimTime t, std::int32_t node) override;
   void on_node_released(const Simulation& sim, SimTime t, std::int32_t node) override;
   void on_node_notice(const Simulation& sim, SimTime t, std::int32_t node) override;
+  void on_node_drained(const Simulation& sim, SimTime t, std::int32_t node) override;
   void on_sample(const Simulation& sim, SimTime t) override;
   void on_run_end(const Simulation& sim, SimTime end) override;
 

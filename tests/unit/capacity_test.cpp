@@ -27,7 +27,10 @@ class CapacityLog final : public EngineListener {
  public:
   void on_node_acquired(const Simulation& sim, SimTime t, std::int32_t n) override { add(sim, t, n, true); }
   void on_node_released(const Simulation& sim, SimTime t, std::int32_t n) override { add(sim, t, n, false); }
+  void on_node_notice(const Simulation&, SimTime, std::int32_t) override { ++notices; }
+  void on_node_drained(const Simulation&, SimTime, std::int32_t) override { ++drains; }
   std::vector<NodeEvent> events;
+  int notices = 0, drains = 0;
 
  private:
   void add(const Simulation& sim, SimTime t, std::int32_t n, bool acquired) {
@@ -46,8 +49,8 @@ Fleet fleet_from(const std::string& pools_and_nodes) {
   return build_fleet(s, "", bad);
 }
 
-std::vector<NodeEvent> run_with(const Fleet& fleet, JobTable jobs, const std::string& capacity,
-                                const std::map<std::string, std::string>& params) {
+CapacityLog run_logged(const Fleet& fleet, JobTable jobs, const std::string& capacity,
+                       const std::map<std::string, std::string>& params) {
   jobs.sort_by_submit();
   auto placement = make_placement_policy("spot-fallback", {}, PolicyContext{1, &fleet, &jobs});
   auto cap = make_capacity_policy(capacity, params, fleet);
@@ -57,7 +60,12 @@ std::vector<NodeEvent> run_with(const Fleet& fleet, JobTable jobs, const std::st
   sim.add_listener(&log);
   sim.run();
   REQUIRE(sim.state(0) == JobState::kCompleted);
-  return log.events;
+  return log;
+}
+
+std::vector<NodeEvent> run_with(const Fleet& fleet, JobTable jobs, const std::string& capacity,
+                                const std::map<std::string, std::string>& params) {
+  return run_logged(fleet, std::move(jobs), capacity, params).events;
 }
 
 }  // namespace
@@ -157,9 +165,12 @@ TEST_CASE("autoscaler, reclaim: an underused node is drained and released when i
   // 20,000 s, and node 0 stays empty (a long idle grace keeps it).
   for (int j = 0; j < 7; ++j) test::add_job(jobs, 0, 1000, test::req(1000, 0, 1, 1000));
   test::add_job(jobs, 0, 20000, test::req(1000, 0, 1, 1000));
-  const auto events = run_with(fleet, jobs, "autoscaler",
-                               {{"reclaim_below", "0.5"}, {"reclaim_after_s", "3000"}, {"tick_s", "600"},
-                                {"idle_grace_s", "100000"}, {"scale_down_cooldown_s", "0"}});
+  const CapacityLog log = run_logged(fleet, jobs, "autoscaler",
+                                    {{"reclaim_below", "0.5"}, {"reclaim_after_s", "3000"}, {"tick_s", "600"},
+                                     {"idle_grace_s", "100000"}, {"scale_down_cooldown_s", "0"}});
+  const auto& events = log.events;
+  CHECK(log.drains == 1);
+  CHECK(log.notices == 0);  // a drain is not a spot interruption
   // Node 1 is below half from 1,000 s (seen at the 1,200 s tick), is drained at the 4,200 s tick and goes
   // when its long job ends at 20,000 s, not after the idle grace.
   std::vector<NodeEvent> releases;

@@ -142,6 +142,14 @@ TEST_CASE("one job, hand-placed interruptions: lost work, restarts, completion t
     CHECK(key(r, "node_notices") == 1);
     CHECK(key(r, "job_interruptions") == 0);
   }
+  SECTION("a notice after the last job does not extend the run") {
+    JobTable t;
+    test::add_job(t, 0, 100, test::req(4000, 0, 1, 1000));
+    t.set_resilience(0, 1, ckpt(0, 0, 0));
+    const RunResult r = run_jobs(one_spot_node(R"({"interruptions_at_s": [5000], "notice_s": 60})"), t);
+    CHECK(key(r, "sim_end_s") == 100);
+    CHECK(key(r, "node_notices") == 0);
+  }
 }
 
 namespace {

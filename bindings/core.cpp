@@ -286,9 +286,7 @@ std::vector<PyResult> compare(const PyScenario& s, const std::vector<std::string
                               const std::vector<std::uint64_t>& seeds, int threads) {
   const RunInputs inputs = s.inputs();
   RunSetup setup{&inputs, sim_config_from(s.scenario), scenario_to_json(s.scenario)};
-  std::vector<RunSpec> specs;
-  for (const auto& p : policies)
-    for (auto seed : seeds) specs.push_back({p, {}, seed});
+  const std::vector<RunSpec> specs = specs_for(policies, seeds);
   std::atomic<bool> flag{false};
   std::vector<TimedResult> results;
   try {
@@ -307,9 +305,9 @@ py::list inflate(const PyScenario& s, const std::vector<std::string>& policies, 
                  int threads) {
   if (repeats < 1) throw InputError("inflate: repeats must be at least 1");
   RunInputs inputs = s.jobs_override ? s.inputs() : build_run_inputs(s.scenario, s.base_dir, InputUse::kInflation);
-  std::vector<RunSpec> specs;
-  for (const auto& p : policies)
-    for (int k = 0; k < repeats; ++k) specs.push_back({p, {}, s.scenario.seed() + static_cast<std::uint64_t>(k)});
+  std::vector<std::uint64_t> seeds;
+  for (int k = 0; k < repeats; ++k) seeds.push_back(s.scenario.seed() + static_cast<std::uint64_t>(k));
+  const std::vector<RunSpec> specs = specs_for(policies, seeds);
   std::vector<InflationRun> runs;
   {
     py::gil_scoped_release release;
@@ -318,7 +316,7 @@ py::list inflate(const PyScenario& s, const std::vector<std::string>& policies, 
   py::list out;
   for (const auto& r : runs) {
     py::dict d;
-    d["policy"] = r.spec.policy;
+    d["policy"] = r.spec.name();
     d["seed"] = r.spec.seed;
     d["arrived_share"] = py::array_t<double>(r.curve.arrived_share.size(), r.curve.arrived_share.data());
     d["gpu_alloc_ratio"] = py::array_t<double>(r.curve.gpu_alloc_ratio.size(), r.curve.gpu_alloc_ratio.data());
@@ -326,6 +324,11 @@ py::list inflate(const PyScenario& s, const std::vector<std::string>& policies, 
     d["fragmentation_share"] = py::array_t<double>(r.curve.fragmentation_share.size(), r.curve.fragmentation_share.data());
     d["failed_pods"] = py::array_t<std::int64_t>(r.curve.failed_pods.size(), r.curve.failed_pods.data());
     d["unallocated_gpus_end"] = r.curve.unallocated_gpus_end;
+    py::dict by_cause;
+    for (std::size_t k = 0; k < kFragmentCauses; ++k)
+      by_cause[fragment_cause_name(static_cast<FragmentCause>(k))] = r.curve.fragmentation_by_cause_end.milli[k] / kMilliPerGpu;
+    by_cause["usable"] = r.curve.unallocated_gpus_end - r.curve.fragmentation_by_cause_end.total() / kMilliPerGpu;
+    d["unallocated_gpus_end_by_cause"] = by_cause;
     d["gpus"] = inputs.fleet.total_gpus();
     out.append(d);
   }

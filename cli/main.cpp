@@ -2,6 +2,7 @@
 // Exit status: 0 success, 2 bad input (file, line, field named), 1 internal error.
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -110,11 +111,22 @@ std::map<std::string, std::string> parse_params(const std::vector<std::string>& 
 
 std::vector<std::string> split_list(const std::string& s);
 
+// A policy spec as a directory name: characters other than letters, digits,
+// '.', '_', '=' and '-' become '_' (best-fit:w_gpu=0 -> best-fit_w_gpu=0).
+std::string file_safe(std::string s) {
+  for (char& ch : s)
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '_' && ch != '=' && ch != '-') ch = '_';
+  return s;
+}
+
 // --policies: a comma-separated list, or "all" for the whole registry.
 std::vector<std::string> policy_list(const po::variables_map& vm) {
   const std::string arg = vm["policies"].as<std::string>();
   std::vector<std::string> out = arg == "all" ? placement_policy_names() : split_list(arg);
   if (out.empty()) throw InputError("--policies: no policy given");
+  for (std::size_t i = 0; i < out.size(); ++i)
+    for (std::size_t k = 0; k < i; ++k)
+      if (out[i] == out[k]) throw InputError("--policies: '" + out[i] + "' is listed twice");
   return out;
 }
 
@@ -218,7 +230,7 @@ void print_table(const std::vector<RunSpec>& specs, const std::vector<TimedResul
   head.push_back("wall_s");
   rows.push_back(head);
   for (std::size_t i = 0; i < specs.size(); ++i) {
-    std::vector<std::string> row{specs[i].policy, std::to_string(specs[i].seed)};
+    std::vector<std::string> row{specs[i].name(), std::to_string(specs[i].seed)};
     for (const auto& c : cols) {
       const double v = summary_number(results[i].result.summary, c.first);
       const bool count = c.first.rfind("jobs_", 0) == 0 || c.first == "job_interruptions" || c.first == "deadline_misses";
@@ -326,14 +338,9 @@ int cmd_compare(int argc, char** argv) {
       seeds.push_back(v);
     }
   }
-  std::vector<RunSpec> specs;
-  for (const auto& p : policies)
-    for (std::uint64_t seed : seeds) {
-      RunSpec spec{p, {}, seed};
-      if (p == in.scenario.placement().name())
-        for (const auto& [k, v] : in.scenario.placement().params()) spec.params[k] = v;
-      specs.push_back(spec);
-    }
+  const std::map<std::string, std::string> scenario_params(in.scenario.placement().params().begin(),
+                                                           in.scenario.placement().params().end());
+  const std::vector<RunSpec> specs = specs_for(policies, seeds, in.scenario.placement().name(), scenario_params);
   for (const auto& s : specs) validate_placement_policy(s.policy, s.params);
   const RunInputs inputs = build_run_inputs(in.scenario, in.base_dir);
   print_skips(inputs);
@@ -351,7 +358,7 @@ int cmd_compare(int argc, char** argv) {
   print_table(specs, results, true);
   std::cout.rdbuf(saved);
   for (std::size_t i = 0; i < specs.size(); ++i) {
-    const std::string dir = out + "/" + specs[i].policy + "-seed" + std::to_string(specs[i].seed);
+    const std::string dir = out + "/" + file_safe(specs[i].name()) + "-seed" + std::to_string(specs[i].seed);
     write_results_h5(dir + "/results.h5", results[i].result);
     write_summary_json(dir + "/summary.json", results[i].result);
   }
@@ -375,6 +382,21 @@ double std_of(const std::vector<double>& v) {
   return std::sqrt(s / static_cast<double>(v.size() - 1));
 }
 
+// A run's unallocated GPUs at the end: fragmentation by cause, then the
+// free capacity the target workload can still use; sums to unallocated_gpus_end.
+std::vector<double> unallocated_by_cause(const InflationCurve& c) {
+  std::vector<double> out;
+  for (double milli : c.fragmentation_by_cause_end.milli) out.push_back(milli / kMilliPerGpu);
+  out.push_back(c.unallocated_gpus_end - c.fragmentation_by_cause_end.total() / kMilliPerGpu);
+  return out;
+}
+
+std::string join(const std::vector<std::string>& items, const std::string& sep) {
+  std::string out;
+  for (std::size_t k = 0; k < items.size(); ++k) out += (k ? sep : "") + items[k];
+  return out;
+}
+
 int cmd_inflate(int argc, char** argv) {
   po::options_description o = input_options();
   o.add_options()
@@ -396,9 +418,9 @@ int cmd_inflate(int argc, char** argv) {
   if (repeats < 1 || repeats > 10000) throw InputError("--repeats: must be in [1, 10000]");
   const double target = vm["target"].as<double>();
   if (!(target > 0 && target <= 1000)) throw InputError("--target: must be in (0, 1000] percent");
-  std::vector<RunSpec> specs;
-  for (const auto& p : policies)
-    for (int k = 0; k < repeats; ++k) specs.push_back({p, {}, in.scenario.seed() + static_cast<std::uint64_t>(k)});
+  std::vector<std::uint64_t> seeds;
+  for (int k = 0; k < repeats; ++k) seeds.push_back(in.scenario.seed() + static_cast<std::uint64_t>(k));
+  const std::vector<RunSpec> specs = specs_for(policies, seeds);
   for (const auto& s : specs) validate_placement_policy(s.policy, s.params);
   const RunInputs inputs = build_run_inputs(in.scenario, in.base_dir, InputUse::kInflation);
   print_skips(inputs);
@@ -423,36 +445,58 @@ int cmd_inflate(int argc, char** argv) {
   tables.arrived_share = runs.front().curve.arrived_share;
   std::vector<std::vector<std::string>> rows{{"policy", "seeds", "alloc_at_100%", "std", "unallocated_gpus_end", "std",
                                               "frag_share_at_100%", "failed_pods", "wall_s"}};
+  // Where the GPUs left free at the end are: fragmentation by cause, then
+  // what the target workload could still use.
+  std::vector<std::string> cause_columns;
+  for (std::size_t k = 0; k < kFragmentCauses; ++k) cause_columns.push_back(fragment_cause_name(static_cast<FragmentCause>(k)));
+  cause_columns.push_back("usable");
+  std::vector<std::vector<std::string>> cause_rows{{"policy"}};
+  for (const auto& c : cause_columns) cause_rows.front().push_back(c);
+  cause_rows.front().push_back("total");
   for (std::size_t p = 0; p < policies.size(); ++p) {
     std::vector<double> alloc100, unalloc, frag100, failed;
     double policy_wall = 0;
     const std::size_t cols = tables.arrived_share.size();
     CurveMatrix alloc{"gpu_alloc_ratio", "fraction", 0, cols, {}}, frag{"fragmentation_gpus", "GPUs", 0, cols, {}},
         share{"fragmentation_share", "fraction of free GPU capacity", 0, cols, {}},
-        fail{"failed_pods", "pods", 0, cols, {}}, seeds{"seeds", "", 0, 1, {}};
+        fail{"failed_pods", "pods", 0, cols, {}}, seeds{"seeds", "", 0, 1, {}},
+        causes{"unallocated_gpus_end_by_cause", "GPUs", 0, cause_columns.size(), {}, join(cause_columns, ",")};
+    std::vector<double> cause_sum(cause_columns.size(), 0.0);
     for (const auto& r : runs) {
-      if (r.spec.policy != policies[p]) continue;
+      if (r.spec.name() != policies[p]) continue;
       const InflationCurve& c = r.curve;
       alloc100.push_back(c.gpu_alloc_ratio.at(std::min(at_100, c.gpu_alloc_ratio.size() - 1)));
       frag100.push_back(c.fragmentation_share.at(std::min(at_100, c.fragmentation_share.size() - 1)));
       unalloc.push_back(c.unallocated_gpus_end);
       failed.push_back(static_cast<double>(c.pods_failed));
       policy_wall += r.wall_s;
-      for (auto* m : {&alloc, &frag, &share, &fail, &seeds}) ++m->rows;
+      for (auto* m : {&alloc, &frag, &share, &fail, &seeds, &causes}) ++m->rows;
+      const std::vector<double> by_cause = unallocated_by_cause(c);
+      causes.values.insert(causes.values.end(), by_cause.begin(), by_cause.end());
+      for (std::size_t k = 0; k < by_cause.size(); ++k) cause_sum[k] += by_cause[k] / static_cast<double>(repeats);
       alloc.values.insert(alloc.values.end(), c.gpu_alloc_ratio.begin(), c.gpu_alloc_ratio.end());
       frag.values.insert(frag.values.end(), c.fragmentation_gpus.begin(), c.fragmentation_gpus.end());
       share.values.insert(share.values.end(), c.fragmentation_share.begin(), c.fragmentation_share.end());
       for (auto f : c.failed_pods) fail.values.push_back(static_cast<double>(f));
       seeds.values.push_back(static_cast<double>(r.spec.seed));
     }
-    tables.policies.push_back({policies[p], {alloc, frag, share, fail, seeds}});
+    tables.policies.push_back({policies[p], {alloc, frag, share, fail, seeds, causes}});
+    std::string by_cause_json;
+    std::vector<std::string> cause_row{policies[p]};
+    for (std::size_t k = 0; k < cause_columns.size(); ++k) {
+      by_cause_json += std::string(k ? ", " : "") + json_quote(cause_columns[k]) + ": " + json_number(cause_sum[k]);
+      cause_row.push_back(fmt(cause_sum[k], 1));
+    }
+    cause_row.push_back(fmt(mean_of(unalloc), 1));
+    cause_rows.push_back(cause_row);
     json += std::string(p ? "," : "") + "\n    " + json_quote(policies[p]) + ": {" +
             "\"alloc_ratio_at_100_mean\": " + json_number(mean_of(alloc100)) +
             ", \"alloc_ratio_at_100_std\": " + json_number(std_of(alloc100)) +
             ", \"unallocated_gpus_end_mean\": " + json_number(mean_of(unalloc)) +
             ", \"unallocated_gpus_end_std\": " + json_number(std_of(unalloc)) +
             ", \"fragmentation_share_at_100_mean\": " + json_number(mean_of(frag100)) +
-            ", \"pods_failed_mean\": " + json_number(mean_of(failed)) + "}";
+            ", \"pods_failed_mean\": " + json_number(mean_of(failed)) +
+            ", \"unallocated_gpus_end_by_cause_mean\": {" + by_cause_json + "}}";
     rows.push_back({policies[p], std::to_string(alloc100.size()), fmt(100 * mean_of(alloc100), 2) + "%",
                     fmt(100 * std_of(alloc100), 2), fmt(mean_of(unalloc), 1), fmt(std_of(unalloc), 1),
                     fmt(100 * mean_of(frag100), 2) + "%", fmt(mean_of(failed), 1), fmt(policy_wall, 2)});
@@ -463,6 +507,10 @@ int cmd_inflate(int argc, char** argv) {
   write_inflation_h5(out + "/inflation.h5", tables);
   write_text_atomically(out + "/summary.json", json);
   print_rows(rows, vm["csv"].as<bool>());
+  if (!vm["csv"].as<bool>()) {
+    std::cout << "\nGPUs left unallocated at the end, by why the target workload cannot use them (mean over seeds):\n";
+    print_rows(cause_rows, false);
+  }
   std::cout << specs.size() << " runs, " << fmt(wall, 2) << " s wall; wrote " << out << "/inflation.h5 and " << out
             << "/summary.json\n";
   return 0;

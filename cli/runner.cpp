@@ -33,6 +33,19 @@ SimConfig sim_config_from(const config::Scenario& s) {
   return c;
 }
 
+std::vector<RunSpec> specs_for(const std::vector<std::string>& policy_specs, const std::vector<std::uint64_t>& seeds,
+                               const std::string& default_policy,
+                               const std::map<std::string, std::string>& defaults) {
+  std::vector<RunSpec> out;
+  for (const auto& text : policy_specs) {
+    const PolicySpec p = parse_policy_spec(text);
+    std::map<std::string, std::string> params = p.name == default_policy ? defaults : std::map<std::string, std::string>{};
+    for (const auto& [k, v] : p.params) params[k] = v;
+    for (auto seed : seeds) out.push_back({p.name, params, seed, p.params.empty() ? "" : text});
+  }
+  return out;
+}
+
 std::string params_to_json(const std::map<std::string, std::string>& params) {
   std::string out = "{";
   for (const auto& [k, v] : params) out += (out.size() > 1 ? ", " : "") + json_quote(k) + ": " + json_quote(v);

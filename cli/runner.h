@@ -20,7 +20,16 @@ struct RunSpec {
   std::string policy;
   std::map<std::string, std::string> params;
   std::uint64_t seed = 0;
+  std::string label{};  // how tables name the run (a policy spec such as "best-fit:w_gpu=0"); empty: policy
+  const std::string& name() const { return label.empty() ? policy : label; }
 };
+
+// RunSpecs for `--policies`-style lists of policy specs, seed-major within
+// each spec; defaults are parameters a spec naming that policy starts from
+// (a scenario's own placement parameters).
+std::vector<RunSpec> specs_for(const std::vector<std::string>& policy_specs, const std::vector<std::uint64_t>& seeds,
+                               const std::string& default_policy = "",
+                               const std::map<std::string, std::string>& defaults = {});
 
 struct RunSetup {
   const RunInputs* inputs = nullptr;

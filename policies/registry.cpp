@@ -109,6 +109,25 @@ std::unique_ptr<PlacementPolicy> make_placement_policy(const std::string& name,
   return find_checked(placement_policies(), "placement", name, params).make(PolicyParams(name, params), context);
 }
 
+PolicySpec parse_policy_spec(const std::string& text) {
+  PolicySpec spec;
+  std::size_t at = text.find(':');
+  spec.name = text.substr(0, at);
+  if (spec.name.empty()) throw InputError("policy '" + text + "': no policy name before the parameters");
+  if (text.find('/') != std::string::npos) throw InputError("policy '" + text + "': '/' is not allowed in a policy spec");
+  while (at != std::string::npos) {
+    const std::size_t next = text.find(':', at + 1);
+    const std::string item = text.substr(at + 1, next == std::string::npos ? std::string::npos : next - at - 1);
+    const std::size_t eq = item.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw InputError("policy '" + text + "': parameter '" + item + "' is not name=value");
+    if (!spec.params.emplace(item.substr(0, eq), item.substr(eq + 1)).second)
+      throw InputError("policy '" + text + "': parameter '" + item.substr(0, eq) + "' given twice");
+    at = next;
+  }
+  return spec;
+}
+
 const std::vector<CapacityPolicyInfo>& capacity_policies() {
   static const std::vector<CapacityPolicyInfo> kPolicies{
       {"queue-driven", "acquire elastic nodes for the waiting jobs, release nodes idle past a grace period",

@@ -47,6 +47,17 @@ inline std::unique_ptr<PlacementPolicy> make_placement_policy(const std::string&
 // Checks name and parameters without building anything.
 void validate_placement_policy(const std::string& name, const std::map<std::string, std::string>& params);
 
+// A policy with its parameters written as one word, for lists such as
+// `--policies best-fit,best-fit:w_cpu=0:w_mem=0,fgd`: the name, then
+// ":name=value" per parameter. The text is the variant's label in tables.
+struct PolicySpec {
+  std::string name;
+  std::map<std::string, std::string> params;
+};
+// Throws InputError on an empty name, an item without '=', or a parameter
+// given twice; names and values are checked by validate_placement_policy.
+PolicySpec parse_policy_spec(const std::string& text);
+
 // Capacity policies (elastic pools), the same way.
 struct CapacityPolicyInfo {
   std::string name;

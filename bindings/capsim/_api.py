@@ -252,9 +252,17 @@ def inflate(scenario, policies=("random", "dot-product", "gpu-packing", "gpu-clu
             repeats=10, target=1.3, threads=0):
     """The workload-inflation experiment (as `capsim inflate`): one row per
     (policy, seed, point) with arrived_share, gpu_alloc_ratio,
-    fragmentation_gpus, fragmentation_share, failed_pods and unallocated_gpus."""
+    fragmentation_gpus, fragmentation_share, failed_pods and unallocated_gpus.
+
+    A policy may carry parameters, as on the command line:
+    "best-fit:w_cpu=0:w_mem=0". df.attrs["unallocated_by_cause"] holds,
+    per (policy, seed), the GPUs left free at the end by why the target
+    workload cannot use them (columns as in `capsim inflate`; they sum to
+    the unallocated GPUs)."""
     runs = _core.inflate(scenario, list(policies), int(repeats), float(target), int(threads))
     frames = []
+    causes = pd.DataFrame([{"policy": r["policy"], "seed": r["seed"], **r["unallocated_gpus_end_by_cause"]}
+                           for r in runs])
     for r in runs:
         n = len(r["arrived_share"])
         frames.append(pd.DataFrame({
@@ -263,4 +271,6 @@ def inflate(scenario, policies=("random", "dot-product", "gpu-packing", "gpu-clu
             "fragmentation_gpus": r["fragmentation_gpus"], "fragmentation_share": r["fragmentation_share"],
             "failed_pods": r["failed_pods"],
             "unallocated_gpus": (1.0 - r["gpu_alloc_ratio"]) * r["gpus"]}))
-    return pd.concat(frames, ignore_index=True)
+    df = pd.concat(frames, ignore_index=True)
+    df.attrs["unallocated_by_cause"] = causes
+    return df

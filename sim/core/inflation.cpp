@@ -57,6 +57,7 @@ InflationCurve run_inflation(const Fleet& fleet, const JobTable& pods, Placement
     while (next_point <= points && arrived >= static_cast<double>(next_point) / 100.0 * capacity) record(next_point++);
   }
   curve.unallocated_gpus_end = (capacity - static_cast<double>(cluster.allocated_gpu_milli())) / kMilliPerGpu;
+  for (std::size_t n = 0; n < fleet.size(); ++n) curve.fragmentation_by_cause_end += model.fragmentation_by_cause(cluster, n);
   return curve;
 }
 

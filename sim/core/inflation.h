@@ -27,6 +27,9 @@ struct InflationCurve {
   std::int64_t pods_arrived = 0;
   std::int64_t pods_failed = 0;
   double unallocated_gpus_end = 0;          // free GPU capacity at the end, in GPUs
+  // Fragmentation at the end by cause, in milli-GPU; unallocated_gpus_end is
+  // its total plus the free milli the target workload can still use.
+  FragmentationByCause fragmentation_by_cause_end;
 };
 
 // pods supplies the request shapes; fragmentation is measured against model.

@@ -77,6 +77,7 @@ void matrix_dataset(hid_t group, const CurveMatrix& m) {
             m.name);
   if (!m.values.empty()) check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, m.values.data()), m.name);
   if (!m.units.empty()) string_attr(ds, "units", m.units);
+  if (!m.columns.empty()) string_attr(ds, "columns", m.columns);
 }
 
 void write_inflation_file(const std::string& path, const InflationTables& t) {

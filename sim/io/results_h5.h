@@ -25,6 +25,7 @@ struct CurveMatrix {
   std::string units;
   std::size_t rows = 0, cols = 0;
   std::vector<double> values;  // row-major
+  std::string columns{};       // comma-separated column names, when columns are not arrival points
 };
 struct InflationTables {
   std::string summary_json;

@@ -12,15 +12,23 @@ namespace {
 
 std::int32_t per_gpu_demand(const JobRequest& r) { return r.num_gpu == 1 ? r.gpu_milli : kMilliPerGpu; }
 
-bool can_run(const NodeResources& n, const JobRequest& m) {
-  if (n.cpu_milli < m.cpu_milli || n.memory_mib < m.memory_mib) return false;
-  if (m.num_gpu == 0) return true;
-  if (n.gpu_count == 0) return false;
-  if (m.gpu_models && !(m.gpu_models >> n.gpu_model & 1)) return false;
+bool model_allowed(const NodeResources& n, const JobRequest& m) {
+  return !m.gpu_models || (m.gpu_models >> n.gpu_model & 1);
+}
+
+// Whether the node's free devices hold m's GPU request (model aside).
+bool devices_fit(const NodeResources& n, const JobRequest& m) {
   const std::int32_t d = per_gpu_demand(m);
   std::int32_t fitting = 0;
   for (std::int32_t g = 0; g < n.gpu_count; ++g) fitting += n.gpu_free[g] >= d;
   return fitting >= m.num_gpu;
+}
+
+bool can_run(const NodeResources& n, const JobRequest& m) {
+  if (n.cpu_milli < m.cpu_milli || n.memory_mib < m.memory_mib) return false;
+  if (m.num_gpu == 0) return true;
+  if (n.gpu_count == 0) return false;
+  return model_allowed(n, m) && devices_fit(n, m);
 }
 
 }  // namespace
@@ -71,6 +79,50 @@ double FragmentationModel::class_fragmentation(const NodeResources& n, const Job
   for (std::int32_t g = 0; g < n.gpu_count; ++g)
     if (n.gpu_free[g] < d) stranded += n.gpu_free[g];
   return static_cast<double>(stranded);
+}
+
+FragmentCause FragmentationModel::class_fragment_cause(const NodeResources& n, const JobRequest& m) {
+  if (m.num_gpu == 0) return FragmentCause::kNoGpuTask;
+  if (!model_allowed(n, m)) return FragmentCause::kGpuModel;
+  const bool cpu = n.cpu_milli >= m.cpu_milli, memory = n.memory_mib >= m.memory_mib;
+  if (!devices_fit(n, m)) return cpu && memory ? FragmentCause::kLackGpu : FragmentCause::kLackGpuAndHost;
+  if (!cpu) return FragmentCause::kLackCpu;
+  if (!memory) return FragmentCause::kLackMemory;
+  return FragmentCause::kPartialDevice;
+}
+
+const char* fragment_cause_name(FragmentCause c) {
+  switch (c) {
+    case FragmentCause::kNoGpuTask: return "no_gpu_task";
+    case FragmentCause::kGpuModel: return "gpu_model";
+    case FragmentCause::kLackCpu: return "lack_cpu";
+    case FragmentCause::kLackMemory: return "lack_memory";
+    case FragmentCause::kLackGpuAndHost: return "lack_gpu_and_host";
+    case FragmentCause::kLackGpu: return "lack_gpu";
+    case FragmentCause::kPartialDevice: return "partial_device";
+  }
+  return "?";
+}
+
+double FragmentationByCause::total() const {
+  double t = 0;
+  for (double v : milli) t += v;
+  return t;
+}
+
+FragmentationByCause& FragmentationByCause::operator+=(const FragmentationByCause& o) {
+  for (std::size_t k = 0; k < kFragmentCauses; ++k) milli[k] += o.milli[k];
+  return *this;
+}
+
+FragmentationByCause FragmentationModel::fragmentation_by_cause(const NodeResources& n) const {
+  FragmentationByCause out;
+  if (n.free_gpu_milli() == 0) return out;
+  for (const auto& c : classes_) {
+    const double f = class_fragmentation(n, c.request);
+    if (f > 0) out.milli[static_cast<std::size_t>(class_fragment_cause(n, c.request))] += c.popularity * f;
+  }
+  return out;
 }
 
 FragmentationModel::FragmentationModel(std::vector<TaskClass> classes) : classes_(std::move(classes)) {

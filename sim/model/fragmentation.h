@@ -24,6 +24,28 @@
 
 namespace capsim {
 
+// Why a class cannot use free GPU milli of a node, after the paper's
+// quadrants (its Q-I to Q-IV and "X"). Each case of F_n(m) has one cause:
+enum class FragmentCause : std::uint8_t {
+  kNoGpuTask,       // m asks for no GPU ("X")
+  kGpuModel,        // m does not allow the node's GPU model
+  kLackCpu,         // the devices would fit m; its CPU does not (Q-IV)
+  kLackMemory,      // the devices and CPU would fit m; its memory does not
+  kLackGpuAndHost,  // neither the devices nor the CPU/memory fit m (Q-I)
+  kLackGpu,         // CPU and memory fit m; no device or set of devices does (Q-II)
+  kPartialDevice,   // m runs; devices with less free than m asks of one device
+};
+inline constexpr std::size_t kFragmentCauses = 7;
+// Names for results files, in enum order.
+const char* fragment_cause_name(FragmentCause c);
+
+// F_n split by cause, in milli-GPU; sums to F_n.
+struct FragmentationByCause {
+  double milli[kFragmentCauses] = {};
+  double total() const;
+  FragmentationByCause& operator+=(const FragmentationByCause& o);
+};
+
 struct TaskClass {
   JobRequest request;
   double popularity = 0;
@@ -59,6 +81,14 @@ class FragmentationModel {
   }
   // F_n(m) straight from the definition (for tests and explanations).
   static double class_fragmentation(const NodeResources& n, const JobRequest& m);
+  // The cause of F_n(m) when it is not zero (kPartialDevice when m runs).
+  static FragmentCause class_fragment_cause(const NodeResources& n, const JobRequest& m);
+  // F_n split by cause, from the definition: O(classes x devices), for
+  // reports at a few points, not for scoring.
+  FragmentationByCause fragmentation_by_cause(const NodeResources& n) const;
+  FragmentationByCause fragmentation_by_cause(const ClusterState& c, std::size_t node) const {
+    return fragmentation_by_cause(NodeResources::of(c, node));
+  }
 
  private:
   std::vector<TaskClass> classes_;

@@ -1,5 +1,6 @@
 """End-to-end tests of the capsim command, read back with h5py and checked
 against answers computed independently here with pandas."""
+import csv
 import json
 import pathlib
 
@@ -269,6 +270,56 @@ def test_inflate_reproduces_the_papers_ranking(capsim, tmp_path):
             # The summary's figure is the curve's value at 100% arrival.
             assert pol[name]["alloc_ratio_at_100_mean"] == pytest.approx(a[:, 100].mean(), rel=1e-12)
     assert "fgd" in p.stdout and "alloc_at_100%" in p.stdout
+
+
+def test_inflate_policy_variants_and_unallocated_gpus_by_cause(capsim, tmp_path):
+    variants = ["best-fit", "best-fit:w_gpu=0", "best-fit:w_cpu=0:w_mem=0", "fgd"]
+    p = capsim("inflate", "--nodes", NODES, "--pods", PODS, "--repeats", "2", "--policies", ",".join(variants),
+               "--out", tmp_path)
+    assert p.returncode == 0, p.stderr
+    pol = json.loads((tmp_path / "summary.json").read_text())["policies"]
+    assert list(pol) == variants
+    unalloc = {k: v["unallocated_gpus_end_mean"] for k, v in pol.items()}
+    # The weights are parameters, not labels: each variant strands a different count.
+    assert len({round(v, 6) for v in unalloc.values()}) == 4
+    # Scoring CPU and memory only strands GPUs behind exhausted CPU.
+    assert unalloc["best-fit:w_gpu=0"] > unalloc["best-fit"]
+    causes = ["no_gpu_task", "gpu_model", "lack_cpu", "lack_memory", "lack_gpu_and_host", "lack_gpu",
+              "partial_device", "usable"]
+    with h5py.File(tmp_path / "inflation.h5") as f:
+        for name in variants:
+            by_cause = pol[name]["unallocated_gpus_end_by_cause_mean"]
+            assert list(by_cause) == causes
+            assert sum(by_cause.values()) == pytest.approx(unalloc[name], rel=1e-9)
+            assert min(by_cause.values()) >= -1e-9
+            m = f[name]["unallocated_gpus_end_by_cause"]
+            assert m.attrs["columns"].split(",") == causes and m.shape == (2, len(causes))
+            assert m[:].mean(axis=0) == pytest.approx([by_cause[c] for c in causes], rel=1e-9, abs=1e-9)
+    assert pol["best-fit:w_gpu=0"]["unallocated_gpus_end_by_cause_mean"]["lack_cpu"] > \
+        pol["best-fit"]["unallocated_gpus_end_by_cause_mean"]["lack_cpu"]
+    assert "lack_cpu" in p.stdout and "best-fit:w_cpu=0:w_mem=0" in p.stdout
+
+
+@pytest.mark.parametrize("policies, message", [
+    ("fgd,fgd", "listed twice"),
+    ("best-fit:w_cpu", "is not name=value"),
+    ("fgd:w_cpu=1", "unknown parameter 'w_cpu'"),
+    ("best-fit:w_cpu=x", "expected a number"),
+])
+def test_bad_policy_specs_exit_2(capsim, tmp_path, policies, message):
+    p = capsim("inflate", "--nodes", NODES, "--pods", PODS, "--repeats", "1", "--policies", policies,
+               "--out", tmp_path)
+    assert p.returncode == 2 and message in p.stderr, p.stderr
+
+
+def test_compare_runs_policy_variants_side_by_side(capsim, tmp_path):
+    p = capsim("compare", "--nodes", NODES, "--pods", PODS, "--policies", "best-fit,best-fit:w_gpu=0",
+               "--out", tmp_path)
+    assert p.returncode == 0, p.stderr
+    rows = list(csv.DictReader((tmp_path / "compare.csv").read_text().splitlines()))
+    assert [r["policy"] for r in rows] == ["best-fit", "best-fit:w_gpu=0"]
+    variant = json.loads((tmp_path / "best-fit_w_gpu=0-seed1" / "summary.json").read_text())
+    assert json.dumps(variant).count("w_gpu") >= 1
 
 
 def test_inflate_accepts_pod_lists_without_times(capsim, tmp_path):

@@ -132,6 +132,18 @@ def test_inflation_from_python():
     assert len(curves) == 2 * 131
 
 
+def test_inflation_variants_and_causes_from_python():
+    sc = capsim.scenario_from_traces(NODES, PODS)
+    curves = capsim.inflate(sc, policies=["best-fit", "best-fit:w_gpu=0"], repeats=1)
+    assert list(curves.policy.unique()) == ["best-fit", "best-fit:w_gpu=0"]
+    causes = curves.attrs["unallocated_by_cause"].set_index("policy")
+    end = curves[curves.arrived_share == curves.arrived_share.max()].set_index("policy")
+    for p in ["best-fit", "best-fit:w_gpu=0"]:
+        total = causes.loc[p].drop("seed").sum()
+        assert total == pytest.approx(end.loc[p, "unallocated_gpus"], rel=1e-9)
+    assert causes.loc["best-fit:w_gpu=0", "lack_cpu"] > causes.loc["best-fit", "lack_cpu"]
+
+
 @pytest.mark.parametrize("call,exc,message", [
     (lambda: capsim.load_scenario("/nonexistent.json"), FileNotFoundError, "/nonexistent.json"),
     (lambda: capsim.load_scenario({"seed": "x"}), ValueError, "seed"),

@@ -66,6 +66,50 @@ TEST_CASE("node fragmentation is the popularity-weighted sum", "[fragmentation]"
     }
 }
 
+TEST_CASE("each case of F_n(m) has its cause", "[fragmentation]") {
+  const NodeResources n = sample_node();  // 4 cores, 8 GiB, T4s with 300 and 1000 milli free
+  using F = FragmentationModel;
+  using C = FragmentCause;
+  CHECK(F::class_fragment_cause(n, req(1000, 1024)) == C::kNoGpuTask);
+  CHECK(F::class_fragment_cause(n, req(1000, 1024, 1, 100, kA10)) == C::kGpuModel);
+  CHECK(F::class_fragment_cause(n, req(5000, 1024, 1, 100)) == C::kLackCpu);
+  CHECK(F::class_fragment_cause(n, req(5000, 9000, 1, 100)) == C::kLackCpu);           // CPU first
+  CHECK(F::class_fragment_cause(n, req(1000, 9000, 1, 100)) == C::kLackMemory);
+  CHECK(F::class_fragment_cause(n, req(1000, 1024, 2)) == C::kLackGpu);                 // one whole device free
+  CHECK(F::class_fragment_cause(n, req(5000, 1024, 2)) == C::kLackGpuAndHost);
+  CHECK(F::class_fragment_cause(n, req(1000, 9000, 2)) == C::kLackGpuAndHost);
+  CHECK(F::class_fragment_cause(n, req(1000, 1024, 1, 500)) == C::kPartialDevice);      // runs; GPU 0 too small
+  CHECK(std::string(fragment_cause_name(C::kLackGpuAndHost)) == "lack_gpu_and_host");
+}
+
+TEST_CASE("fragmentation by cause: hand-computed, and sums to F_n", "[fragmentation]") {
+  const std::vector<TaskClass> classes{
+      {req(1000, 1024), 0.1},        {req(1000, 1024, 1, 500), 0.2}, {req(1000, 1024, 1, 200), 0.1},
+      {req(1000, 1024, 2), 0.1},     {req(5000, 1024, 1, 100), 0.2}, {req(1000, 1024, 1, 100, kA10), 0.1},
+      {req(1000, 1024, 1, 1000), 0.2},
+  };
+  const FragmentationModel model(classes);
+  const FragmentationByCause b = model.fragmentation_by_cause(sample_node());
+  auto at = [&](FragmentCause c) { return b.milli[static_cast<std::size_t>(c)]; };
+  CHECK(at(FragmentCause::kNoGpuTask) == Approx(130));       // 0.1 * 1300
+  CHECK(at(FragmentCause::kGpuModel) == Approx(130));        // 0.1 * 1300
+  CHECK(at(FragmentCause::kLackCpu) == Approx(260));         // 0.2 * 1300
+  CHECK(at(FragmentCause::kLackGpu) == Approx(130));         // 0.1 * 1300 (two whole devices)
+  CHECK(at(FragmentCause::kPartialDevice) == Approx(120));   // 0.2 * 300 + 0.2 * 300
+  CHECK(at(FragmentCause::kLackMemory) == 0);
+  CHECK(at(FragmentCause::kLackGpuAndHost) == 0);
+  CHECK(b.total() == Approx(770));
+  NodeResources n = sample_node();
+  for (std::int64_t cpu : {0, 1000, 4000, 6000})
+    for (int a = 0; a <= 1000; a += 100)
+      for (int c = 0; c <= 1000; c += 250) {
+        n.cpu_milli = cpu;
+        n.gpu_free[0] = a;
+        n.gpu_free[1] = c;
+        REQUIRE(model.fragmentation_by_cause(n).total() == Approx(model.fragmentation(n)).margin(1e-9));
+      }
+}
+
 TEST_CASE("task classes and popularity come from the job table", "[fragmentation]") {
   JobTable jobs;
   test::add_job(jobs, 0, 1, req(1000, 1024, 1, 500));
@@ -156,6 +200,14 @@ TEST_CASE("inflation on the openb cluster: thread-count independent, fgd ahead",
     CHECK(one[i].curve.failed_pods == two[i].curve.failed_pods);
     const auto& a = one[i].curve.gpu_alloc_ratio;
     CHECK(std::is_sorted(a.begin(), a.end()));  // pods never leave
+  }
+  // The causes account for every unallocated GPU, and the free capacity the
+  // target workload could still use is small once pods fail.
+  for (const auto& r : one) {
+    const double fragmented = r.curve.fragmentation_by_cause_end.total() / kMilliPerGpu;
+    CHECK(fragmented <= r.curve.unallocated_gpus_end + 1e-9);
+    CHECK(r.curve.unallocated_gpus_end - fragmented < 0.05 * r.curve.unallocated_gpus_end);
+    CHECK(fragmented == Approx(r.curve.fragmentation_gpus.back()));
   }
   // The paper's ranking on this trace: fgd leaves fewer GPUs unallocated than
   // best-fit, and best-fit fewer than random, for every seed.

@@ -196,3 +196,19 @@ TEST_CASE("every registered policy keeps the invariants on a contended cluster",
   const std::string first = run();
   CHECK(first == run());  // deterministic
 }
+
+TEST_CASE("policy specs: a name and its parameters in one word", "[policy][registry]") {
+  const PolicySpec plain = parse_policy_spec("fgd");
+  CHECK(plain.name == "fgd");
+  CHECK(plain.params.empty());
+  const PolicySpec variant = parse_policy_spec("best-fit:w_cpu=0:w_mem=0.5");
+  CHECK(variant.name == "best-fit");
+  CHECK(variant.params == std::map<std::string, std::string>{{"w_cpu", "0"}, {"w_mem", "0.5"}});
+  CHECK_NOTHROW(validate_placement_policy(variant.name, variant.params));
+  CHECK_THROWS_WITH(parse_policy_spec(":w_cpu=0"), Catch::Contains("no policy name"));
+  CHECK_THROWS_WITH(parse_policy_spec("best-fit:w_cpu"), Catch::Contains("'w_cpu' is not name=value"));
+  CHECK_THROWS_WITH(parse_policy_spec("best-fit:w_cpu=1:w_cpu=2"), Catch::Contains("given twice"));
+  CHECK_THROWS_WITH(parse_policy_spec("best-fit:w_cpu=1/2"), Catch::Contains("'/'"));
+  const PolicySpec unknown = parse_policy_spec("fgd:w_cpu=1");
+  CHECK_THROWS_WITH(validate_placement_policy(unknown.name, unknown.params), Catch::Contains("unknown parameter 'w_cpu'"));
+}

@@ -117,10 +117,18 @@ FragmentationByCause& FragmentationByCause::operator+=(const FragmentationByCaus
 
 FragmentationByCause FragmentationModel::fragmentation_by_cause(const NodeResources& n) const {
   FragmentationByCause out;
-  if (n.free_gpu_milli() == 0) return out;
+  const std::int64_t total = n.free_gpu_milli();
+  if (total == 0) return out;
   for (const auto& c : classes_) {
-    const double f = class_fragmentation(n, c.request);
-    if (f > 0) out.milli[static_cast<std::size_t>(class_fragment_cause(n, c.request))] += c.popularity * f;
+    const FragmentCause cause = class_fragment_cause(n, c.request);
+    std::int64_t f = total;
+    if (cause == FragmentCause::kPartialDevice) {
+      const std::int32_t d = per_gpu_demand(c.request);
+      f = 0;
+      for (std::int32_t g = 0; g < n.gpu_count; ++g)
+        if (n.gpu_free[g] < d) f += n.gpu_free[g];
+    }
+    out.milli[static_cast<std::size_t>(cause)] += c.popularity * static_cast<double>(f);
   }
   return out;
 }

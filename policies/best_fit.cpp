@@ -12,11 +12,18 @@ FitWeights fit_weights_from(const std::string& policy, const PolicyParams& p) {
   return w;
 }
 
-BestFitPolicy::BestFitPolicy(const PolicyParams& p) : weights_(fit_weights_from("best-fit", p)) {}
+BestFitPolicy::BestFitPolicy(const PolicyParams& p, std::uint64_t seed)
+    : weights_(fit_weights_from("best-fit", p)), mode_(score_mode_from("best-fit", p)), seed_(seed) {}
 
 Placement BestFitPolicy::place(std::uint32_t, const JobRequest& r, const ClusterState& c, SimTime) {
-  return min_score_placement(r, c, GpuChoice::kTightest,
-                             [&](std::size_t n) { return free_fraction_after(c, n, r, weights_); });
+  if (mode_ == ScoreMode::kExact)
+    return min_score_placement(r, c, GpuChoice::kTightest,
+                               [&](std::size_t n) { return free_fraction_after(c, n, r, weights_); });
+  const std::uint64_t placement = ++placements_;
+  return min_score_placement(r, c, GpuChoice::kTightest, [&](std::size_t n) {
+    const auto used = static_cast<int>(100.0 * (1.0 - free_fraction_after(c, n, r, weights_)));
+    return std::make_pair(-used, tie_key(seed_, placement, n));
+  });
 }
 
 WorstFitPolicy::WorstFitPolicy(const PolicyParams& p) : weights_(fit_weights_from("worst-fit", p)) {}

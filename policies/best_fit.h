@@ -7,13 +7,18 @@ namespace capsim {
 // of the free fractions of CPU, memory and GPU milli, weights w_cpu, w_mem,
 // w_gpu, default 1 each); on it the tightest-fitting GPU, which keeps whole
 // devices free for whole-GPU jobs. Ties go to the lowest node index.
+// score=k8s scores as Kubernetes' NodeResourcesMostAllocated plugin does,
+// floor(100 * (1 - free fraction)), with a seeded random pick among the top.
 class BestFitPolicy final : public PlacementPolicy {
  public:
-  explicit BestFitPolicy(const PolicyParams& params);
+  BestFitPolicy(const PolicyParams& params, std::uint64_t seed);
   Placement place(std::uint32_t job, const JobRequest& r, const ClusterState& c, SimTime now) override;
 
  private:
   FitWeights weights_;
+  ScoreMode mode_;
+  std::uint64_t seed_;
+  std::uint64_t placements_ = 0;
 };
 
 // Spread: the node left with the most free capacity (same score as

@@ -1,10 +1,21 @@
 #include "policies/fgd.h"
 
+#include <cmath>
+
 #include "sim/core/check.h"
 
 namespace capsim {
 
-FgdPolicy::FgdPolicy(std::vector<TaskClass> target) : model_(std::move(target)) {}
+FgdPolicy::FgdPolicy(std::vector<TaskClass> target, ScoreMode mode, std::uint64_t seed)
+    : model_(std::move(target)), mode_(mode), seed_(seed) {}
+
+int FgdPolicy::kubernetes_score(double delta) {
+  return static_cast<int>(100.0 / (1.0 + std::exp(delta / 1000.0)));
+}
+
+bool FgdPolicy::better(double delta, double than) const {
+  return mode_ == ScoreMode::kExact ? delta < than : kubernetes_score(delta) > kubernetes_score(than);
+}
 
 double FgdPolicy::fragmentation_now(const ClusterState& c, std::size_t node) {
   NodeFragmentation& f = node_fragmentation_[node];
@@ -22,6 +33,7 @@ FgdPolicy::Score FgdPolicy::score(const JobRequest& r, const ClusterState& c, st
   s.version_plus_one = c.node_version[node] + 1;
   if (r.num_gpu != 1) {
     s.delta = model_.fragmentation(now.after(r, choose_gpus(c, node, r, GpuChoice::kLowestIndex))) - before;
+    s.kubernetes = static_cast<std::int8_t>(kubernetes_score(s.delta));
     return s;
   }
   // Devices with the same free share give the same result: try each free value once.
@@ -31,12 +43,13 @@ FgdPolicy::Score FgdPolicy::score(const JobRequest& r, const ClusterState& c, st
     if (free < r.gpu_milli || tried[free]) continue;
     tried[free] = true;
     const double delta = model_.fragmentation(now.after(r, std::uint64_t{1} << g)) - before;
-    if (s.gpu < 0 || delta < s.delta) {
+    if (s.gpu < 0 || better(delta, s.delta)) {
       s.delta = delta;
       s.gpu = static_cast<std::int8_t>(g);
     }
   }
   CAPSIM_CHECK(s.gpu >= 0, "fgd scores only nodes that fit");
+  s.kubernetes = static_cast<std::int8_t>(kubernetes_score(s.delta));
   return s;
 }
 
@@ -53,12 +66,19 @@ Placement FgdPolicy::place(std::uint32_t, const JobRequest& r, const ClusterStat
   }
   // Each call touches only its own node's cache entries, so scoring may run
   // on several threads.
-  const std::int32_t best = min_score_node(r, c, [&](std::size_t n) {
-    if (row && (*row)[n].version_plus_one == c.node_version[n] + 1) return (*row)[n].delta;
+  auto cached = [&](std::size_t n) {
+    if (row && (*row)[n].version_plus_one == c.node_version[n] + 1) return (*row)[n];
     const Score s = score(r, c, n);
     if (row) (*row)[n] = s;
-    return s.delta;
-  });
+    return s;
+  };
+  const std::uint64_t placement = ++placements_;
+  const std::int32_t best =
+      mode_ == ScoreMode::kExact
+          ? min_score_node(r, c, [&](std::size_t n) { return cached(n).delta; })
+          : min_score_node(r, c, [&](std::size_t n) {
+              return std::make_pair(-int{cached(n).kubernetes}, tie_key(seed_, placement, n));
+            });
   if (best < 0) return {};
   const auto node = static_cast<std::size_t>(best);
   if (r.num_gpu != 1) return {best, choose_gpus(c, node, r, GpuChoice::kLowestIndex)};

@@ -20,14 +20,20 @@ const std::vector<PolicyParamInfo> kFitWeights{
     {"w_gpu", "double", "1", "weight of the GPU-milli free fraction in the node score"},
 };
 
+const PolicyParamInfo kScoreMode{
+    "score", "string", "exact",
+    "exact: best value, ties to the lowest node; k8s: integer 0-100 as a Kubernetes score plugin, "
+    "seeded random pick among the top"};
+
 }  // namespace
 
 const std::vector<PlacementPolicyInfo>& placement_policies() {
   static const std::vector<PlacementPolicyInfo> kPolicies{
       {"first-fit", "lowest-indexed node that fits, lowest-indexed GPU", {},
        [](const PolicyParams&, const PolicyContext&) { return std::make_unique<FirstFitPolicy>(); }},
-      {"best-fit", "node left with the least free capacity, tightest GPU", kFitWeights,
-       [](const PolicyParams& p, const PolicyContext&) { return std::make_unique<BestFitPolicy>(p); }},
+      {"best-fit", "node left with the least free capacity, tightest GPU",
+       {kFitWeights[0], kFitWeights[1], kFitWeights[2], kScoreMode},
+       [](const PolicyParams& p, const PolicyContext& c) { return std::make_unique<BestFitPolicy>(p, c.seed); }},
       {"worst-fit", "spread: node left with the most free capacity, loosest GPU", kFitWeights,
        [](const PolicyParams& p, const PolicyContext&) { return std::make_unique<WorstFitPolicy>(p); }},
       {"random", "uniformly random fitting node and GPU (seeded)", {},
@@ -38,9 +44,10 @@ const std::vector<PlacementPolicyInfo>& placement_policies() {
        [](const PolicyParams&, const PolicyContext&) { return std::make_unique<GpuPackingPolicy>(); }},
       {"gpu-clustering", "jobs with the same GPU request on the same nodes", {},
        [](const PolicyParams&, const PolicyContext&) { return std::make_unique<GpuClusteringPolicy>(); }},
-      {"fgd", "fragmentation gradient descent: least growth of GPU fragmentation (ATC'23)", {},
-       [](const PolicyParams&, const PolicyContext& c) {
-         return std::make_unique<FgdPolicy>(c.jobs ? task_classes_of(*c.jobs) : std::vector<TaskClass>{});
+      {"fgd", "fragmentation gradient descent: least growth of GPU fragmentation (ATC'23)", {kScoreMode},
+       [](const PolicyParams& p, const PolicyContext& c) {
+         return std::make_unique<FgdPolicy>(c.jobs ? task_classes_of(*c.jobs) : std::vector<TaskClass>{},
+                                            score_mode_from("fgd", p), c.seed);
        }},
       {"spot-fallback", "spot-tolerant jobs on spot first, else on-demand (also when spot's recent interruption rate exceeds the job's tolerance)",
        kFitWeights,

@@ -68,6 +68,25 @@ double free_fraction_after(const ClusterState& c, std::size_t node, const JobReq
   return (w.cpu * cpu + w.memory * mem + w.gpu * gpu) / (w.cpu + w.memory + w.gpu);
 }
 
+ScoreMode score_mode_from(const std::string& policy, const PolicyParams& params) {
+  const std::string mode = params.get_string("score", "exact");
+  if (mode == "exact") return ScoreMode::kExact;
+  if (mode == "k8s") return ScoreMode::kKubernetes;
+  throw InputError("policy " + policy + ": parameter score: expected exact or k8s, got '" + mode + "'");
+}
+
+std::uint64_t tie_key(std::uint64_t seed, std::uint64_t placement, std::size_t node) {
+  // splitmix64 finalizer over the three inputs: independent keys per node, so
+  // the smallest among tied nodes is a uniform pick.
+  auto mix = [](std::uint64_t x) {
+    x += 0x9E3779B97F4A7C15ull;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+    return x ^ (x >> 31);
+  };
+  return mix(mix(mix(seed) ^ placement) ^ static_cast<std::uint64_t>(node));
+}
+
 double PolicyParams::get_double(const std::string& name, double fallback) const {
   auto it = values_.find(name);
   if (it == values_.end()) return fallback;

@@ -132,4 +132,15 @@ class PolicyParams {
   std::map<std::string, std::string> values_;
 };
 
+// How a policy turns its measure into a choice (parameter "score"):
+//   exact: the best value of the measure, ties to the lowest node index;
+//   k8s:   as a Kubernetes score plugin, which the FGD paper's simulator is
+//          built on: the measure mapped to an integer in [0, 100], and a
+//          uniformly random pick among the nodes with the top integer.
+// The random pick is a pure function of (seed, placement, node), so the
+// answer does not depend on the thread count.
+enum class ScoreMode : std::uint8_t { kExact, kKubernetes };
+ScoreMode score_mode_from(const std::string& policy, const PolicyParams& params);
+std::uint64_t tie_key(std::uint64_t seed, std::uint64_t placement, std::size_t node);
+
 }  // namespace capsim

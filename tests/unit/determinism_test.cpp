@@ -64,6 +64,9 @@ TEST_CASE("parallel node scoring gives the serial answers", "[determinism]") {
   const RunInputs in = build_run_inputs(s, "", InputUse::kInflation);
   std::vector<RunSpec> specs;
   for (const auto& p : placement_policy_names()) specs.push_back({p, {}, 3});
+  // Kubernetes-style scoring breaks ties at random: still a pure function of seed, placement and node.
+  specs.push_back({"fgd", {{"score", "k8s"}}, 3});
+  specs.push_back({"best-fit", {{"score", "k8s"}}, 3});
   const std::size_t saved = parallel_scoring_min_nodes();
   set_parallel_scoring_min_nodes(1u << 30);
   const auto serial = run_inflation_many(in, specs, 1.0, 1);
@@ -71,7 +74,7 @@ TEST_CASE("parallel node scoring gives the serial answers", "[determinism]") {
   const auto parallel = run_inflation_many(in, specs, 1.0, 2);
   set_parallel_scoring_min_nodes(saved);
   for (std::size_t i = 0; i < specs.size(); ++i) {
-    CAPTURE(specs[i].policy);
+    CAPTURE(specs[i].policy, specs[i].params.size());
     CHECK(serial[i].curve.gpu_alloc_ratio == parallel[i].curve.gpu_alloc_ratio);
     CHECK(serial[i].curve.fragmentation_gpus == parallel[i].curve.fragmentation_gpus);
     CHECK(serial[i].curve.failed_pods == parallel[i].curve.failed_pods);

@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include "cli/runner.h"
+#include "policies/fgd.h"
 #include "policies/registry.h"
 #include "sim/core/check.h"
 #include "sim/core/simulation.h"
@@ -163,8 +166,11 @@ class NoIdleCapacityWhileJobsWait final : public EngineListener {
 }  // namespace
 
 TEST_CASE("every registered policy keeps the invariants on a contended cluster", "[policy][invariant]") {
-  const std::string policy = GENERATE(from_range(placement_policy_names()));
-  CAPTURE(policy);
+  std::vector<std::string> specs = placement_policy_names();
+  specs.insert(specs.end(), {"fgd:score=k8s", "best-fit:score=k8s"});
+  const std::string text = GENERATE_COPY(from_range(specs));
+  CAPTURE(text);
+  const PolicySpec policy_spec = parse_policy_spec(text);
   Fleet fleet;
   for (int i = 0; i < 6; ++i) fleet.add_node(node("n" + std::to_string(i), 16000, 65536, i % 3 == 2 ? 0 : 4));
   SyntheticSpec spec;
@@ -177,7 +183,7 @@ TEST_CASE("every registered policy keeps the invariants on a contended cluster",
   SimConfig config;
   config.sample_interval_us = seconds_to_us(std::int64_t{60});
   auto run = [&] {
-    auto p = make_placement_policy(policy, {}, 1);
+    auto p = make_placement_policy(policy_spec.name, policy_spec.params, PolicyContext{1, &fleet, &jobs});
     Simulation sim(fleet, jobs, *p, config);
     Recorder rec;
     NoIdleCapacityWhileJobsWait idle;
@@ -211,4 +217,42 @@ TEST_CASE("policy specs: a name and its parameters in one word", "[policy][regis
   CHECK_THROWS_WITH(parse_policy_spec("best-fit:w_cpu=1/2"), Catch::Contains("'/'"));
   const PolicySpec unknown = parse_policy_spec("fgd:w_cpu=1");
   CHECK_THROWS_WITH(validate_placement_policy(unknown.name, unknown.params), Catch::Contains("unknown parameter 'w_cpu'"));
+}
+
+TEST_CASE("score=k8s: integer scores, a seeded random pick among the top", "[policy]") {
+  CHECK(FgdPolicy::kubernetes_score(0) == 50);
+  CHECK(FgdPolicy::kubernetes_score(-30) == 50);   // 100 * sigmoid(0.03) = 50.7
+  CHECK(FgdPolicy::kubernetes_score(30) == 49);    // 49.25
+  CHECK(FgdPolicy::kubernetes_score(-1e6) == 100);
+  CHECK(FgdPolicy::kubernetes_score(1e6) == 0);
+  CHECK(FgdPolicy::kubernetes_score(-1000) == 73);  // 100 * sigmoid(1) = 73.1
+  // Four identical idle nodes: exact scoring takes the lowest index every
+  // time; k8s scoring picks each of them for some seed, the same one for the
+  // same seed.
+  Fleet fleet;
+  for (int i = 0; i < 4; ++i) fleet.add_node(node("n" + std::to_string(i), 8000, 16384, 2));
+  const ClusterState state(fleet);
+  JobTable jobs;
+  test::add_job(jobs, 0, 1, req(1000, 1024, 1, 500));
+  for (const char* name : {"fgd", "best-fit"}) {
+    CAPTURE(name);
+    std::set<std::int32_t> exact, k8s;
+    for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+      auto e = make_placement_policy(name, {}, PolicyContext{seed, &fleet, &jobs});
+      exact.insert(e->place(0, jobs.request(0), state, 0).node);
+      auto k = make_placement_policy(name, {{"score", "k8s"}}, PolicyContext{seed, &fleet, &jobs});
+      auto again = make_placement_policy(name, {{"score", "k8s"}}, PolicyContext{seed, &fleet, &jobs});
+      const Placement p = k->place(0, jobs.request(0), state, 0);
+      CHECK(p.node == again->place(0, jobs.request(0), state, 0).node);
+      k8s.insert(p.node);
+    }
+    CHECK(exact == std::set<std::int32_t>{0});
+    CHECK(k8s.size() == 4);
+  }
+  // A clearly better node still wins: best-fit takes the node already 3/4 used.
+  ClusterState used(fleet);
+  used.allocate(req(6000, 12288, 2), {2, 0b11});
+  auto b = make_placement_policy("best-fit", {{"score", "k8s"}}, PolicyContext{7, &fleet, &jobs});
+  CHECK(b->place(0, req(1000, 1024), used, 0).node == 2);
+  CHECK_THROWS_WITH(validate_placement_policy("fgd", {{"score", "fast"}}), Catch::Contains("expected exact or k8s"));
 }

@@ -300,6 +300,21 @@ def test_inflate_policy_variants_and_unallocated_gpus_by_cause(capsim, tmp_path)
     assert "lack_cpu" in p.stdout and "best-fit:w_cpu=0:w_mem=0" in p.stdout
 
 
+def test_inflate_with_kubernetes_scoring_gives_the_papers_lead(capsim, tmp_path):
+    # The paper's simulator scores as a Kubernetes plugin (integers 0-100, random
+    # ties). Measured over 10 seeds: fgd leaves 291 GPUs unallocated, the packing
+    # baselines 506 (-42% to -43%), dot-product 542 (-46%); the paper reports up
+    # to 49%. Two seeds vary by about 10 GPUs; the bound keeps a wide margin.
+    policies = ["dot-product", "gpu-packing", "gpu-clustering", "best-fit:score=k8s", "fgd:score=k8s"]
+    p = capsim("inflate", "--nodes", NODES, "--pods", PODS, "--repeats", "2", "--policies", ",".join(policies),
+               "--out", tmp_path)
+    assert p.returncode == 0, p.stderr
+    pol = json.loads((tmp_path / "summary.json").read_text())["policies"]
+    fgd = pol["fgd:score=k8s"]["unallocated_gpus_end_mean"]
+    for baseline in policies[:-1]:
+        assert fgd < 0.65 * pol[baseline]["unallocated_gpus_end_mean"], baseline
+
+
 @pytest.mark.parametrize("policies, message", [
     ("fgd,fgd", "listed twice"),
     ("best-fit:w_cpu", "is not name=value"),

@@ -244,16 +244,20 @@ class PythonPolicy final : public PlacementPolicy {
   const JobTable* jobs_;
 };
 
+// A registered policy may carry parameters ("fgd:score=k8s"); params given
+// separately win. A Python policy's name is taken as it is.
 RunSpec make_spec(const std::string& policy, const std::map<std::string, std::string>& params,
-                  std::optional<std::uint64_t> seed, const PyScenario& s) {
-  return {policy, params, seed ? *seed : s.scenario.seed()};
+                  std::optional<std::uint64_t> seed, const PyScenario& s, bool registered) {
+  PolicySpec spec = registered ? parse_policy_spec(policy) : PolicySpec{policy, {}};
+  for (const auto& [k, v] : params) spec.params[k] = v;
+  return {spec.name, spec.params, seed ? *seed : s.scenario.seed()};
 }
 
 PyResult run(const PyScenario& s, const std::string& policy, const std::map<std::string, std::string>& params,
              std::optional<std::uint64_t> seed, py::object python_policy) {
   const RunInputs inputs = s.inputs();
   RunSetup setup{&inputs, sim_config_from(s.scenario), scenario_to_json(s.scenario)};
-  RunSpec spec = make_spec(policy, params, seed, s);
+  RunSpec spec = make_spec(policy, params, seed, s, python_policy.is_none());
   std::atomic<bool> flag{false};
   PyResult out;
   try {

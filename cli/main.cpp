@@ -267,7 +267,8 @@ void print_rows(const std::vector<std::vector<std::string>>& rows, bool csv) {
 int cmd_run(int argc, char** argv) {
   po::options_description o = input_options();
   o.add_options()
-      ("policy", po::value<std::string>()->default_value("best-fit"), "placement policy (see 'capsim policies')")
+      ("policy", po::value<std::string>()->default_value("best-fit"),
+       "placement policy (see 'capsim policies'), parameters may follow: best-fit:w_gpu=0")
       ("param", po::value<std::vector<std::string>>()->composing(), "policy parameter name=value (repeatable)")
       ("out", po::value<std::string>()->default_value("out/run"),
        "results: DIR (DIR/results.h5, DIR/summary.json) or FILE.h5 (FILE.h5, FILE.summary.json)");
@@ -278,11 +279,14 @@ int cmd_run(int argc, char** argv) {
     return 0;
   Inputs in = load_inputs(vm);
   RunSpec spec;
-  spec.policy = vm["policy"].as<std::string>();
+  const PolicySpec flag = parse_policy_spec(vm["policy"].as<std::string>());  // --policy fgd:score=k8s works too
+  spec.policy = flag.name;
   const bool policy_flag = !vm["policy"].defaulted();
   if (!policy_flag && !in.scenario.placement().name().empty()) spec.policy = in.scenario.placement().name();
   if (!policy_flag || spec.policy == in.scenario.placement().name())
     for (const auto& [k, v] : in.scenario.placement().params()) spec.params[k] = v;
+  if (policy_flag)
+    for (const auto& [k, v] : flag.params) spec.params[k] = v;
   if (vm.count("param"))
     for (const auto& [k, v] : parse_params(vm["param"].as<std::vector<std::string>>())) spec.params[k] = v;
   spec.seed = in.scenario.seed();

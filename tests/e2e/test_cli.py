@@ -337,6 +337,15 @@ def test_compare_runs_policy_variants_side_by_side(capsim, tmp_path):
     assert json.dumps(variant).count("w_gpu") >= 1
 
 
+def test_run_takes_a_policy_spec_and_param_wins(capsim, tmp_path):
+    p = capsim("run", "--nodes", NODES, "--pods", PODS, "--policy", "best-fit:w_gpu=0:w_mem=2",
+               "--param", "w_mem=3", "--out", tmp_path)
+    assert p.returncode == 0, p.stderr
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["policy"] == "best-fit"
+    assert summary["policy_params"] == {"w_gpu": "0", "w_mem": "3"}
+
+
 def test_inflate_accepts_pod_lists_without_times(capsim, tmp_path):
     pods = TRACES / "openb_pod_list_multigpu20.csv"
     p = capsim("inflate", "--nodes", NODES, "--pods", pods, "--repeats", "1", "--policies", "fgd,best-fit",

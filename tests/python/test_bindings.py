@@ -132,6 +132,15 @@ def test_inflation_from_python():
     assert len(curves) == 2 * 131
 
 
+def test_run_takes_a_policy_spec(scenario):
+    a = capsim.run(scenario, policy="best-fit:w_gpu=0")
+    b = capsim.run(scenario, policy="best-fit", params={"w_gpu": 0})
+    assert a.summary["policy_params"] == {"w_gpu": "0"}
+    np.testing.assert_array_equal(a.jobs.node.to_numpy(), b.jobs.node.to_numpy())
+    with pytest.raises(ValueError, match="is not name=value"):
+        capsim.run(scenario, policy="best-fit:w_gpu")
+
+
 def test_inflation_variants_and_causes_from_python():
     sc = capsim.scenario_from_traces(NODES, PODS)
     curves = capsim.inflate(sc, policies=["best-fit", "best-fit:w_gpu=0"], repeats=1)

@@ -27,6 +27,15 @@ NodeResources sample_node() {
 
 const GpuModelMask kA10 = GpuModelMask{1} << *find_gpu_model("A10");
 
+// One class for each case of F_n(m) on sample_node().
+std::vector<TaskClass> sample_classes() {
+  return {
+      {req(1000, 1024), 0.1},        {req(1000, 1024, 1, 500), 0.2}, {req(1000, 1024, 1, 200), 0.1},
+      {req(1000, 1024, 2), 0.1},     {req(5000, 1024, 1, 100), 0.2}, {req(1000, 1024, 1, 100, kA10), 0.1},
+      {req(1000, 1024, 1, 1000), 0.2},
+  };
+}
+
 }  // namespace
 
 TEST_CASE("F_n(m) for every case of the definition", "[fragmentation]") {
@@ -46,11 +55,7 @@ TEST_CASE("F_n(m) for every case of the definition", "[fragmentation]") {
 }
 
 TEST_CASE("node fragmentation is the popularity-weighted sum", "[fragmentation]") {
-  const std::vector<TaskClass> classes{
-      {req(1000, 1024), 0.1},        {req(1000, 1024, 1, 500), 0.2}, {req(1000, 1024, 1, 200), 0.1},
-      {req(1000, 1024, 2), 0.1},     {req(5000, 1024, 1, 100), 0.2}, {req(1000, 1024, 1, 100, kA10), 0.1},
-      {req(1000, 1024, 1, 1000), 0.2},
-  };
+  const std::vector<TaskClass> classes = sample_classes();
   const FragmentationModel model(classes);
   // 0.1*1300 + 0.2*300 + 0.1*0 + 0.1*1300 + 0.2*1300 + 0.1*1300 + 0.2*300 = 770
   CHECK(model.fragmentation(sample_node()) == Approx(770));
@@ -83,11 +88,7 @@ TEST_CASE("each case of F_n(m) has its cause", "[fragmentation]") {
 }
 
 TEST_CASE("fragmentation by cause: hand-computed, and sums to F_n", "[fragmentation]") {
-  const std::vector<TaskClass> classes{
-      {req(1000, 1024), 0.1},        {req(1000, 1024, 1, 500), 0.2}, {req(1000, 1024, 1, 200), 0.1},
-      {req(1000, 1024, 2), 0.1},     {req(5000, 1024, 1, 100), 0.2}, {req(1000, 1024, 1, 100, kA10), 0.1},
-      {req(1000, 1024, 1, 1000), 0.2},
-  };
+  const std::vector<TaskClass> classes = sample_classes();
   const FragmentationModel model(classes);
   const FragmentationByCause b = model.fragmentation_by_cause(sample_node());
   auto at = [&](FragmentCause c) { return b.milli[static_cast<std::size_t>(c)]; };

@@ -318,6 +318,7 @@ py::list inflate(const PyScenario& s, const std::vector<std::string>& policies, 
     runs = run_inflation_many(inputs, specs, target_share, threads);
   }
   py::list out;
+  const std::vector<std::string> cause_names = unallocated_cause_names();
   for (const auto& r : runs) {
     py::dict d;
     d["policy"] = r.spec.name();
@@ -329,9 +330,8 @@ py::list inflate(const PyScenario& s, const std::vector<std::string>& policies, 
     d["failed_pods"] = py::array_t<std::int64_t>(r.curve.failed_pods.size(), r.curve.failed_pods.data());
     d["unallocated_gpus_end"] = r.curve.unallocated_gpus_end;
     py::dict by_cause;
-    for (std::size_t k = 0; k < kFragmentCauses; ++k)
-      by_cause[fragment_cause_name(static_cast<FragmentCause>(k))] = r.curve.fragmentation_by_cause_end.milli[k] / kMilliPerGpu;
-    by_cause["usable"] = r.curve.unallocated_gpus_end - r.curve.fragmentation_by_cause_end.total() / kMilliPerGpu;
+    const std::vector<double> values = unallocated_gpus_by_cause(r.curve);
+    for (std::size_t k = 0; k < values.size(); ++k) by_cause[py::str(cause_names[k])] = values[k];
     d["unallocated_gpus_end_by_cause"] = by_cause;
     d["gpus"] = inputs.fleet.total_gpus();
     out.append(d);

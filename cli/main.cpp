@@ -386,15 +386,6 @@ double std_of(const std::vector<double>& v) {
   return std::sqrt(s / static_cast<double>(v.size() - 1));
 }
 
-// A run's unallocated GPUs at the end: fragmentation by cause, then the
-// free capacity the target workload can still use; sums to unallocated_gpus_end.
-std::vector<double> unallocated_by_cause(const InflationCurve& c) {
-  std::vector<double> out;
-  for (double milli : c.fragmentation_by_cause_end.milli) out.push_back(milli / kMilliPerGpu);
-  out.push_back(c.unallocated_gpus_end - c.fragmentation_by_cause_end.total() / kMilliPerGpu);
-  return out;
-}
-
 std::string join(const std::vector<std::string>& items, const std::string& sep) {
   std::string out;
   for (std::size_t k = 0; k < items.size(); ++k) out += (k ? sep : "") + items[k];
@@ -451,9 +442,7 @@ int cmd_inflate(int argc, char** argv) {
                                               "frag_share_at_100%", "failed_pods", "wall_s"}};
   // Where the GPUs left free at the end are: fragmentation by cause, then
   // what the target workload could still use.
-  std::vector<std::string> cause_columns;
-  for (std::size_t k = 0; k < kFragmentCauses; ++k) cause_columns.push_back(fragment_cause_name(static_cast<FragmentCause>(k)));
-  cause_columns.push_back("usable");
+  const std::vector<std::string> cause_columns = unallocated_cause_names();
   std::vector<std::vector<std::string>> cause_rows{{"policy"}};
   for (const auto& c : cause_columns) cause_rows.front().push_back(c);
   cause_rows.front().push_back("total");
@@ -475,7 +464,7 @@ int cmd_inflate(int argc, char** argv) {
       failed.push_back(static_cast<double>(c.pods_failed));
       policy_wall += r.wall_s;
       for (auto* m : {&alloc, &frag, &share, &fail, &seeds, &causes}) ++m->rows;
-      const std::vector<double> by_cause = unallocated_by_cause(c);
+      const std::vector<double> by_cause = unallocated_gpus_by_cause(c);
       causes.values.insert(causes.values.end(), by_cause.begin(), by_cause.end());
       for (std::size_t k = 0; k < by_cause.size(); ++k) cause_sum[k] += by_cause[k] / static_cast<double>(repeats);
       alloc.values.insert(alloc.values.end(), c.gpu_alloc_ratio.begin(), c.gpu_alloc_ratio.end());
@@ -554,22 +543,18 @@ int cmd_policies(int argc, char** argv) {
   po::options_description o("Options");
   po::variables_map vm;
   if (!parse_command(argc, argv, o, {}, vm, "usage: capsim policies")) return 0;
-  std::cout << "placement policies:\n";
-  for (const auto& p : placement_policies()) {
-    std::cout << "  " << p.name << std::string(p.name.size() < 12 ? 12 - p.name.size() : 1, ' ') << p.description
-              << "\n";
-    for (const auto& param : p.params)
-      std::cout << "      " << param.name << " (" << param.type << ", default " << param.default_value
-                << "): " << param.description << "\n";
-  }
-  std::cout << "capacity policies (elastic pools; scenario field capacity):\n";
-  for (const auto& p : capacity_policies()) {
-    std::cout << "  " << p.name << std::string(p.name.size() < 12 ? 12 - p.name.size() : 1, ' ') << p.description
-              << "\n";
-    for (const auto& param : p.params)
-      std::cout << "      " << param.name << " (" << param.type << ", default " << param.default_value
-                << "): " << param.description << "\n";
-  }
+  auto list = [](const char* title, const auto& table) {
+    std::cout << title << "\n";
+    for (const auto& p : table) {
+      std::cout << "  " << p.name << std::string(p.name.size() < 12 ? 12 - p.name.size() : 1, ' ') << p.description
+                << "\n";
+      for (const auto& param : p.params)
+        std::cout << "      " << param.name << " (" << param.type << ", default " << param.default_value
+                  << "): " << param.description << "\n";
+    }
+  };
+  list("placement policies:", placement_policies());
+  list("capacity policies (elastic pools; scenario field capacity):", capacity_policies());
   return 0;
 }
 

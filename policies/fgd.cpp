@@ -33,7 +33,7 @@ FgdPolicy::Score FgdPolicy::score(const JobRequest& r, const ClusterState& c, st
   s.version_plus_one = c.node_version[node] + 1;
   if (r.num_gpu != 1) {
     s.delta = model_.fragmentation(now.after(r, choose_gpus(c, node, r, GpuChoice::kLowestIndex))) - before;
-    s.kubernetes = static_cast<std::int8_t>(kubernetes_score(s.delta));
+    if (mode_ == ScoreMode::kKubernetes) s.kubernetes = static_cast<std::int8_t>(kubernetes_score(s.delta));
     return s;
   }
   // Devices with the same free share give the same result: try each free value once.
@@ -49,7 +49,7 @@ FgdPolicy::Score FgdPolicy::score(const JobRequest& r, const ClusterState& c, st
     }
   }
   CAPSIM_CHECK(s.gpu >= 0, "fgd scores only nodes that fit");
-  s.kubernetes = static_cast<std::int8_t>(kubernetes_score(s.delta));
+  if (mode_ == ScoreMode::kKubernetes) s.kubernetes = static_cast<std::int8_t>(kubernetes_score(s.delta));
   return s;
 }
 

@@ -37,7 +37,7 @@ class FgdPolicy final : public PlacementPolicy {
   struct Score {
     std::uint32_t version_plus_one = 0;  // 0: not computed
     std::int8_t gpu = -1;                // chosen device for a 1-GPU job
-    std::int8_t kubernetes = 0;          // kubernetes_score(delta), for score=k8s
+    std::int8_t kubernetes = 0;          // kubernetes_score(delta), set for score=k8s only
     double delta = 0;
   };
   struct NodeFragmentation {

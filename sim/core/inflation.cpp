@@ -61,4 +61,18 @@ InflationCurve run_inflation(const Fleet& fleet, const JobTable& pods, Placement
   return curve;
 }
 
+std::vector<std::string> unallocated_cause_names() {
+  std::vector<std::string> names;
+  for (std::size_t k = 0; k < kFragmentCauses; ++k) names.push_back(fragment_cause_name(static_cast<FragmentCause>(k)));
+  names.push_back("usable");
+  return names;
+}
+
+std::vector<double> unallocated_gpus_by_cause(const InflationCurve& c) {
+  std::vector<double> out;
+  for (double milli : c.fragmentation_by_cause_end.milli) out.push_back(milli / kMilliPerGpu);
+  out.push_back(c.unallocated_gpus_end - c.fragmentation_by_cause_end.total() / kMilliPerGpu);
+  return out;
+}
+
 }  // namespace capsim

@@ -6,6 +6,7 @@
 // it arrives fails and is dropped. Curves are recorded at every 1% of
 // arrived GPU requests.
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "sim/core/placement_policy.h"
@@ -31,6 +32,12 @@ struct InflationCurve {
   // its total plus the free milli the target workload can still use.
   FragmentationByCause fragmentation_by_cause_end;
 };
+
+// The GPUs left free at the end of a run by why the target workload cannot
+// use them: one value per FragmentCause (in enum order), then "usable", the
+// free capacity it still could use; the values sum to unallocated_gpus_end.
+std::vector<std::string> unallocated_cause_names();
+std::vector<double> unallocated_gpus_by_cause(const InflationCurve& curve);
 
 // pods supplies the request shapes; fragmentation is measured against model.
 // Throws InputError when no pod asks for a GPU (the experiment would never end).

@@ -334,7 +334,9 @@ def test_compare_runs_policy_variants_side_by_side(capsim, tmp_path):
     rows = list(csv.DictReader((tmp_path / "compare.csv").read_text().splitlines()))
     assert [r["policy"] for r in rows] == ["best-fit", "best-fit:w_gpu=0"]
     variant = json.loads((tmp_path / "best-fit_w_gpu=0-seed1" / "summary.json").read_text())
-    assert json.dumps(variant).count("w_gpu") >= 1
+    assert variant["policy"] == "best-fit" and variant["policy_params"] == {"w_gpu": "0"}
+    plain = json.loads((tmp_path / "best-fit-seed1" / "summary.json").read_text())
+    assert plain["policy_params"] == {}
 
 
 def test_run_takes_a_policy_spec_and_param_wins(capsim, tmp_path):

@@ -218,6 +218,10 @@ class PythonPolicy final : public PlacementPolicy {
     policy_ = py::object();
   }
 
+  // place() sees the job index and may answer differently for jobs with the
+  // same request: the engine must not skip a job because another one failed.
+  std::uint64_t job_class_key(std::uint32_t job) const override { return job; }
+
   Placement place(std::uint32_t job, const JobRequest& r, const ClusterState& c, SimTime now) override {
     py::gil_scoped_acquire gil;
     auto cluster = std::make_shared<PyCluster>(PyCluster{&c, now});

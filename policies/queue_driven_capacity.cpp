@@ -138,8 +138,9 @@ std::int32_t QueueDrivenCapacity::max_held(std::size_t p) const {
   return m > 0 ? std::min(m, pool_size_[p]) : pool_size_[p];
 }
 
-void QueueDrivenCapacity::plan(const Simulation& sim, SimTime now, std::vector<std::int32_t>& acquire) {
+SimTime QueueDrivenCapacity::plan(const Simulation& sim, SimTime now, std::vector<std::int32_t>& acquire) {
   const Fleet& f = *fleet_;
+  SimTime wake = kNever;
   const JobTable& jobs = sim.jobs();
   std::set<std::uint32_t> counted;  // heads of classes already served by an earlier pool
   for (std::size_t p = 0; p < f.pools.size(); ++p) {
@@ -169,13 +170,18 @@ void QueueDrivenCapacity::plan(const Simulation& sim, SimTime now, std::vector<s
     });
     double pending_gpus = 0;
     for (const auto& [s, d] : demand) pending_gpus += d.gpu / kMilliPerGpu;
-    if (cooling || (options_.target_pending_gpus > 0 && pending_gpus <= options_.target_pending_gpus)) {
+    const bool in_dead_band = options_.target_pending_gpus > 0 && pending_gpus <= options_.target_pending_gpus;
+    if (cooling || in_dead_band) {
       // Waiting out a cooldown or inside the dead band: these jobs stay this pool's, no fallback.
       for (const auto& [s, d] : demand) counted.insert(d.heads.begin(), d.heads.end());
+      // The cooldown ends whether or not anything else happens: plan again then.
+      if (cooling && !in_dead_band && !demand.empty())
+        wake = std::min(wake, last_up_[p] + options_.scale_up_cooldown_us);
       continue;
     }
     double step_left = options_.max_step > 0 ? options_.max_step : 1e18;
     const std::size_t before = acquire.size();
+    bool step_limited = false;  // demand left unserved by max_step alone
     for (const auto& [s, d] : demand) {
       const auto node = static_cast<std::size_t>(shapes_[p][s].front());
       double need = std::ceil(d.cpu / static_cast<double>(f.cpu_milli[node]));
@@ -190,6 +196,9 @@ void QueueDrivenCapacity::plan(const Simulation& sim, SimTime now, std::vector<s
       }
       const double limit = std::min({static_cast<double>(offline.size()), static_cast<double>(room), step_left});
       const auto take = static_cast<std::size_t>(std::max(0.0, std::min(need, limit)));
+      step_limited = step_limited || (need > static_cast<double>(take) && step_left <= static_cast<double>(take) &&
+                                      static_cast<double>(offline.size()) > static_cast<double>(take) &&
+                                      room > static_cast<std::int32_t>(take));
       acquire.insert(acquire.end(), offline.begin(), offline.begin() + static_cast<std::ptrdiff_t>(take));
       room -= static_cast<std::int32_t>(take);
       step_left -= static_cast<double>(take);
@@ -198,7 +207,11 @@ void QueueDrivenCapacity::plan(const Simulation& sim, SimTime now, std::vector<s
       if (need <= static_cast<double>(take) || (step_left <= 0 && room > 0))
         counted.insert(d.heads.begin(), d.heads.end());
     }
-    if (acquire.size() > before) last_up_[p] = now;
+    if (acquire.size() > before) {
+      last_up_[p] = now;
+      // More would have been acquired but for max_step: the next step comes when the cooldown ends.
+      if (step_limited && options_.scale_up_cooldown_us > 0) wake = std::min(wake, now + options_.scale_up_cooldown_us);
+    }
   }
   // Predictive: hold the profile pool at what the profile asks lead_s ahead.
   if (profile_pool_ >= 0) {
@@ -216,6 +229,7 @@ void QueueDrivenCapacity::plan(const Simulation& sim, SimTime now, std::vector<s
         --short_by;
       }
   }
+  return wake;
 }
 
 SimTime QueueDrivenCapacity::idle_grace_us(const Simulation&, std::int32_t) { return options_.idle_grace_us; }

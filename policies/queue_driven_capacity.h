@@ -50,7 +50,7 @@ class QueueDrivenCapacity final : public CapacityPolicy {
   // Reads the options from policy parameters (the autoscaler form takes them all).
   static CapacityOptions options_from(const std::string& policy, const PolicyParams& params, bool autoscaler);
 
-  void plan(const Simulation& sim, SimTime now, std::vector<std::int32_t>& acquire) override;
+  SimTime plan(const Simulation& sim, SimTime now, std::vector<std::int32_t>& acquire) override;
   SimTime idle_grace_us(const Simulation& sim, std::int32_t node) override;
   SimTime release_at(const Simulation& sim, SimTime now, std::int32_t node) override;
   SimTime next_tick(SimTime now) override;

@@ -55,24 +55,46 @@ bool SpotPlacementPolicy::may_use(std::uint32_t job, const JobRequest& r, PoolKi
   return rule != Spot::kOnly;
 }
 
+std::uint64_t SpotPlacementPolicy::job_class_key(std::uint32_t job) const {
+  if (mode_ != SpotMode::kStaticSplit || !jobs_ || job >= jobs_->size()) return 0;
+  return static_cast<std::uint64_t>(spot_rule(job, jobs_->request(job)));
+}
+
+double SpotPlacementPolicy::tolerance_of(std::uint32_t job) const {
+  return jobs_ && job < jobs_->size() ? jobs_->resilience_of(job).max_interruptions_per_node_hour : 0.0;
+}
+
+int SpotPlacementPolicy::tier(Spot rule, double tolerance, const ClusterState& c, std::size_t n, SimTime now) const {
+  if (!c.spot_node[n]) return rule == Spot::kOnly ? 2 : (rule == Spot::kFirst ? 1 : 0);
+  if (rule == Spot::kNever) return 2;
+  if (rule == Spot::kFirst && tolerance > 0 &&
+      c.recent_interruptions_per_node_hour(static_cast<std::size_t>(c.fleet().pool[n]), now) > tolerance)
+    return 3;
+  return 0;
+}
+
+bool SpotPlacementPolicy::allows(std::uint32_t job, const JobRequest& r, const ClusterState& c, std::size_t node,
+                                 SimTime now) const {
+  return tier(spot_rule(job, r), tolerance_of(job), c, node, now) < 2;
+}
+
 Placement SpotPlacementPolicy::place(std::uint32_t job, const JobRequest& r, const ClusterState& c, SimTime now) {
   const Spot rule = spot_rule(job, r);
-  const double tolerance =
-      jobs_ && job < jobs_->size() ? jobs_->resilience_of(job).max_interruptions_per_node_hour : 0.0;
-  const Fleet& f = c.fleet();
-  // Tiers: 0 preferred, 1 fallback, 2 not allowed (chosen only when nothing else fits, then refused).
-  auto tier = [&](std::size_t n) -> int {
-    if (!c.spot_node[n]) return rule == Spot::kOnly ? 2 : (rule == Spot::kFirst ? 1 : 0);
-    if (rule == Spot::kNever) return 2;
-    if (rule == Spot::kFirst && tolerance > 0 &&
-        c.recent_interruptions_per_node_hour(static_cast<std::size_t>(f.pool[n]), now) > tolerance)
-      return 2;
-    return 0;
-  };
+  const double tolerance = tolerance_of(job);
+  // Tiers above 1 are not allowed: chosen only when nothing else fits, then refused.
   const std::int32_t node = min_score_node(r, c, [&](std::size_t n) {
-    return std::pair<int, double>{tier(n), free_fraction_after(c, n, r, weights_)};
+    return std::pair<int, double>{std::min(tier(rule, tolerance, c, n, now), 2), free_fraction_after(c, n, r, weights_)};
   });
-  if (node < 0 || tier(static_cast<std::size_t>(node)) == 2) return {};
+  refused_by_rate_ = false;
+  if (node < 0) return {};
+  const int t = tier(rule, tolerance, c, static_cast<std::size_t>(node), now);
+  if (t >= 2) {
+    // Only refused nodes fit; if a spot node among them is refused for its rate, ask again later.
+    if (rule == Spot::kFirst && tolerance > 0)
+      for (std::size_t n = 0; n < c.fleet().size() && !refused_by_rate_; ++n)
+        refused_by_rate_ = c.fits(n, r) && tier(rule, tolerance, c, n, now) == 3;
+    return {};
+  }
   return {node, choose_gpus(c, static_cast<std::size_t>(node), r, GpuChoice::kTightest)};
 }
 

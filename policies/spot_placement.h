@@ -23,16 +23,27 @@ class SpotPlacementPolicy final : public PlacementPolicy {
   SpotPlacementPolicy(SpotMode mode, const PolicyParams& params, const PolicyContext& context);
   Placement place(std::uint32_t job, const JobRequest& r, const ClusterState& c, SimTime now) override;
   bool may_use(std::uint32_t job, const JobRequest& r, PoolKind kind) const override;
+  bool allows(std::uint32_t job, const JobRequest& r, const ClusterState& c, std::size_t node,
+              SimTime now) const override;
+  // static-split sends identical jobs to different sides: the side is part of the class.
+  std::uint64_t job_class_key(std::uint32_t job) const override;
+  // spot-fallback refuses a spot pool while its recent interruption rate is
+  // above the job's tolerance; the rate decays, so the answer can change.
+  bool refusal_may_change() const override { return refused_by_rate_; }
 
  private:
   enum class Spot : std::uint8_t { kNever, kOnly, kFirst };
   Spot spot_rule(std::uint32_t job, const JobRequest& r) const;
+  // 0 preferred, 1 fallback, 2 not allowed; 3 not allowed now (interruption rate above tolerance).
+  int tier(Spot rule, double tolerance, const ClusterState& c, std::size_t node, SimTime now) const;
+  double tolerance_of(std::uint32_t job) const;
 
   SpotMode mode_;
   FitWeights weights_;
   double spot_share_ = 0.5;
   std::uint64_t seed_ = 0;
   const JobTable* jobs_ = nullptr;
+  bool refused_by_rate_ = false;  // about the last place() call
 };
 
 }  // namespace capsim

@@ -1,9 +1,10 @@
 #pragma once
 // Capacity policies grow and shrink elastic pools (sim/model/pool.h). The
 // engine owns the node lifecycle (offline -> booting -> online -> offline)
-// and asks the policy only at two moments: after a scheduling pass that left
-// jobs waiting (which nodes to acquire) and when an elastic node has become
-// empty (how long to keep it). Implementations live in policies/.
+// and asks the policy at a few moments: after a scheduling pass that left
+// jobs waiting (which nodes to acquire), when a time it asked for comes, at
+// its own clock, and when an elastic node has become empty (how long to keep
+// it). Implementations live in policies/.
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -20,7 +21,10 @@ class CapacityPolicy {
  public:
   virtual ~CapacityPolicy() = default;
   // After a pass that left jobs pending: append offline elastic nodes to acquire now.
-  virtual void plan(const Simulation& sim, SimTime now, std::vector<std::int32_t>& acquire) = 0;
+  // Returns when to plan again if nothing else happens before (a scale-up
+  // cooldown ends while jobs still wait), or kNever: the engine wakes the
+  // policy then, as long as jobs wait.
+  virtual SimTime plan(const Simulation& sim, SimTime now, std::vector<std::int32_t>& acquire) = 0;
   // An elastic node has just become empty (or finished booting): how long it
   // may stay empty before release; kNever keeps it.
   virtual SimTime idle_grace_us(const Simulation& sim, std::int32_t node) = 0;

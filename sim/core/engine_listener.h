@@ -27,6 +27,9 @@ class EngineListener {
   virtual void on_job_interrupted(const Simulation&, SimTime, std::uint32_t /*job*/, const Placement&,
                                   SimTime /*lost_us*/) {}
   virtual void on_sample(const Simulation&, SimTime) {}
+  // A scheduling pass (and the capacity planning after it) has ended: every
+  // waiting job that could be placed has been.
+  virtual void on_pass_end(const Simulation&, SimTime) {}
   // Elastic pools: a node is acquired (billing starts), finishes booting, is released.
   virtual void on_node_acquired(const Simulation&, SimTime, std::int32_t /*node*/) {}
   virtual void on_node_ready(const Simulation&, SimTime, std::int32_t /*node*/) {}

@@ -13,22 +13,25 @@ namespace capsim {
 // (reclaims, booted nodes) come before arrivals, arrivals before give-ups,
 // a node under notice stops taking jobs before the one coalesced scheduling
 // pass; an idle node is released only after that pass had its chance to use
-// it; a sample sees the state after all of it.
+// it; a sample sees the state after all of it. A job that saved its
+// checkpoint on notice leaves before its node is reclaimed at the same instant.
 enum class EventKind : std::uint8_t {
   kJobFinish = 0,
-  kNodeReclaim = 1,    // job field: node; a spot node's notice ran out: its jobs are interrupted
-  kNodeReady = 2,      // job field: node; an acquired elastic node finished booting
-  kJobArrival = 3,
-  kJobGiveUp = 4,
-  kNodeNotice = 5,     // job field: node; generation: the node's hold generation (Poisson interruptions)
-  kPoolCapacity = 6,   // job field: pool; generation: index into the pool's capacity series
-  kPoolNotice = 7,     // job field: pool; a hand-placed interruption picks its node when it fires
-  kSchedulePass = 8,
-  kNodeIdleCheck = 9,  // job field: node; generation: the node's idle generation
-  kCapacityTick = 10,  // the capacity policy's clock
-  kSample = 11,
+  kJobSavedExit = 1,   // a job finished writing its checkpoint on notice and leaves its node
+  kNodeReclaim = 2,    // job field: node; a spot node's notice ran out: its jobs are interrupted
+  kNodeReady = 3,      // job field: node; an acquired elastic node finished booting
+  kJobArrival = 4,
+  kJobGiveUp = 5,
+  kNodeNotice = 6,     // job field: node; generation: the node's hold generation (Poisson interruptions)
+  kPoolCapacity = 7,   // job field: pool; generation: index into the pool's capacity series
+  kPoolNotice = 8,     // job field: pool; a hand-placed interruption picks its node when it fires
+  kSchedulePass = 9,
+  kNodeIdleCheck = 10, // job field: node; generation: the node's idle generation
+  kCapacityTick = 11,  // the capacity policy's clock
+  kCapacityWake = 12,  // the capacity policy asked to plan again (a cooldown ended) while jobs wait
+  kSample = 13,
 };
-inline constexpr int kEventKindCount = 12;
+inline constexpr int kEventKindCount = 14;
 
 struct Event {
   SimTime time;

@@ -3,20 +3,23 @@
 #include <unordered_map>
 
 #include "sim/core/check.h"
+#include "sim/core/placement_policy.h"
 
 namespace capsim {
 namespace {
 
 // Jobs share a class only when a policy cannot tell them apart: the same
-// request and the same resilience record (spot tolerance, priority).
+// request and the same resilience record (spot tolerance, priority), and the
+// policy gives them the same key.
 struct RequestKey {
   JobRequest r;
   std::uint16_t resilience;
   std::int32_t workers;
+  std::uint64_t policy_key;
   bool operator==(const RequestKey& o) const {
     return r.cpu_milli == o.r.cpu_milli && r.memory_mib == o.r.memory_mib && r.num_gpu == o.r.num_gpu &&
            r.gpu_milli == o.r.gpu_milli && r.gpu_models == o.r.gpu_models && resilience == o.resilience &&
-           workers == o.workers;
+           workers == o.workers && policy_key == o.policy_key;
   }
 };
 
@@ -26,7 +29,7 @@ struct RequestHash {
     for (std::uint64_t v : {static_cast<std::uint64_t>(k.r.cpu_milli), static_cast<std::uint64_t>(k.r.memory_mib),
                             static_cast<std::uint64_t>(k.r.num_gpu), static_cast<std::uint64_t>(k.r.gpu_milli),
                             k.r.gpu_models, static_cast<std::uint64_t>(k.resilience),
-                            static_cast<std::uint64_t>(k.workers)}) {
+                            static_cast<std::uint64_t>(k.workers), k.policy_key}) {
       h ^= v + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
     }
     return static_cast<std::size_t>(h);
@@ -35,11 +38,11 @@ struct RequestHash {
 
 }  // namespace
 
-PendingQueue::PendingQueue(const JobTable& jobs) : class_of_(jobs.size()) {
+PendingQueue::PendingQueue(const JobTable& jobs, const PlacementPolicy& policy) : class_of_(jobs.size()) {
   // Class ids are given in order of first appearance: deterministic.
   std::unordered_map<RequestKey, std::uint32_t, RequestHash> ids;
   for (std::size_t j = 0; j < jobs.size(); ++j) {
-    auto [it, fresh] = ids.try_emplace(RequestKey{jobs.request(j), jobs.resilience[j], jobs.workers[j]}, static_cast<std::uint32_t>(ids.size()));
+    auto [it, fresh] = ids.try_emplace(RequestKey{jobs.request(j), jobs.resilience[j], jobs.workers[j], policy.job_class_key(static_cast<std::uint32_t>(j))}, static_cast<std::uint32_t>(ids.size()));
     class_of_[j] = it->second;
   }
   members_.resize(ids.size());

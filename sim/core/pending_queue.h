@@ -13,11 +13,15 @@
 
 namespace capsim {
 
+class PlacementPolicy;
+
 class PendingQueue {
  public:
   static constexpr std::uint32_t kNotBlocked = UINT32_MAX;
 
-  explicit PendingQueue(const JobTable& jobs);
+  // Classes group jobs with the same request and the same policy key
+  // (PlacementPolicy::job_class_key).
+  PendingQueue(const JobTable& jobs, const PlacementPolicy& policy);
 
   std::uint32_t class_of(std::uint32_t job) const { return class_of_[job]; }
   // Classes with at least one waiting job, in no particular order.
@@ -42,6 +46,7 @@ class PendingQueue {
   // kNotBlocked. Capacity freed after that point may let it fit again.
   std::uint32_t blocked_at(std::uint32_t c) const { return blocked_at_[c]; }
   void block(std::uint32_t c, std::uint32_t freed_log_size) { blocked_at_[c] = freed_log_size; }
+  void unblock(std::uint32_t c) { blocked_at_[c] = kNotBlocked; }
 
  private:
   void deactivate(std::uint32_t c);

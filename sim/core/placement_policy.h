@@ -27,6 +27,27 @@ class PlacementPolicy {
   // Whether the policy would ever place the job on a node of this pool kind.
   // Capacity policies ask before acquiring nodes for a waiting job.
   virtual bool may_use(std::uint32_t /*job*/, const JobRequest& /*request*/, PoolKind /*kind*/) const { return true; }
+  // Whether the policy would place the job on this node now if it were the
+  // only one that fits (the rule behind its refusals, for checks of the
+  // engine: no job waits while a node it may use has room). Default: may_use
+  // of the node's pool kind.
+  virtual bool allows(std::uint32_t job, const JobRequest& request, const ClusterState& cluster, std::size_t node,
+                      SimTime /*now*/) const {
+    const Fleet& f = cluster.fleet();
+    return may_use(job, request, f.pools[static_cast<std::size_t>(f.pool[node])].kind);
+  }
+  // The engine groups waiting jobs into classes and, when one job of a class
+  // fails to place, skips the rest of the class until capacity is freed. That
+  // holds only for jobs the policy cannot tell apart: jobs with the same
+  // request (CPU, memory, GPUs, models, workers, resilience record) and the
+  // same key. A policy whose answer depends on the job itself returns a key
+  // that separates them (static-split: the job's side of the split).
+  virtual std::uint64_t job_class_key(std::uint32_t /*job*/) const { return 0; }
+  // Asked right after place() refused: true when the policy refused although
+  // a node fits, for a reason that can change while no capacity is freed (a
+  // decaying interruption rate). The engine then asks again at its next pass
+  // instead of waiting for a node to be freed.
+  virtual bool refusal_may_change() const { return false; }
 };
 
 // Which of a node's fitting GPUs to take.

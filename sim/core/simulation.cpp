@@ -30,13 +30,14 @@ Simulation::Simulation(const Fleet& fleet, const JobTable& jobs, PlacementPolicy
       start_us_(jobs.size(), -1),
       end_us_(jobs.size(), -1),
       placement_(jobs.size()),
-      queue_(jobs) {
+      queue_(jobs, policy) {
   CAPSIM_CHECK(config.sample_interval_us > 0, "sample interval is positive");
   CAPSIM_CHECK(std::is_sorted(jobs.submit_us.begin(), jobs.submit_us.end()),
                "jobs are sorted by submit time");
   CAPSIM_CHECK(jobs.size() < UINT32_MAX, "job count fits 32-bit ids");
   node_state_.assign(fleet.size(), NodeState::kOnline);
   node_acquired_us_.assign(fleet.size(), 0);
+  node_boot_us_.assign(fleet.size(), 0);
   node_idle_gen_.assign(fleet.size(), 0);
   pool_held_.assign(fleet.pools.size(), 0);
   pool_booting_.assign(fleet.pools.size(), 0);
@@ -110,7 +111,7 @@ const RunStats& Simulation::run() {
       for (SimTime t : fleet_->pools[p].spot.notices_at_us)
         if (t >= start) {  // the run starts at its first arrival; earlier notices do not apply
           events_.push(t, EventKind::kPoolNotice, static_cast<std::uint32_t>(p));
-          ++spot_events_;
+          ++wait_events_;
         }
       const auto& at = fleet_->pools[p].spot.capacity_at_us;
       for (std::size_t i = 0; i < at.size(); ++i) {
@@ -118,7 +119,7 @@ const RunStats& Simulation::run() {
         if (i + 1 < at.size() && at[i + 1] <= start) continue;
         events_.push(std::max(at[i], start), EventKind::kPoolCapacity, static_cast<std::uint32_t>(p),
                      static_cast<std::uint32_t>(i));
-        ++spot_events_;
+        ++wait_events_;
       }
     }
   }
@@ -136,7 +137,7 @@ const RunStats& Simulation::run() {
     handle(e);
     ++stats_.events_processed;
     // Nothing left that can change the cluster; future spot capacity matters only to waiting jobs.
-    if (live_events_ == 0 && !pass_scheduled_ && (pending_ == 0 || spot_events_ == 0)) break;
+    if (live_events_ == 0 && !pass_scheduled_ && (pending_ == 0 || wait_events_ == 0)) break;
     if (progress_ && stats_.events_processed >= next_progress) {
       next_progress += 1 << 16;
       progress_(now);
@@ -180,6 +181,13 @@ void Simulation::handle(const Event& e) {
       gang_.erase(j);
       return;
     }
+    case EventKind::kJobSavedExit:
+      if (e.generation != generation_[j]) {
+        ++stats_.events_stale;
+        return;
+      }
+      interrupt_job(e.time, j);
+      return;
     case EventKind::kNodeReady:
       --live_events_;
       node_ready(e.time, static_cast<std::int32_t>(j));
@@ -193,13 +201,13 @@ void Simulation::handle(const Event& e) {
       return;
     case EventKind::kPoolNotice: {
       // A hand-placed interruption: the pool's reclaim order picks an online node.
-      --spot_events_;
+      --wait_events_;
       const std::int32_t pick = pick_online_node(j);
       if (pick >= 0) node_notice(e.time, static_cast<std::size_t>(pick));
       return;
     }
     case EventKind::kPoolCapacity:
-      --spot_events_;
+      --wait_events_;
       capacity_change(e.time, j, fleet_->pools[j].spot.capacity_nodes[e.generation]);
       return;
     case EventKind::kNodeReclaim:
@@ -254,6 +262,8 @@ void Simulation::handle(const Event& e) {
       ++gave_up_;
       queue_.trim(queue_.class_of(j), [&](std::uint32_t k) { return state_[k] != JobState::kPending; });
       for (auto* l : listeners_) l->on_job_gave_up(*this, e.time, j);
+      // Under strict FIFO the job that left may have blocked every job behind it.
+      if (config_.queue == QueueDiscipline::kStrictFifo && pending_ > 0) request_pass(e.time);
       return;
     }
     case EventKind::kCapacityTick: {
@@ -275,6 +285,15 @@ void Simulation::handle(const Event& e) {
       if (next != kNever) events_.push(std::max(next, e.time + 1), EventKind::kCapacityTick);
       return;
     }
+    case EventKind::kCapacityWake:
+      --wait_events_;
+      if (e.time != capacity_wake_us_) {
+        ++stats_.events_stale;
+        return;
+      }
+      capacity_wake_us_ = kNever;
+      if (pending_ > 0) plan_capacity(e.time);
+      return;
     case EventKind::kSchedulePass:
       pass_scheduled_ = false;
       schedule_pass(e.time);
@@ -313,11 +332,18 @@ void Simulation::schedule_pass(SimTime now) {
   else
     fifo_pass(now);
   if (has_elastic_ && pending_ > 0) plan_capacity(now);
+  for (auto* l : listeners_) l->on_pass_end(*this, now);
 }
 
 void Simulation::plan_capacity(SimTime now) {
   acquire_.clear();
-  capacity_->plan(*this, now, acquire_);
+  const SimTime wake = capacity_->plan(*this, now, acquire_);
+  // The policy wants another look later (a cooldown ends): at most one wake-up queued, the earliest.
+  if (wake != kNever && wake > now && wake < capacity_wake_us_) {
+    capacity_wake_us_ = wake;
+    events_.push(wake, EventKind::kCapacityWake);
+    ++wait_events_;
+  }
   for (std::int32_t n : acquire_) {
     const auto node = static_cast<std::size_t>(n);
     const auto p = static_cast<std::size_t>(fleet_->pool[node]);
@@ -332,6 +358,7 @@ void Simulation::boot_node(SimTime now, std::size_t node, SimTime delay_us) {
   const auto p = static_cast<std::size_t>(fleet_->pool[node]);
   node_state_[node] = NodeState::kBooting;
   node_acquired_us_[node] = now;
+  node_boot_us_[node] = delay_us;
   ++pool_held_[p];
   ++pool_booting_[p];
   for (auto* l : listeners_) l->on_node_acquired(*this, now, static_cast<std::int32_t>(node));
@@ -380,6 +407,7 @@ std::int32_t Simulation::pick_online_node(std::size_t pool) const {
 }
 
 void Simulation::capacity_change(SimTime now, std::size_t p, std::int32_t nodes) {
+  const std::int32_t before = pool_capacity_[p];
   pool_capacity_[p] = nodes;
   // Held above capacity (not counting nodes already leaving): the excess gets notices.
   std::int32_t excess = pool_held_[p] - pool_draining_[p] - nodes;
@@ -389,8 +417,12 @@ void Simulation::capacity_change(SimTime now, std::size_t p, std::int32_t nodes)
     node_notice(now, static_cast<std::size_t>(pick));
     --excess;
   }
+  // An elastic pool may acquire again for waiting jobs: the pass asks the capacity policy.
+  if (fleet_->pools[p].elastic) {
+    if (nodes > before && pending_ > 0) request_pass(now);
+    return;
+  }
   // A static pool gets back the nodes it lost while capacity was short.
-  if (fleet_->pools[p].elastic) return;
   for (std::size_t n = 0; n < fleet_->size() && pool_held_[p] < nodes; ++n) {
     if (fleet_->pool[n] == static_cast<std::int32_t>(p) && node_state_[n] == NodeState::kOffline)
       boot_node(now, n, fleet_->pools[p].spot.replacement_delay_us);
@@ -405,12 +437,18 @@ void Simulation::node_notice(SimTime now, std::size_t node) {
   cluster_.set_online(node, false);
   cluster_.note_interruption(p, now);
   ++stats_.node_notices;
-  // Jobs that checkpoint on notice save their progress now, if the notice leaves time to write it.
+  // Jobs that checkpoint on notice, when the notice leaves time to write one
+  // and they would not finish before the reclaim anyway, stop working now,
+  // write a checkpoint of their progress (checkpoint_cost_s) and leave the
+  // node: nothing they did is lost, and they wait for a new place from then.
   for (std::uint32_t j : jobs_on_node_[node]) {
     const Resilience& r = jobs_->resilience_of(j);
-    if (r.checkpoint_on_notice && spot.notice_us >= r.checkpoint_cost_us && saved_at_notice_us_[j] < 0)
-      saved_at_notice_us_[j] =
-          progress_at(r, jobs_->duration_us[j], progress_us_[j], now - last_start_us_[j]).reached_us;
+    if (!r.checkpoint_on_notice || spot.notice_us < r.checkpoint_cost_us || saved_at_notice_us_[j] >= 0) continue;
+    const SimTime finish = last_start_us_[j] + segment_wall_us(r, jobs_->duration_us[j], progress_us_[j]);
+    if (finish <= now + spot.notice_us) continue;
+    saved_at_notice_us_[j] = progress_at(r, jobs_->duration_us[j], progress_us_[j], now - last_start_us_[j]).reached_us;
+    ++generation_[j];  // its finish event is stale; the exit takes its place among the live events
+    events_.push(now + r.checkpoint_cost_us, EventKind::kJobSavedExit, j, generation_[j]);
   }
   for (auto* l : listeners_) l->on_node_notice(*this, now, static_cast<std::int32_t>(node));
   events_.push(now + spot.notice_us, EventKind::kNodeReclaim, static_cast<std::uint32_t>(node), node_hold_gen_[node]);
@@ -531,6 +569,15 @@ void Simulation::strict_fifo_pass(SimTime now) {
   }
 }
 
+void Simulation::refused(std::uint32_t c, std::uint32_t log_now) {
+  // A refusal that may change by itself is asked again at the next pass;
+  // otherwise the class waits for capacity freed after this point.
+  if (policy_->refusal_may_change())
+    queue_.unblock(c);
+  else
+    queue_.block(c, log_now);
+}
+
 bool Simulation::place_head(std::uint32_t c, SimTime now, std::uint32_t log_now) {
   const std::uint32_t j = queue_.head(c);
   ++stats_.placement_calls;
@@ -539,7 +586,7 @@ bool Simulation::place_head(std::uint32_t c, SimTime now, std::uint32_t log_now)
   if (workers == 1) {
     const Placement p = policy_->place(j, r, cluster_, now);
     if (!p.placed()) {
-      queue_.block(c, log_now);
+      refused(c, log_now);
       return false;
     }
     queue_.pop_head(c);
@@ -555,7 +602,7 @@ bool Simulation::place_head(std::uint32_t c, SimTime now, std::uint32_t log_now)
     }
     if (static_cast<std::int32_t>(gang_scratch_.size()) < workers) {
       for (const Placement& p : gang_scratch_) cluster_.release(r, p);
-      queue_.block(c, log_now);
+      refused(c, log_now);
       return false;
     }
     queue_.pop_head(c);

@@ -94,6 +94,9 @@ class Simulation {
   SimTime oldest_pending_submit_us() const;
   NodeState node_state(std::size_t n) const { return node_state_[n]; }
   SimTime node_acquired_us(std::size_t n) const { return node_acquired_us_[n]; }
+  // How long the node's current acquisition took to boot (a pool's boot delay,
+  // or a spot replacement's delay); 0 for nodes held from the start.
+  SimTime node_boot_us(std::size_t n) const { return node_boot_us_[n]; }
   bool drained(std::size_t n) const { return !drained_.empty() && drained_[n]; }
   // Nodes of pool p that are booting or online.
   std::int32_t pool_held(std::size_t p) const { return pool_held_[p]; }
@@ -133,6 +136,7 @@ class Simulation {
   void strict_fifo_pass(SimTime now);
   // Tries the oldest job of request class c; blocks the class if it does not place.
   bool place_head(std::uint32_t c, SimTime now, std::uint32_t log_now);
+  void refused(std::uint32_t c, std::uint32_t log_now);  // the head of class c did not place
 
   const Fleet* fleet_;
   const JobTable* jobs_;
@@ -156,6 +160,7 @@ class Simulation {
   // Per-node lifecycle (elastic pools).
   std::vector<NodeState> node_state_;
   std::vector<SimTime> node_acquired_us_;
+  std::vector<SimTime> node_boot_us_;
   std::vector<std::uint32_t> node_idle_gen_;  // bumped when a job lands: stale idle checks are dropped
   std::vector<std::int32_t> pool_held_, pool_booting_, pool_draining_, pool_capacity_;
   std::vector<std::int32_t> acquire_;  // reused by plan_capacity and drains
@@ -179,8 +184,11 @@ class Simulation {
   bool pass_scheduled_ = false;
 
   std::size_t next_arrival_ = 0;
-  std::int64_t live_events_ = 0;
-  std::int64_t spot_events_ = 0;  // queued hand-placed notices and capacity points  // queued events that still change something (not samples, passes or stale)
+  std::int64_t live_events_ = 0;  // queued events that still change something (not samples, passes or stale)
+  // Queued events that change something only for waiting jobs (hand-placed
+  // notices, capacity points, capacity wake-ups): they keep a run going only while jobs wait.
+  std::int64_t wait_events_ = 0;
+  SimTime capacity_wake_us_ = kNever;  // the queued capacity wake-up, if any
   std::int64_t pending_ = 0, running_ = 0, gave_up_ = 0, failed_ = 0;
   SimTime last_sample_ = -1;
   RunStats stats_;

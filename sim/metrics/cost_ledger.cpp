@@ -207,7 +207,7 @@ void CostLedger::on_node_released(const Simulation& sim, SimTime t, std::int32_t
   const PoolSpec& pool = sim.fleet().pools[static_cast<std::size_t>(sim.fleet().pool[node])];
   const SimTime held = t - sim.node_acquired_us(node);
   if (acquired_by_policy_[node])
-    boot_[c] += r.net_per_hour * factor_net(c) * static_cast<double>(std::min(held, pool.boot_delay_us)) / kUsPerHourD;
+    boot_[c] += r.net_per_hour * factor_net(c) * static_cast<double>(std::min(held, sim.node_boot_us(node))) / kUsPerHourD;
   acquired_by_policy_[node] = 0;
   // Billing granularity and minimums: the part billed beyond the time held is idle.
   const double extra_h = static_cast<double>(billed_duration_us(pool, held) - held) / kUsPerHourD;
@@ -239,11 +239,10 @@ void CostLedger::on_run_end(const Simulation& sim, SimTime end) {
   // Nodes still held at the end are billed to the end, without rounding: they are not released.
   for (std::size_t n = 0; n < sim.fleet().size(); ++n) {
     if (!acquired_by_policy_[n] || sim.node_state(n) == NodeState::kOffline) continue;
-    const PoolSpec& pool = sim.fleet().pools[static_cast<std::size_t>(sim.fleet().pool[n])];
     const NodeRates& r = pricing_->node[n];
     boot_[static_cast<std::size_t>(r.center)] +=
         r.net_per_hour * factor_net(static_cast<std::size_t>(r.center)) *
-        static_cast<double>(std::min(end - sim.node_acquired_us(n), pool.boot_delay_us)) / kUsPerHourD;
+        static_cast<double>(std::min(end - sim.node_acquired_us(n), sim.node_boot_us(n))) / kUsPerHourD;
   }
   // Jobs still running are charged for what they held up to the end.
   for (std::size_t j = 0; j < sim.jobs().size(); ++j) {

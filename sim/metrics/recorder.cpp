@@ -49,11 +49,16 @@ void Recorder::advance(const Simulation& sim, SimTime t) {
 
 void Recorder::on_job_placed(const Simulation& sim, SimTime t, std::uint32_t job, const Placement&) {
   advance(sim, t);
+  if (sim.restarts(job) > 0) return;  // a restart: the wait was measured at the first start
   interval_wait_sum_us_ += static_cast<double>(t - sim.jobs().submit_us[job]);
   ++interval_started_;
 }
 
 void Recorder::on_job_finished(const Simulation& sim, SimTime t, std::uint32_t, const Placement&) {
+  advance(sim, t);
+}
+
+void Recorder::on_job_interrupted(const Simulation& sim, SimTime t, std::uint32_t, const Placement&, SimTime) {
   advance(sim, t);
 }
 
@@ -107,7 +112,7 @@ void Recorder::on_run_end(const Simulation& sim, SimTime end) {
   auto& num_gpu = column("num_gpu", "GPUs");
   auto& gpu_milli = column("gpu_milli", "milli-GPU per device");
   auto& state = column("state", "code, see attribute state_names");
-  std::int64_t arrived = 0, placed = 0, completed = 0;
+  std::int64_t arrived = 0, placed = 0, completed = 0, never_placed = 0;
   std::vector<double> waits;
   for (std::size_t j = 0; j < n; ++j) {
     submit[j] = jobs.submit_us[j];
@@ -123,6 +128,7 @@ void Recorder::on_run_end(const Simulation& sim, SimTime end) {
     gpu_milli[j] = jobs.gpu_milli[j];
     state[j] = static_cast<std::int64_t>(sim.state(j));
     arrived += sim.state(j) != JobState::kNotArrived;
+    never_placed += sim.state(j) != JobState::kNotArrived && start[j] < 0;
     completed += sim.state(j) == JobState::kCompleted;
     if (start[j] >= 0) {
       ++placed;
@@ -153,7 +159,7 @@ void Recorder::on_run_end(const Simulation& sim, SimTime end) {
       {"jobs_running_at_end", sim.running_count()},
       {"jobs_pending_at_end", sim.pending_count()},
       {"jobs_gave_up", sim.gave_up_count()},
-      {"jobs_never_placed", sim.pending_count() + sim.gave_up_count()},
+      {"jobs_never_placed", never_placed},
       {"alloc_cpu_mean", mean(kCpu)},
       {"alloc_cpu_peak", peak(kCpu)},
       {"alloc_memory_mean", mean(kMemory)},

@@ -9,6 +9,7 @@
 #include "sim/io/fleet_pricing.h"
 #include "sim/io/price_catalog_loader.h"
 #include "sim/io/scenario_loader.h"
+#include "sim/io/summary_json.h"
 #include "sim/model/cluster_state.h"
 #include "workloads/node_list_reader.h"
 #include "workloads/openb_pod_reader.h"
@@ -110,24 +111,47 @@ JobTable synthetic_jobs(const config::SyntheticJobs& y, const std::string& name,
 
 }  // namespace
 
+namespace {
+
+// How many copies of r an empty node holds at once (workers of a gang).
+std::int64_t copies_on_empty(const Fleet& f, const ClusterState& empty, std::size_t n, const JobRequest& r) {
+  if (!empty.fits_empty(n, r)) return 0;
+  std::int64_t k = INT64_MAX;
+  if (r.cpu_milli > 0) k = std::min(k, f.cpu_milli[n] / r.cpu_milli);
+  if (r.memory_mib > 0) k = std::min(k, f.memory_mib[n] / r.memory_mib);
+  if (r.num_gpu == 1) k = std::min<std::int64_t>(k, f.gpu_count[n] * (kMilliPerGpu / r.gpu_milli));
+  if (r.num_gpu > 1) k = std::min<std::int64_t>(k, f.gpu_count[n] / r.num_gpu);
+  return k;
+}
+
+}  // namespace
+
 void check_jobs_fit_fleet(RunInputs& in, bool skip) {
   ClusterState empty(in.fleet);
   // Traces repeat a few request shapes many times: decide each shape once.
-  std::map<std::tuple<std::int64_t, std::int64_t, std::int32_t, std::int32_t, GpuModelMask, bool>, bool> fits_by_shape;
+  std::map<std::tuple<std::int64_t, std::int64_t, std::int32_t, std::int32_t, GpuModelMask, bool, std::int32_t>, std::int64_t>
+      fits_by_shape;
   std::vector<bool> possible(in.jobs.size(), true);
   std::size_t spot_nodes = 0;
   for (std::size_t n = 0; n < in.fleet.size(); ++n) spot_nodes += empty.spot_node[n];
   for (std::size_t j = 0; j < in.jobs.size(); ++j) {
     const JobRequest r = in.jobs.request(j);
-    auto [it, fresh] = fits_by_shape.try_emplace({r.cpu_milli, r.memory_mib, r.num_gpu, r.gpu_milli, r.gpu_models, r.spot_ok}, false);
-    if (fresh)
-      for (std::size_t n = 0; n < in.fleet.size() && !it->second; ++n) it->second = empty.fits_empty(n, r);
-    if (it->second) continue;
+    const std::int32_t workers = in.jobs.workers[j];
+    auto [it, fresh] = fits_by_shape.try_emplace({r.cpu_milli, r.memory_mib, r.num_gpu, r.gpu_milli, r.gpu_models, r.spot_ok, workers}, 0);
+    if (fresh)  // how many workers the empty fleet holds at once, counted up to what the job needs
+      for (std::size_t n = 0; n < in.fleet.size() && it->second < workers; ++n)
+        it->second += std::min<std::int64_t>(copies_on_empty(in.fleet, empty, n, r), workers);
+    if (it->second >= workers) continue;
+    const std::string gang =
+        it->second > 0 ? "; it is a gang of " + std::to_string(workers) + " workers placed all at once, and the empty fleet holds at most " +
+                             std::to_string(it->second) + " of them"
+                       : "";
     const std::string msg = in.jobs.where(j) + ": job " + in.jobs.name[j] +
-                            " cannot fit on any node of the fleet, even an empty one (cpu_milli " +
+                            (it->second > 0 ? " cannot be placed on the fleet, even an empty one (cpu_milli "
+                                            : " cannot fit on any node of the fleet, even an empty one (cpu_milli ") +
                             std::to_string(r.cpu_milli) + ", memory_mib " + std::to_string(r.memory_mib) +
                             ", num_gpu " + std::to_string(r.num_gpu) + ", gpu_milli " + std::to_string(r.gpu_milli) +
-                            (r.gpu_models ? ", restricted GPU models" : "") + ")" +
+                            (r.gpu_models ? ", restricted GPU models" : "") + ")" + gang +
                             (!r.spot_ok && spot_nodes > 0
                                  ? "; it does not tolerate spot, and " + std::to_string(spot_nodes) + " of the " +
                                        std::to_string(in.fleet.size()) + " nodes are spot"
@@ -281,7 +305,7 @@ RunInputs build_run_inputs(const config::Scenario& s, const std::string& base_di
       if (w.trace().has_resilience()) in.jobs.set_resilience(first, in.jobs.size(), resilience_of(w.trace().resilience()));
     } else {
       const std::string name = "workloads[" + std::to_string(i) + "].synthetic";
-      in.jobs.append(synthetic_jobs(w.synthetic(), name, base_dir, s.seed(), bad));
+      in.jobs.append(synthetic_jobs(w.synthetic(), name, base_dir, workload_seed_of(s), bad));
       in.jobs.set_team(first, in.jobs.size(), w.synthetic().team().empty() ? "default" : w.synthetic().team());
       if (w.synthetic().has_resilience())
         in.jobs.set_resilience(first, in.jobs.size(), resilience_of(w.synthetic().resilience()));
@@ -316,7 +340,28 @@ RunInputs build_run_inputs(const config::Scenario& s, const std::string& base_di
                      "not a replay in time");
   in.jobs.sort_by_submit();
   check_jobs_fit_fleet(in, s.skip_bad_rows());
+  check_horizon(s, in.jobs);
   return in;
+}
+
+std::uint64_t workload_seed_of(const config::Scenario& s) {
+  return s.has_workload_seed() ? s.workload_seed() : s.seed();
+}
+
+bool workload_depends_on_seed(const config::Scenario& s) {
+  if (s.has_workload_seed()) return false;
+  for (const auto& w : s.workloads())
+    if (w.has_synthetic()) return true;
+  return false;
+}
+
+void check_horizon(const config::Scenario& s, const JobTable& jobs) {
+  if (s.horizon_s() <= 0 || jobs.size() == 0) return;
+  const SimTime horizon = seconds_to_us(s.horizon_s());
+  if (horizon >= jobs.submit_us.front()) return;
+  throw InputError("scenario field horizon_s: " + json_number(s.horizon_s()) + " s is before the first arrival, at " +
+                   json_number(us_to_seconds(jobs.submit_us.front())) + " s (" + jobs.where(0) + ", job " +
+                   jobs.name[0] + "): the run would end before it starts");
 }
 
 }  // namespace capsim

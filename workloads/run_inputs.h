@@ -45,7 +45,16 @@ RunInputs build_run_inputs(const config::Scenario& scenario, const std::string& 
 // The scenario's fleet alone (its node sources, in order).
 Fleet build_fleet(const config::Scenario& scenario, const std::string& base_dir, BadRowPolicy& bad);
 
-// Fails (or, when bad.skip, drops and counts) jobs that fit no empty node.
+// Fails (or, when bad.skip, drops and counts) jobs that fit no empty node,
+// and gangs whose workers the empty fleet cannot hold all at once.
 void check_jobs_fit_fleet(RunInputs& inputs, bool skip);
+
+// A horizon before the first arrival is an input error (the run would end before it starts).
+void check_horizon(const config::Scenario& scenario, const JobTable& jobs);
+
+// The seed synthetic workloads are drawn from: workload_seed when set, else the scenario seed.
+std::uint64_t workload_seed_of(const config::Scenario& scenario);
+// Whether the jobs change with the scenario seed (synthetic sources and no workload_seed).
+bool workload_depends_on_seed(const config::Scenario& scenario);
 
 }  // namespace capsim

@@ -32,19 +32,7 @@ struct PyScenario {
   std::string base_dir = ".";
   std::shared_ptr<JobTable> jobs_override;
 
-  RunInputs inputs() const {
-    if (!jobs_override) return build_run_inputs(scenario, base_dir);
-    RunInputs in;
-    BadRowPolicy bad;
-    bad.skip = scenario.skip_bad_rows();
-    in.fleet = build_fleet(scenario, base_dir, bad);
-    in.rows_skipped = bad.skipped;
-    in.first_skip_reason = bad.first_error;
-    in.jobs = *jobs_override;
-    in.jobs.sort_by_submit();
-    check_jobs_fit_fleet(in, scenario.skip_bad_rows());
-    return in;
-  }
+  PreparedScenario prepared() const { return PreparedScenario(scenario, base_dir, jobs_override); }
 };
 
 // Numeric columns cross as numpy arrays over the C++ vectors: the capsule
@@ -248,25 +236,19 @@ class PythonPolicy final : public PlacementPolicy {
   const JobTable* jobs_;
 };
 
-// A registered policy may carry parameters ("fgd:score=k8s"); params given
-// separately win. A Python policy's name is taken as it is.
-RunSpec make_spec(const std::string& policy, const std::map<std::string, std::string>& params,
-                  std::optional<std::uint64_t> seed, const PyScenario& s, bool registered) {
-  PolicySpec spec = registered ? parse_policy_spec(policy) : PolicySpec{policy, {}};
-  for (const auto& [k, v] : params) spec.params[k] = v;
-  return {spec.name, spec.params, seed ? *seed : s.scenario.seed()};
-}
-
+// The same precedence as `capsim run` (resolve_run_spec): policy "" is the
+// scenario's own. A Python policy's name is taken as it is.
 PyResult run(const PyScenario& s, const std::string& policy, const std::map<std::string, std::string>& params,
              std::optional<std::uint64_t> seed, py::object python_policy) {
-  const RunInputs inputs = s.inputs();
-  RunSetup setup{&inputs, sim_config_from(s.scenario), scenario_to_json(s.scenario)};
-  RunSpec spec = make_spec(policy, params, seed, s, python_policy.is_none());
+  PreparedScenario prepared = s.prepared();
+  const RunSpec spec = python_policy.is_none() ? resolve_run_spec(s.scenario, policy, params, seed)
+                                               : RunSpec{policy, {}, seed ? *seed : s.scenario.seed()};
+  const RunSetup setup = prepared.setup(spec.seed);
   std::atomic<bool> flag{false};
   PyResult out;
   try {
     if (!python_policy.is_none()) {
-      PythonPolicy p(python_policy, policy, &inputs.jobs);
+      PythonPolicy p(python_policy, policy, &setup.inputs->jobs);
       TimedResult r;
       {
         py::gil_scoped_release release;
@@ -276,7 +258,6 @@ PyResult run(const PyScenario& s, const std::string& policy, const std::map<std:
       out.wall_s = r.wall_s;
       return out;
     }
-    validate_placement_policy(spec.policy, spec.params);
     TimedResult r;
     {
       py::gil_scoped_release release;
@@ -292,14 +273,13 @@ PyResult run(const PyScenario& s, const std::string& policy, const std::map<std:
 
 std::vector<PyResult> compare(const PyScenario& s, const std::vector<std::string>& policies,
                               const std::vector<std::uint64_t>& seeds, int threads) {
-  const RunInputs inputs = s.inputs();
-  RunSetup setup{&inputs, sim_config_from(s.scenario), scenario_to_json(s.scenario)};
-  const std::vector<RunSpec> specs = specs_for(policies, seeds);
+  PreparedScenario prepared = s.prepared();
+  const std::vector<RunSpec> specs = resolve_compare_specs(prepared, policies, seeds);
   std::atomic<bool> flag{false};
   std::vector<TimedResult> results;
   try {
     py::gil_scoped_release release;
-    results = run_many(setup, specs, threads, {}, interrupt_check(flag));
+    results = run_many(prepared, specs, threads, {}, interrupt_check(flag));
   } catch (const Interrupted&) {
     throw py::error_already_set();
   }
@@ -312,7 +292,8 @@ std::vector<PyResult> compare(const PyScenario& s, const std::vector<std::string
 py::list inflate(const PyScenario& s, const std::vector<std::string>& policies, int repeats, double target_share,
                  int threads) {
   if (repeats < 1) throw InputError("inflate: repeats must be at least 1");
-  RunInputs inputs = s.jobs_override ? s.inputs() : build_run_inputs(s.scenario, s.base_dir, InputUse::kInflation);
+  const RunInputs inputs = build_run_inputs(s.scenario, s.base_dir, s.jobs_override ? InputUse::kReplay : InputUse::kInflation,
+                                           s.jobs_override.get());
   std::vector<std::uint64_t> seeds;
   for (int k = 0; k < repeats; ++k) seeds.push_back(s.scenario.seed() + static_cast<std::uint64_t>(k));
   const std::vector<RunSpec> specs = specs_for(policies, seeds);
@@ -459,8 +440,15 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("free_memory_mib", [](const PyCluster& c) { return c.column(c.state->free_memory_mib); });
 
   py::class_<PyScenario>(m, "Scenario")
-      .def("to_json", [](const PyScenario& s) { return scenario_to_json(s.scenario); })
+      // Paths come out absolute, so the JSON loads the same from any directory.
+      .def("to_json", [](const PyScenario& s) { return scenario_to_json(with_absolute_paths(s.scenario, s.base_dir)); })
+      .def_property_readonly("base_dir", [](const PyScenario& s) { return s.base_dir; })
       .def_property_readonly("seed", [](const PyScenario& s) { return s.scenario.seed(); })
+      .def("with_workload_seed", [](const PyScenario& s, std::uint64_t seed) {
+        PyScenario out = s;
+        out.scenario.set_workload_seed(seed);
+        return out;
+      })
       .def("with_jobs", [](const PyScenario& s, std::shared_ptr<JobTable> jobs) {
         PyScenario out = s;
         out.jobs_override = std::move(jobs);

@@ -55,12 +55,30 @@ po::options_description input_options() {
       ("pods", po::value<std::string>(), "openb pod list CSV")
       ("node-memory-gib", po::value<double>(), "memory per node for node lists without a memory column")
       ("skip-bad-rows", po::bool_switch(), "skip malformed rows and impossible jobs (counted) instead of failing")
-      ("seed", po::value<std::uint64_t>(), "scenario seed (default: the scenario's, or 1)")
+      ("seed", po::value<std::string>(),
+       "the run's seed, root of every random stream: synthetic workloads, placement ties, interruptions "
+       "(default: the scenario's seed, 0 when it sets none; 1 for --nodes/--pods without a scenario)")
+      ("workload-seed", po::value<std::string>(),
+       "draw synthetic workloads from this seed whatever the run's seed (scenario field workload_seed)")
       ("horizon", po::value<double>(), "stop at this simulated time, seconds (default: when all jobs left)")
       ("sample-interval", po::value<double>(), "time-series sample interval, seconds (default 3600)")
       ("max-wait", po::value<double>(), "a pending job gives up after this many seconds (default never)")
       ("queue", po::value<std::string>(), "fifo (default) or strict-fifo");
   return o;
+}
+
+// A seed: a whole number in [0, 2^64); "-1" is an error, not 2^64 - 1.
+std::uint64_t parse_seed(const std::string& s, const std::string& option) {
+  std::size_t used = 0;
+  unsigned long long v = 0;
+  try {
+    v = std::stoull(s, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (s.empty() || used != s.size() || !std::isdigit(static_cast<unsigned char>(s[0])))
+    throw InputError(option + ": '" + s + "' is not a seed (a whole number from 0 to 18446744073709551615)");
+  return v;
 }
 
 Inputs load_inputs(const po::variables_map& vm) {
@@ -90,7 +108,9 @@ Inputs load_inputs(const po::variables_map& vm) {
     throw InputError("give a scenario file, or --nodes and --pods");
   }
   if (vm["skip-bad-rows"].as<bool>()) in.scenario.set_skip_bad_rows(true);
-  if (vm.count("seed")) in.scenario.set_seed(vm["seed"].as<std::uint64_t>());
+  if (vm.count("seed")) in.scenario.set_seed(parse_seed(vm["seed"].as<std::string>(), "--seed"));
+  if (vm.count("workload-seed"))
+    in.scenario.set_workload_seed(parse_seed(vm["workload-seed"].as<std::string>(), "--workload-seed"));
   if (vm.count("horizon")) in.scenario.set_horizon_s(vm["horizon"].as<double>());
   if (vm.count("sample-interval")) in.scenario.set_sample_interval_s(vm["sample-interval"].as<double>());
   if (vm.count("max-wait")) in.scenario.set_max_wait_s(vm["max-wait"].as<double>());
@@ -110,6 +130,7 @@ std::map<std::string, std::string> parse_params(const std::vector<std::string>& 
 }
 
 std::vector<std::string> split_list(const std::string& s);
+std::string join(const std::vector<std::string>& items, const std::string& sep);
 
 // A policy spec as a directory name: characters other than letters, digits,
 // '.', '_', '=' and '-' become '_' (best-fit:w_gpu=0 -> best-fit_w_gpu=0).
@@ -267,8 +288,9 @@ void print_rows(const std::vector<std::vector<std::string>>& rows, bool csv) {
 int cmd_run(int argc, char** argv) {
   po::options_description o = input_options();
   o.add_options()
-      ("policy", po::value<std::string>()->default_value("best-fit"),
-       "placement policy (see 'capsim policies'), parameters may follow: best-fit:w_gpu=0")
+      ("policy", po::value<std::string>(),
+       "placement policy (see 'capsim policies'), parameters may follow: best-fit:w_gpu=0 "
+       "(default: the scenario's placement, else best-fit)")
       ("param", po::value<std::vector<std::string>>()->composing(), "policy parameter name=value (repeatable)")
       ("out", po::value<std::string>()->default_value("out/run"),
        "results: DIR (DIR/results.h5, DIR/summary.json) or FILE.h5 (FILE.h5, FILE.summary.json)");
@@ -278,22 +300,13 @@ int cmd_run(int argc, char** argv) {
   if (!parse_command(argc, argv, o, pos, vm, "usage: capsim run [SCENARIO] [--nodes F --pods F] [options]"))
     return 0;
   Inputs in = load_inputs(vm);
-  RunSpec spec;
-  const PolicySpec flag = parse_policy_spec(vm["policy"].as<std::string>());  // --policy fgd:score=k8s works too
-  spec.policy = flag.name;
-  const bool policy_flag = !vm["policy"].defaulted();
-  if (!policy_flag && !in.scenario.placement().name().empty()) spec.policy = in.scenario.placement().name();
-  if (!policy_flag || spec.policy == in.scenario.placement().name())
-    for (const auto& [k, v] : in.scenario.placement().params()) spec.params[k] = v;
-  if (policy_flag)
-    for (const auto& [k, v] : flag.params) spec.params[k] = v;
-  if (vm.count("param"))
-    for (const auto& [k, v] : parse_params(vm["param"].as<std::vector<std::string>>())) spec.params[k] = v;
-  spec.seed = in.scenario.seed();
-  validate_placement_policy(spec.policy, spec.params);
-  const RunInputs inputs = build_run_inputs(in.scenario, in.base_dir);
-  print_skips(inputs);
-  RunSetup setup{&inputs, sim_config_from(in.scenario), scenario_to_json(in.scenario)};
+  const RunSpec spec = resolve_run_spec(
+      in.scenario, vm.count("policy") ? vm["policy"].as<std::string>() : "",
+      vm.count("param") ? parse_params(vm["param"].as<std::vector<std::string>>()) : std::map<std::string, std::string>{},
+      std::nullopt);
+  PreparedScenario prepared(in.scenario, in.base_dir);
+  const RunSetup setup = prepared.setup(spec.seed);
+  print_skips(*setup.inputs);
 
   TimedResult r;
   {
@@ -313,8 +326,11 @@ int cmd_run(int argc, char** argv) {
 int cmd_compare(int argc, char** argv) {
   po::options_description o = input_options();
   o.add_options()
-      ("policies", po::value<std::string>()->default_value("all"), "comma-separated policies, or all")
-      ("seeds", po::value<std::string>(), "comma-separated seeds; each policy runs once per seed")
+      ("policies", po::value<std::string>(),
+       "comma-separated policy specs, or all (default: all, less the spot policies on fleets without spot pools)")
+      ("seeds", po::value<std::string>(),
+       "comma-separated seeds; each policy runs once per seed, each seed drawing its own synthetic workload "
+       "unless --workload-seed pins it (default: the scenario's seed)")
       ("threads", po::value<int>()->default_value(0), "worker threads (0: all cores); results do not depend on it")
       ("out", po::value<std::string>()->default_value("out/compare"),
        "directory: <policy>-seed<N>/results.h5 and summary.json per run, compare.csv")
@@ -326,33 +342,17 @@ int cmd_compare(int argc, char** argv) {
   if (!parse_command(argc, argv, o, pos, vm, "usage: capsim compare [SCENARIO] [--nodes F --pods F] [options]"))
     return 0;
   Inputs in = load_inputs(vm);
-  const std::vector<std::string> policies = policy_list(vm);
-  std::vector<std::uint64_t> seeds{in.scenario.seed()};
-  if (vm.count("seeds")) {
-    seeds.clear();
-    for (const auto& s : split_list(vm["seeds"].as<std::string>())) {
-      std::size_t used = 0;
-      unsigned long long v = 0;
-      try {
-        v = std::stoull(s, &used);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      if (used != s.size() || s[0] == '-') throw InputError("--seeds: '" + s + "' is not a seed");
-      seeds.push_back(v);
-    }
-  }
-  const std::map<std::string, std::string> scenario_params(in.scenario.placement().params().begin(),
-                                                           in.scenario.placement().params().end());
-  const std::vector<RunSpec> specs = specs_for(policies, seeds, in.scenario.placement().name(), scenario_params);
-  for (const auto& s : specs) validate_placement_policy(s.policy, s.params);
-  const RunInputs inputs = build_run_inputs(in.scenario, in.base_dir);
-  print_skips(inputs);
-  RunSetup setup{&inputs, sim_config_from(in.scenario), scenario_to_json(in.scenario)};
+  const std::vector<std::string> policies = vm.count("policies") ? policy_list(vm) : std::vector<std::string>{};
+  std::vector<std::uint64_t> seeds;
+  if (vm.count("seeds"))
+    for (const auto& s : split_list(vm["seeds"].as<std::string>())) seeds.push_back(parse_seed(s, "--seeds"));
+  PreparedScenario prepared(in.scenario, in.base_dir);
+  const std::vector<RunSpec> specs = resolve_compare_specs(prepared, policies, seeds);
+  print_skips(prepared.inputs(specs.front().seed));
   std::vector<TimedResult> results;
   {
     ProgressLine line;
-    results = run_many(setup, specs, vm["threads"].as<int>(),
+    results = run_many(prepared, specs, vm["threads"].as<int>(),
                        [&](std::size_t done) { line.update("%zu of %zu runs done", done, specs.size()); });
   }
   const std::string out = vm["out"].as<std::string>();
@@ -361,14 +361,30 @@ int cmd_compare(int argc, char** argv) {
   std::streambuf* saved = std::cout.rdbuf(csv.rdbuf());
   print_table(specs, results, true);
   std::cout.rdbuf(saved);
+  std::vector<std::string> dirs;
+  for (const auto& spec : specs) dirs.push_back(file_safe(spec.name()) + "-seed" + std::to_string(spec.seed));
+  // Runs of an earlier comparison in the same directory are not this one's:
+  // say so, since globs such as out/*/results.h5 would pick them up.
+  std::vector<std::string> stale;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(out, ec))
+    if (entry.is_directory() && std::filesystem::exists(entry.path() / "results.h5") &&
+        std::find(dirs.begin(), dirs.end(), entry.path().filename().string()) == dirs.end())
+      stale.push_back(entry.path().filename().string());
+  std::sort(stale.begin(), stale.end());
   for (std::size_t i = 0; i < specs.size(); ++i) {
-    const std::string dir = out + "/" + file_safe(specs[i].name()) + "-seed" + std::to_string(specs[i].seed);
-    write_results_h5(dir + "/results.h5", results[i].result);
-    write_summary_json(dir + "/summary.json", results[i].result);
+    write_results_h5(out + "/" + dirs[i] + "/results.h5", results[i].result);
+    write_summary_json(out + "/" + dirs[i] + "/summary.json", results[i].result);
   }
   write_text_atomically(out + "/compare.csv", csv.str());
-  print_table(specs, results, vm["csv"].as<bool>());
-  std::cout << "wrote " << specs.size() << " runs under " << out << "/\n";
+  const bool as_csv = vm["csv"].as<bool>();
+  print_table(specs, results, as_csv);
+  // With --csv, stdout is the table alone.
+  (as_csv ? std::cerr : std::cout) << "wrote " << specs.size() << " runs under " << out << "/\n";
+  if (!stale.empty())
+    std::cerr << "capsim: warning: " << out << "/ also holds " << stale.size()
+              << " earlier run(s) not in this comparison, left as they were: " << join(stale, ", ")
+              << " (compare.csv lists this comparison's runs only)\n";
   return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <tbb/task_arena.h>
 
 #include "policies/registry.h"
+#include "sim/io/scenario_loader.h"
 #include "sim/io/summary_json.h"
 #include "sim/metrics/cost_ledger.h"
 #include "sim/metrics/fragmentation_recorder.h"
@@ -94,16 +95,69 @@ TimedResult run_one_with(const RunSetup& setup, const RunSpec& spec, PlacementPo
   return out;
 }
 
-std::vector<TimedResult> run_many(const RunSetup& setup, const std::vector<RunSpec>& specs, int threads,
+PreparedScenario::PreparedScenario(config::Scenario scenario, std::string base_dir,
+                                   std::shared_ptr<const JobTable> jobs)
+    : scenario_(std::move(scenario)), base_dir_(std::move(base_dir)), jobs_(std::move(jobs)) {}
+
+const RunInputs& PreparedScenario::inputs(std::uint64_t seed) {
+  // Jobs that do not depend on the seed are built once, under the first seed asked for.
+  const bool by_seed = !jobs_ && workload_depends_on_seed(scenario_);
+  if (!by_seed && !inputs_.empty()) return *inputs_.begin()->second;
+  auto& slot = inputs_[by_seed ? seed : 0];
+  if (!slot) {
+    config::Scenario s = scenario_;
+    s.set_seed(seed);
+    slot = std::make_unique<RunInputs>(build_run_inputs(s, base_dir_, InputUse::kReplay, jobs_.get()));
+  }
+  return *slot;
+}
+
+RunSetup PreparedScenario::setup(std::uint64_t seed) {
+  config::Scenario s = scenario_;
+  s.set_seed(seed);  // the recorded scenario is the one this run ran
+  SimConfig config = sim_config_from(s);
+  return {&inputs(seed), config, scenario_to_json(s)};
+}
+
+RunSpec resolve_run_spec(const config::Scenario& scenario, const std::string& policy_spec,
+                         const std::map<std::string, std::string>& params, std::optional<std::uint64_t> seed) {
+  const std::string& own = scenario.placement().name();
+  const PolicySpec given = policy_spec.empty() ? PolicySpec{own.empty() ? "best-fit" : own, {}}
+                                               : parse_policy_spec(policy_spec);
+  RunSpec spec;
+  spec.policy = given.name;
+  if (given.name == own) spec.params.insert(scenario.placement().params().begin(), scenario.placement().params().end());
+  for (const auto& [k, v] : given.params) spec.params[k] = v;
+  for (const auto& [k, v] : params) spec.params[k] = v;
+  spec.seed = seed ? *seed : scenario.seed();
+  validate_placement_policy(spec.policy, spec.params);
+  return spec;
+}
+
+std::vector<RunSpec> resolve_compare_specs(PreparedScenario& scenario, const std::vector<std::string>& policy_specs,
+                                           const std::vector<std::uint64_t>& seeds) {
+  const config::Scenario& s = scenario.scenario();
+  const std::vector<std::uint64_t> run_seeds = seeds.empty() ? std::vector<std::uint64_t>{s.seed()} : seeds;
+  const std::vector<std::string> policies =
+      policy_specs.empty() ? placement_policy_names_for(scenario.inputs(run_seeds.front()).fleet) : policy_specs;
+  const std::map<std::string, std::string> own(s.placement().params().begin(), s.placement().params().end());
+  std::vector<RunSpec> specs = specs_for(policies, run_seeds, s.placement().name(), own);
+  for (const auto& spec : specs) validate_placement_policy(spec.policy, spec.params);
+  return specs;
+}
+
+std::vector<TimedResult> run_many(PreparedScenario& scenario, const std::vector<RunSpec>& specs, int threads,
                                   const std::function<void(std::size_t)>& on_done,
                                   const std::function<void(SimTime)>& progress) {
   for (const auto& s : specs) validate_placement_policy(s.policy, s.params);  // fail before any work
+  std::vector<RunSetup> setups;
+  for (const auto& s : specs) setups.push_back(scenario.setup(s.seed));  // inputs are built here, on one thread
   std::vector<TimedResult> results(specs.size());
   std::atomic<std::size_t> finished{0};
   tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
   arena.execute([&] {
     tbb::parallel_for(std::size_t{0}, specs.size(), [&](std::size_t i) {
-      results[i] = run_one(setup, specs[i], progress);
+      results[i] = run_one(setups[i], specs[i], progress);
       const std::size_t done = ++finished;
       if (on_done) on_done(done);
     });

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +39,40 @@ struct RunSetup {
   std::string scenario_json;
 };
 
+// A scenario ready to run with any seed. A run's seed roots every random
+// stream of the run: synthetic workloads (unless the scenario pins
+// workload_seed), placement tie-breaks and spot interruptions. Inputs are
+// built once per distinct workload seed (once for trace-only scenarios).
+// jobs, when given (Python's scenario.with_jobs), replace the scenario's
+// workloads; the fleet, prices and capacity policy stay the scenario's.
+class PreparedScenario {
+ public:
+  PreparedScenario(config::Scenario scenario, std::string base_dir, std::shared_ptr<const JobTable> jobs = nullptr);
+  const config::Scenario& scenario() const { return scenario_; }
+  // The inputs, config and recorded scenario of a run with this seed. Builds
+  // the inputs on first use: call from one thread (run_many does, before its fan-out).
+  RunSetup setup(std::uint64_t seed);
+  const RunInputs& inputs(std::uint64_t seed);
+
+ private:
+  config::Scenario scenario_;
+  std::string base_dir_;
+  std::shared_ptr<const JobTable> jobs_;
+  std::map<std::uint64_t, std::unique_ptr<RunInputs>> inputs_;  // by workload seed
+};
+
+// The one run a front-end asks for (`capsim run`, Python capsim.run):
+// policy_spec empty: the scenario's placement policy, else best-fit; a spec
+// naming the scenario's policy starts from the scenario's parameters; then
+// the spec's own parameters, then params, win. seed: the scenario's when absent.
+RunSpec resolve_run_spec(const config::Scenario& scenario, const std::string& policy_spec,
+                         const std::map<std::string, std::string>& params, std::optional<std::uint64_t> seed);
+// The runs of a comparison (`capsim compare`, Python capsim.compare): every
+// policy spec (empty: every policy worth comparing on the fleet) for every
+// seed (empty: the scenario's), parameters as in resolve_run_spec.
+std::vector<RunSpec> resolve_compare_specs(PreparedScenario& scenario, const std::vector<std::string>& policy_specs,
+                                           const std::vector<std::uint64_t>& seeds);
+
 struct TimedResult {
   RunResult result;
   double wall_s = 0;  // kept out of the result files: they must not depend on the machine
@@ -51,7 +87,7 @@ TimedResult run_one_with(const RunSetup& setup, const RunSpec& spec, PlacementPo
 // Results in the order of specs, whatever the thread count (threads <= 0: all cores).
 // on_done(finished_count) is called, from worker threads, as each run ends.
 // progress is passed to every run (it may throw to stop them all).
-std::vector<TimedResult> run_many(const RunSetup& setup, const std::vector<RunSpec>& specs, int threads,
+std::vector<TimedResult> run_many(PreparedScenario& scenario, const std::vector<RunSpec>& specs, int threads,
                                   const std::function<void(std::size_t)>& on_done = {},
                                   const std::function<void(SimTime)>& progress = {});
 

@@ -1,5 +1,7 @@
 #include "policies/registry.h"
 
+#include <algorithm>
+
 #include "policies/best_fit.h"
 #include "policies/dot_product.h"
 #include "policies/fgd.h"
@@ -53,21 +55,25 @@ const std::vector<PlacementPolicyInfo>& placement_policies() {
        kFitWeights,
        [](const PolicyParams& p, const PolicyContext& c) {
          return std::make_unique<SpotPlacementPolicy>(SpotMode::kFallback, p, c);
-       }},
+       },
+       true},
       {"spot-only", "spot-tolerant jobs wait for spot; the others run off spot", kFitWeights,
        [](const PolicyParams& p, const PolicyContext& c) {
          return std::make_unique<SpotPlacementPolicy>(SpotMode::kSpotOnly, p, c);
-       }},
+       },
+       true},
       {"on-demand-only", "nothing runs on spot (baseline)", kFitWeights,
        [](const PolicyParams& p, const PolicyContext& c) {
          return std::make_unique<SpotPlacementPolicy>(SpotMode::kOnDemandOnly, p, c);
-       }},
+       },
+       true},
       {"static-split", "a fixed share of spot-tolerant jobs is spot-only, the rest never use spot",
        {kFitWeights[0], kFitWeights[1], kFitWeights[2],
         {"spot_share", "double", "0.5", "share of spot-tolerant jobs sent to spot"}},
        [](const PolicyParams& p, const PolicyContext& c) {
          return std::make_unique<SpotPlacementPolicy>(SpotMode::kStaticSplit, p, c);
-       }},
+       },
+       true},
   };
   return kPolicies;
 }
@@ -75,6 +81,15 @@ const std::vector<PlacementPolicyInfo>& placement_policies() {
 std::vector<std::string> placement_policy_names() {
   std::vector<std::string> names;
   for (const auto& p : placement_policies()) names.push_back(p.name);
+  return names;
+}
+
+std::vector<std::string> placement_policy_names_for(const Fleet& fleet) {
+  const bool spot = std::any_of(fleet.pools.begin(), fleet.pools.end(),
+                                [](const PoolSpec& p) { return p.kind == PoolKind::kSpot; });
+  std::vector<std::string> names;
+  for (const auto& p : placement_policies())
+    if (spot || !p.spot_only_difference) names.push_back(p.name);
   return names;
 }
 

@@ -27,10 +27,15 @@ struct PlacementPolicyInfo {
   std::string description;
   std::vector<PolicyParamInfo> params;
   std::function<std::unique_ptr<PlacementPolicy>(const PolicyParams&, const PolicyContext&)> make;
+  // The policy differs from best-fit only where the fleet has spot pools.
+  bool spot_only_difference = false;
 };
 
 const std::vector<PlacementPolicyInfo>& placement_policies();
 std::vector<std::string> placement_policy_names();
+// The policies worth comparing on this fleet: all of them, less the spot
+// policies when the fleet has no spot pool (they would repeat best-fit).
+std::vector<std::string> placement_policy_names_for(const Fleet& fleet);
 
 // Builds a policy; unknown names or parameters are InputErrors that list the
 // valid ones.

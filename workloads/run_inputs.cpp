@@ -291,12 +291,14 @@ Fleet build_fleet(const config::Scenario& s, const std::string& base_dir, BadRow
   return fleet;
 }
 
-RunInputs build_run_inputs(const config::Scenario& s, const std::string& base_dir, InputUse use) {
+RunInputs build_run_inputs(const config::Scenario& s, const std::string& base_dir, InputUse use,
+                           const JobTable* jobs) {
   RunInputs in;
   BadRowPolicy bad;
   bad.skip = s.skip_bad_rows();
   in.fleet = build_fleet(s, base_dir, bad);
-  for (int i = 0; i < s.workloads_size(); ++i) {
+  if (jobs) in.jobs = *jobs;
+  for (int i = 0; i < s.workloads_size() && !jobs; ++i) {
     const auto& w = s.workloads(i);
     const std::size_t first = in.jobs.size();
     if (w.has_trace()) {
@@ -316,7 +318,7 @@ RunInputs build_run_inputs(const config::Scenario& s, const std::string& base_di
   in.jobs.drop_unused_teams();
   const bool spot_pool = std::any_of(in.fleet.pools.begin(), in.fleet.pools.end(),
                                      [](const PoolSpec& p) { return p.kind == PoolKind::kSpot; });
-  for (int i = 0; i < s.workloads_size() && !spot_pool; ++i) {
+  for (int i = 0; i < s.workloads_size() && !spot_pool && !jobs; ++i) {
     const auto& w = s.workloads(i);
     const bool tolerant = w.has_trace() ? w.trace().resilience().spot_tolerant() : w.synthetic().resilience().spot_tolerant();
     if (tolerant)

@@ -39,8 +39,10 @@ struct RunInputs {
 // shape no node can hold simply fails when drawn, as in the paper.
 enum class InputUse { kReplay, kInflation };
 
+// jobs, when given, replace the scenario's workloads (a job table built
+// elsewhere, such as Python's scenario.with_jobs); everything else is the scenario's.
 RunInputs build_run_inputs(const config::Scenario& scenario, const std::string& base_dir,
-                           InputUse use = InputUse::kReplay);
+                           InputUse use = InputUse::kReplay, const JobTable* jobs = nullptr);
 
 // The scenario's fleet alone (its node sources, in order).
 Fleet build_fleet(const config::Scenario& scenario, const std::string& base_dir, BadRowPolicy& bad);

@@ -162,21 +162,35 @@ class PlacementPolicy:
         return best, cluster.choose_gpus(best, job, self.gpu_choice)
 
 
-def run(scenario, policy="best-fit", seed=None, params=None, name=None):
-    """Runs one policy (a registered name, or a PlacementPolicy instance) and returns Results."""
+def run(scenario, policy=None, seed=None, params=None, name=None, workload_seed=None):
+    """Runs one policy and returns Results, as `capsim run` does.
+
+    policy: a registered name or spec ("best-fit:w_gpu=0"), or a
+    PlacementPolicy instance; None runs the scenario's own placement policy
+    (best-fit when it names none), with the scenario's parameters. params win
+    over both. seed: the run's seed (default: the scenario's); it roots every
+    random stream, synthetic workloads included, unless workload_seed pins
+    the workload (the scenario field of that name)."""
+    if workload_seed is not None:
+        scenario = scenario.with_workload_seed(int(workload_seed))
     if isinstance(policy, PlacementPolicy):
         core = _core.run(scenario, name or type(policy).__name__, {}, seed, policy)
     else:
-        core = _core.run(scenario, policy, {k: str(v) for k, v in (params or {}).items()}, seed, None)
+        core = _core.run(scenario, policy or "", {k: str(v) for k, v in (params or {}).items()}, seed, None)
     return _from_core(core)
 
 
-def compare(scenario, policies=None, seeds=None, threads=0):
-    """Runs every (policy, seed) side by side on TBB, with the GIL released.
-    Returns a list of Results in the order policies x seeds."""
-    names = policies or [p for p, _ in _core.policies()]
-    seeds = list(seeds) if seeds is not None else [scenario.seed]
-    return [_from_core(c) for c in _core.compare(scenario, list(names), seeds, threads)]
+def compare(scenario, policies=None, seeds=None, threads=0, workload_seed=None):
+    """Runs every (policy, seed) side by side on TBB, with the GIL released,
+    as `capsim compare` does. policies: specs (default: every policy worth
+    comparing on the fleet: the spot policies only where it has spot pools);
+    seeds: default the scenario's; each seed draws its own synthetic workload
+    unless workload_seed pins it. Returns a list of Results in the order
+    policies x seeds."""
+    if workload_seed is not None:
+        scenario = scenario.with_workload_seed(int(workload_seed))
+    seeds = [int(s) for s in seeds] if seeds is not None else []
+    return [_from_core(c) for c in _core.compare(scenario, list(policies or []), seeds, threads)]
 
 
 def policies():

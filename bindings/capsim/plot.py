@@ -52,9 +52,7 @@ def inflation(curves, ax=None, y="unallocated_gpus"):
 
 def comparison(results, path=None):
     """The comparison figure: GPU, CPU and memory allocation over time, and waits."""
-    import matplotlib
-    if path is not None:
-        matplotlib.use("Agg")
+    # The backend stays the caller's: a notebook that saves a figure still shows the next ones.
     import matplotlib.pyplot as plt
     fig, axes = plt.subplots(4, 1, figsize=(9, 13))
     utilization(results, "gpu_milli_alloc_frac", ax=axes[0])

@@ -1,6 +1,7 @@
 #include "sim/io/scenario_loader.h"
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -67,6 +68,26 @@ void validate_distribution(const config::Distribution& d, const std::string& ori
 std::string resolve_path(const std::string& base_dir, const std::string& path) {
   if (path.empty() || path[0] == '/' || base_dir.empty()) return path;
   return base_dir + "/" + path;
+}
+
+config::Scenario with_absolute_paths(config::Scenario s, const std::string& base_dir) {
+  auto fix = [&](std::string* path) {
+    if (!path->empty()) *path = std::filesystem::absolute(resolve_path(base_dir, *path)).lexically_normal().string();
+  };
+  for (auto& n : *s.mutable_fleet()->mutable_nodes())
+    if (n.has_trace()) fix(n.mutable_trace()->mutable_path());
+  for (auto& p : *s.mutable_fleet()->mutable_pools())
+    if (p.has_spot()) fix(p.mutable_spot()->mutable_capacity_csv());
+  for (auto& w : *s.mutable_workloads()) {
+    if (w.has_trace()) fix(w.mutable_trace()->mutable_path());
+    if (!w.has_synthetic()) continue;
+    auto* y = w.mutable_synthetic();
+    fix(y->mutable_shapes_from_trace());
+    if (y->arrivals().kind_case() == config::Arrivals::kTracePath) fix(y->mutable_arrivals()->mutable_trace_path());
+    if (y->duration_s().has_empirical()) fix(y->mutable_duration_s()->mutable_empirical()->mutable_trace_durations());
+  }
+  if (s.has_cost()) fix(s.mutable_cost()->mutable_catalog());
+  return s;
 }
 
 void parse_json_into(google::protobuf::Message& m, const std::string& json, const std::string& origin) {

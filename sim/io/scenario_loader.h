@@ -35,4 +35,9 @@ std::string read_text_file(const std::string& path, const std::string& what);
 // base_dir/path unless path is absolute.
 std::string resolve_path(const std::string& base_dir, const std::string& path);
 
+// The scenario with every file path in it (traces, capacity CSVs, price
+// catalog) resolved against base_dir and made absolute: it loads the same
+// from any directory.
+config::Scenario with_absolute_paths(config::Scenario s, const std::string& base_dir);
+
 }  // namespace capsim

@@ -132,6 +132,12 @@ def test_compare_prints_every_policy_and_is_thread_count_independent(capsim, tmp
     registered = [l.split()[0] for l in listing.splitlines() if l.startswith("  ") and not l.startswith("      ")]
     assert set(registered) >= {"first-fit", "best-fit", "worst-fit", "random", "dot-product", "gpu-packing",
                                "gpu-clustering", "fgd"}
+    # Without --policies, the spot policies run only where the fleet has spot pools (they would repeat best-fit).
+    spot_policies = {"spot-fallback", "spot-only", "on-demand-only", "static-split"}
+    assert spot_policies <= set(registered)
+    registered = [name for name in registered if name not in spot_policies]
+    for name in spot_policies:
+        assert not any(line.startswith(name) for line in a.stdout.splitlines()), a.stdout
     for name in registered:
         assert any(line.startswith(name) for line in a.stdout.splitlines()), a.stdout
         for f in ["summary.json", "results.h5"]:
@@ -195,7 +201,9 @@ def test_skip_bad_rows_counts(capsim, tmp_path):
     (["run", "--nodes", NODES], 2, "--nodes and --pods go together"),
     (["run"], 2, "give a scenario file, or --nodes and --pods"),
     (["run", "--sed", "3"], 2, "unrecognised option '--sed'"),
-    (["run", "--seed", "x", "--nodes", NODES, "--pods", PODS], 2, "the argument ('x') for option '--seed' is invalid"),
+    (["run", "--seed", "x", "--nodes", NODES, "--pods", PODS], 2, "--seed: 'x' is not a seed"),
+    (["run", "--seed", "-1", "--nodes", NODES, "--pods", PODS], 2, "--seed: '-1' is not a seed"),
+    (["compare", "--seeds", "1,-1", "--nodes", NODES, "--pods", PODS], 2, "--seeds: '-1' is not a seed"),
     (["frobnicate"], 2, "unknown command 'frobnicate'"),
     (["run", "--nodes", NODES, "--pods", PODS, "--queue", "lifo"], 2, "field queue"),
     (["compare", "--nodes", NODES, "--pods", PODS, "--seeds", "1,x"], 2, "--seeds: 'x' is not a seed"),
@@ -356,3 +364,22 @@ def test_inflate_accepts_pod_lists_without_times(capsim, tmp_path):
     p = capsim("run", "--nodes", NODES, "--pods", pods, "--out", tmp_path / "r")
     assert p.returncode == 2
     assert "no creation_time/deletion_time columns" in p.stderr
+
+
+def test_compare_csv_stdout_is_only_the_table_and_earlier_runs_are_named(capsim, tmp_path):
+    scen = ROOT / "scenarios" / "openb_downsized.json"
+    first = capsim("compare", scen, "--policies", "first-fit,random", "--out", tmp_path)
+    assert first.returncode == 0, first.stderr
+    p = capsim("compare", scen, "--policies", "best-fit", "--csv", "--out", tmp_path)
+    assert p.returncode == 0, p.stderr
+    lines = p.stdout.strip().splitlines()
+    assert lines[0].startswith("policy,seed,") and len(lines) == 2, p.stdout
+    assert "wrote 1 runs" in p.stderr
+    assert "2 earlier run(s) not in this comparison" in p.stderr and "first-fit-seed1, random-seed1" in p.stderr
+    assert list(pd.read_csv(tmp_path / "compare.csv").policy) == ["best-fit"]
+
+
+def test_help_states_the_real_defaults(capsim):
+    run_help = " ".join(capsim("run", "--help").stdout.split())
+    assert "(=best-fit)" not in run_help and "default: the scenario's placement, else best-fit" in run_help
+    assert "default: the scenario's seed, 0 when it sets none" in run_help

@@ -25,13 +25,12 @@ std::string file_bytes(const std::string& path) {
 
 TEST_CASE("compare gives identical results on 1 and 2 threads", "[determinism]") {
   const LoadedScenario l = load_scenario_file(std::string(CAPSIM_SOURCE_DIR) + "/scenarios/openb_downsized.json");
-  const RunInputs in = build_run_inputs(l.scenario, l.base_dir);
-  RunSetup setup{&in, sim_config_from(l.scenario), scenario_to_json(l.scenario)};
+  PreparedScenario scenario(l.scenario, l.base_dir);
   std::vector<RunSpec> specs;
   for (const auto& p : placement_policy_names())
     for (std::uint64_t seed : {1, 2}) specs.push_back({p, {}, seed});
-  const auto one = run_many(setup, specs, 1);
-  const auto two = run_many(setup, specs, 2);
+  const auto one = run_many(scenario, specs, 1);
+  const auto two = run_many(scenario, specs, 2);
   REQUIRE(one.size() == specs.size());
   const std::string dir = std::string(CAPSIM_BINARY_DIR) + "/determinism";
   for (std::size_t i = 0; i < specs.size(); ++i) {

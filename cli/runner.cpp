@@ -81,6 +81,7 @@ TimedResult run_one_with(const RunSetup& setup, const RunSpec& spec, PlacementPo
   std::optional<CostLedger> ledger;
   if (in.pricing) sim.add_listener(&ledger.emplace(*in.pricing, in.cost));
   if (progress) sim.set_progress(progress);
+  if (setup.observer) sim.add_settled_listener(setup.observer);
   sim.run();
   TimedResult out;
   RunResult& r = out.result;

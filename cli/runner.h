@@ -37,6 +37,7 @@ struct RunSetup {
   const RunInputs* inputs = nullptr;
   SimConfig config;
   std::string scenario_json;
+  EngineListener* observer = nullptr;  // one more listener, settled events too (checks in tests); not owned
 };
 
 // A scenario ready to run with any seed. A run's seed roots every random

@@ -143,6 +143,12 @@ SimTime QueueDrivenCapacity::plan(const Simulation& sim, SimTime now, std::vecto
   SimTime wake = kNever;
   const JobTable& jobs = sim.jobs();
   std::set<std::uint32_t> counted;  // heads of classes already served by an earlier pool
+  // Under strict FIFO nothing starts before the head. Until nodes that can
+  // take it are on their way, acquire for the head alone: nodes acquired for
+  // the jobs behind it would only idle (and be released, and bought again, for
+  // ever when the head can never start).
+  const std::uint32_t fifo_head = sim.strict_fifo_head();
+  const bool head_only = fifo_head != UINT32_MAX && !booting_for(sim, fifo_head);
   for (std::size_t p = 0; p < f.pools.size(); ++p) {
     if (!f.pools[p].elastic || shapes_[p].empty()) continue;
     std::int32_t room = std::min(max_held(p), sim.pool_capacity(p)) - sim.pool_held(p);
@@ -154,7 +160,7 @@ SimTime QueueDrivenCapacity::plan(const Simulation& sim, SimTime now, std::vecto
     };
     std::map<std::size_t, Demand> demand;  // by shape
     sim.for_each_pending_class([&](std::uint32_t head, std::size_t waiting) {
-      if (counted.count(head)) return;
+      if (counted.count(head) || (head_only && head != fifo_head)) return;
       const JobRequest r = jobs.request(head);
       if (!sim.placement_policy().may_use(head, r, f.pools[p].kind)) return;
       for (std::size_t s = 0; s < shapes_[p].size(); ++s) {
@@ -234,6 +240,28 @@ SimTime QueueDrivenCapacity::plan(const Simulation& sim, SimTime now, std::vecto
 
 SimTime QueueDrivenCapacity::idle_grace_us(const Simulation&, std::int32_t) { return options_.idle_grace_us; }
 
+bool QueueDrivenCapacity::booting_for(const Simulation& sim, std::uint32_t job) const {
+  const JobRequest r = sim.jobs().request(job);
+  for (std::size_t n = 0; n < fleet_->size(); ++n)
+    if (sim.node_state(n) == NodeState::kBooting && sim.cluster().fits_empty(n, r) &&
+        sim.placement_policy().may_use(job, r, fleet_->pools[static_cast<std::size_t>(fleet_->pool[n])].kind))
+      return true;
+  return false;
+}
+
+bool QueueDrivenCapacity::wanted_by_waiting_job(const Simulation& sim, std::size_t node) const {
+  const auto kind = fleet_->pools[static_cast<std::size_t>(fleet_->pool[node])].kind;
+  auto wants = [&](std::uint32_t j) {
+    const JobRequest r = sim.jobs().request(j);
+    return sim.cluster().fits_empty(node, r) && sim.placement_policy().may_use(j, r, kind);
+  };
+  const std::uint32_t head = sim.strict_fifo_head();
+  if (head != UINT32_MAX) return wants(head);  // under strict FIFO only the head can start next
+  bool wanted = false;
+  sim.for_each_pending_class([&](std::uint32_t j, std::size_t) { wanted = wanted || wants(j); });
+  return wanted;
+}
+
 SimTime QueueDrivenCapacity::release_at(const Simulation& sim, SimTime now, std::int32_t node) {
   const Fleet& f = *fleet_;
   const auto p = static_cast<std::size_t>(f.pool[static_cast<std::size_t>(node)]);
@@ -241,6 +269,8 @@ SimTime QueueDrivenCapacity::release_at(const Simulation& sim, SimTime now, std:
   if (static_cast<std::int32_t>(p) == profile_pool_ && sim.pool_held(p) <= predicted_nodes(now + options_.lead_us))
     return now + options_.tick_us;  // the profile still wants it: ask again at the next tick
   if (now < last_down_[p] + options_.scale_down_cooldown_us) return last_down_[p] + options_.scale_down_cooldown_us;
+  if (wanted_by_waiting_job(sim, static_cast<std::size_t>(node)))
+    return now + std::max<SimTime>(options_.idle_grace_us, 1'000'000);  // keep it; ask again after another grace
   if (options_.spot_first_down && f.pools[p].kind != PoolKind::kSpot) {
     // An idle spot node above its pool's minimum goes first: ask again after its grace.
     for (std::size_t q = 0; q < f.pools.size(); ++q) {

@@ -9,7 +9,7 @@
 // counted (PlacementPolicy::may_use). Jobs a pool can serve in full are not
 // counted again for the next; when a pool runs out of nodes, the next pools
 // see them too. A node left empty for idle_grace_s is released, down to the
-// pool's min_nodes.
+// pool's min_nodes, unless a waiting job fits it (wanted_by_waiting_job).
 //
 // autoscaler: the same, plus what production autoscalers add: a scale-up
 // cooldown and a scale-down cooldown per pool, at most max_nodes per pool, at
@@ -58,6 +58,13 @@ class QueueDrivenCapacity final : public CapacityPolicy {
 
  private:
   std::int32_t max_held(std::size_t pool) const;
+  // An idle node that a waiting job fits when empty (and the placement policy
+  // would put it in the node's pool) is kept: the job waits for more nodes (a
+  // gang under max_step) or for the queue ahead of it, and releasing the node
+  // would only buy it back, for ever if each step comes after the last release.
+  bool wanted_by_waiting_job(const Simulation& sim, std::size_t node) const;
+  // Whether a booting node could take the job.
+  bool booting_for(const Simulation& sim, std::uint32_t job) const;
   // Nodes the profile asks the profile pool to hold at time t (0 when not predictive).
   std::int32_t predicted_nodes(SimTime t) const;
 

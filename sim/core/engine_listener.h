@@ -30,6 +30,10 @@ class EngineListener {
   // A scheduling pass (and the capacity planning after it) has ended: every
   // waiting job that could be placed has been.
   virtual void on_pass_end(const Simulation&, SimTime) {}
+  // After any event that left no scheduling pass pending: the state the
+  // engine promises to be settled (checks in tests). Called only for
+  // listeners added with Simulation::add_settled_listener.
+  virtual void on_settled(const Simulation&, SimTime) {}
   // Elastic pools: a node is acquired (billing starts), finishes booting, is released.
   virtual void on_node_acquired(const Simulation&, SimTime, std::int32_t /*node*/) {}
   virtual void on_node_ready(const Simulation&, SimTime, std::int32_t /*node*/) {}

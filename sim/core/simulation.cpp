@@ -78,6 +78,13 @@ SimTime Simulation::oldest_pending_submit_us() const {
   return oldest;
 }
 
+std::uint32_t Simulation::strict_fifo_head() const {
+  std::uint32_t head = UINT32_MAX;
+  if (config_.queue == QueueDiscipline::kStrictFifo)
+    for (std::uint32_t c : queue_.active()) head = std::min(head, queue_.head(c));
+  return head;
+}
+
 const RunStats& Simulation::run() {
   const JobTable& jobs = *jobs_;
   const SimTime start = jobs.size() ? jobs.submit_us.front() : 0;
@@ -136,6 +143,8 @@ const RunStats& Simulation::run() {
     now = e.time;
     handle(e);
     ++stats_.events_processed;
+    if (!settled_listeners_.empty() && !pass_scheduled_)
+      for (auto* l : settled_listeners_) l->on_settled(*this, now);
     // Nothing left that can change the cluster; future spot capacity matters only to waiting jobs.
     if (live_events_ == 0 && !pass_scheduled_ && (pending_ == 0 || wait_events_ == 0)) break;
     if (progress_ && stats_.events_processed >= next_progress) {
@@ -506,6 +515,7 @@ void Simulation::interrupt_job(SimTime now, std::uint32_t j) {
   ++stats_.jobs_interrupted;
   for (auto* l : listeners_) l->on_job_interrupted(*this, now, j, p, lost);
   gang_.erase(j);
+  request_pass(now);  // its capacity is free (unless the node is going), and it may wait again
   if (r.max_retries >= 0 && restarts_[j] > r.max_retries) {
     state_[j] = JobState::kFailed;
     end_us_[j] = now;
@@ -515,7 +525,6 @@ void Simulation::interrupt_job(SimTime now, std::uint32_t j) {
   state_[j] = JobState::kPending;
   ++pending_;
   queue_.push(j);
-  request_pass(now);
 }
 
 void Simulation::node_idle(SimTime now, std::int32_t n) {
@@ -562,9 +571,7 @@ void Simulation::fifo_pass(SimTime now) {
 void Simulation::strict_fifo_pass(SimTime now) {
   const auto log_now = static_cast<std::uint32_t>(freed_log_.size());
   while (!queue_.active().empty()) {
-    std::uint32_t c = queue_.active().front();
-    for (std::uint32_t k : queue_.active())
-      if (queue_.head(k) < queue_.head(c)) c = k;
+    const std::uint32_t c = queue_.class_of(strict_fifo_head());
     if (!may_fit_now(c) || !place_head(c, now, log_now)) return;
   }
 }

@@ -57,6 +57,11 @@ class Simulation {
   Simulation(const Fleet& fleet, const JobTable& jobs, PlacementPolicy& policy, SimConfig config);
 
   void add_listener(EngineListener* listener) { listeners_.push_back(listener); }
+  // A listener also called after every event that leaves no pass pending (on_settled).
+  void add_settled_listener(EngineListener* listener) {
+    listeners_.push_back(listener);
+    settled_listeners_.push_back(listener);
+  }
   // Required when the fleet has elastic pools; outlives the run.
   void set_capacity_policy(CapacityPolicy* policy) { capacity_ = policy; }
   // Called about every 65,536 events with the current simulated time.
@@ -103,6 +108,8 @@ class Simulation {
   std::int32_t pool_booting(std::size_t p) const { return pool_booting_[p]; }
   // Nodes of pool p the provider lets the fleet hold now (spot capacity series; else no limit).
   std::int32_t pool_capacity(std::size_t p) const { return pool_capacity_[p]; }
+  // Under strict FIFO, the job every other waits behind; UINT32_MAX under FIFO or with none waiting.
+  std::uint32_t strict_fifo_head() const;
   // Waiting jobs by request class, for capacity policies: call f(head job, waiting count).
   template <typename F>
   void for_each_pending_class(F f) const {
@@ -145,6 +152,7 @@ class Simulation {
   ClusterState cluster_;
   PendingEventSet events_;
   std::vector<EngineListener*> listeners_;
+  std::vector<EngineListener*> settled_listeners_;
   std::function<void(SimTime)> progress_;
   CapacityPolicy* capacity_ = nullptr;
 

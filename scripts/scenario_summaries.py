@@ -35,7 +35,8 @@ def summaries(capsim, scenario):
         p = subprocess.run([capsim, "compare", str(scenario), "--policies", "all", "--out", tmp, "--csv"],
                            capture_output=True, text=True)
         if p.returncode != 0:
-            return {"error": p.stderr.strip().splitlines()[-1] if p.stderr.strip() else f"exit {p.returncode}"}
+            message = p.stderr.strip().splitlines()[-1] if p.stderr.strip() else f"exit {p.returncode}"
+            return {"error": message.replace(str(ROOT), "<root>")}  # the same from any checkout
         out = {}
         for s in sorted(pathlib.Path(tmp).glob("*/summary.json")):
             d = json.loads(s.read_text())

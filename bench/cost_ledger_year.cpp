@@ -9,11 +9,11 @@
 #include <filesystem>
 #include <string>
 
-#include "cli/runner.h"
-#include "sim/core/random.h"
+#include "experiments/runner.h"
+#include "sim/base/random.h"
 #include "sim/io/results_h5.h"
 #include "sim/io/scenario_loader.h"
-#include "workloads/run_inputs.h"
+#include "scenario/run_inputs.h"
 
 #include "peak_rss.h"
 

@@ -8,9 +8,9 @@
 #include <cstdlib>
 #include <string>
 
-#include "cli/runner.h"
+#include "experiments/runner.h"
 #include "sim/io/scenario_loader.h"
-#include "workloads/run_inputs.h"
+#include "scenario/run_inputs.h"
 
 using namespace capsim;
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "sim/core/pending_event_set.h"
-#include "sim/core/random.h"
+#include "sim/base/random.h"
 
 using namespace capsim;
 

@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "cli/runner.h"
+#include "experiments/runner.h"
 #include "workloads/synthetic.h"
 
 #include "peak_rss.h"

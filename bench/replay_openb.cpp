@@ -7,10 +7,10 @@
 #include <cstdlib>
 #include <string>
 
-#include "cli/runner.h"
+#include "experiments/runner.h"
 #include "policies/registry.h"
 #include "sim/io/scenario_loader.h"
-#include "workloads/run_inputs.h"
+#include "scenario/run_inputs.h"
 
 #include "peak_rss.h"
 

@@ -1,5 +1,5 @@
 // The compiled half of the Python package: type translation only. Every
-// capability here exists first in C++ (cli/runner.h) and in the CLI.
+// capability here exists first in C++ (experiments/runner.h) and in the CLI.
 #include <pybind11/functional.h>
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
@@ -9,10 +9,10 @@
 #include <memory>
 #include <thread>
 
-#include "cli/cost_report.h"
-#include "cli/runner.h"
+#include "experiments/cost_report.h"
+#include "experiments/runner.h"
 #include "policies/registry.h"
-#include "sim/core/check.h"
+#include "sim/base/check.h"
 #include "sim/io/cost_h5.h"
 #include "sim/io/results_h5.h"
 #include "sim/io/scenario_loader.h"

@@ -13,10 +13,10 @@
 
 #include <boost/program_options.hpp>
 
-#include "cli/cost_report.h"
-#include "cli/runner.h"
+#include "experiments/cost_report.h"
+#include "experiments/runner.h"
 #include "policies/registry.h"
-#include "sim/core/check.h"
+#include "sim/base/check.h"
 #include "sim/io/atomic_file.h"
 #include "sim/io/cost_h5.h"
 #include "sim/io/results_h5.h"

@@ -1,6 +1,6 @@
 #include "policies/best_fit.h"
 
-#include "sim/core/check.h"
+#include "sim/base/check.h"
 
 namespace capsim {
 

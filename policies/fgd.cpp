@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "sim/core/check.h"
+#include "sim/base/check.h"
 
 namespace capsim {
 

@@ -6,7 +6,7 @@
 #include <set>
 #include <tuple>
 
-#include "sim/core/check.h"
+#include "sim/base/check.h"
 #include "sim/core/simulation.h"
 
 namespace capsim {

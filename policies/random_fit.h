@@ -1,6 +1,6 @@
 #pragma once
 #include "sim/core/placement_policy.h"
-#include "sim/core/random.h"
+#include "sim/base/random.h"
 
 namespace capsim {
 

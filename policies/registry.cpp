@@ -11,7 +11,7 @@
 #include "policies/queue_driven_capacity.h"
 #include "policies/random_fit.h"
 #include "policies/spot_placement.h"
-#include "sim/core/check.h"
+#include "sim/base/check.h"
 
 namespace capsim {
 namespace {

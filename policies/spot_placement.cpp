@@ -3,7 +3,7 @@
 #include <limits>
 
 #include "policies/best_fit.h"
-#include "sim/core/check.h"
+#include "sim/base/check.h"
 
 namespace capsim {
 namespace {

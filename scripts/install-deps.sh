@@ -8,7 +8,7 @@ PACKAGES=(
   g++ cmake make pkg-config git
   # design-card libraries
   libboost-graph-dev libboost-program-options-dev
-  libeigen3-dev libtbb-dev
+  libtbb-dev
   libprotobuf-dev protobuf-compiler
   libhdf5-dev
   pybind11-dev catch2

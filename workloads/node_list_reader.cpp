@@ -1,6 +1,6 @@
 #include "workloads/node_list_reader.h"
 
-#include "sim/core/check.h"
+#include "sim/base/check.h"
 
 namespace capsim {
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "sim/core/check.h"
+#include "sim/base/check.h"
 #include "sim/model/fleet.h"
 
 namespace capsim {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/core/random.h"
+#include "sim/base/random.h"
 #include "sim/model/job_table.h"
 
 namespace capsim {

@@ -5,7 +5,7 @@
 // sample, never per heap operation.
 #include <cstdint>
 
-#include "sim/core/time.h"
+#include "sim/base/time.h"
 #include "sim/model/cluster_state.h"
 
 namespace capsim {

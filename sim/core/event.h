@@ -4,7 +4,7 @@
 // a switch; nothing is heap-allocated per event.
 #include <cstdint>
 
-#include "sim/core/time.h"
+#include "sim/base/time.h"
 
 namespace capsim {
 

@@ -7,7 +7,7 @@
 // work done since is lost.
 #include <algorithm>
 
-#include "sim/core/time.h"
+#include "sim/base/time.h"
 #include "sim/model/job_table.h"
 
 namespace capsim {

@@ -2,7 +2,7 @@
 
 #include <unordered_map>
 
-#include "sim/core/check.h"
+#include "sim/base/check.h"
 #include "sim/core/placement_policy.h"
 
 namespace capsim {

@@ -5,7 +5,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "sim/core/check.h"
+#include "sim/base/check.h"
 
 namespace capsim {
 

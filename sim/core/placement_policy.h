@@ -11,7 +11,7 @@
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_reduce.h>
 
-#include "sim/core/time.h"
+#include "sim/base/time.h"
 #include "sim/model/cluster_state.h"
 
 namespace capsim {

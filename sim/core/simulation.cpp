@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "sim/core/check.h"
+#include "sim/base/check.h"
 #include "sim/core/job_progress.h"
 
 namespace capsim {

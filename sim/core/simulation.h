@@ -12,7 +12,7 @@
 #include "sim/core/pending_event_set.h"
 #include "sim/core/pending_queue.h"
 #include "sim/core/placement_policy.h"
-#include "sim/core/random.h"
+#include "sim/base/random.h"
 #include "sim/model/cluster_state.h"
 #include "sim/model/job_table.h"
 

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "sim/core/check.h"
+#include "sim/base/check.h"
 
 namespace capsim {
 

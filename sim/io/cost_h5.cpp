@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "sim/core/check.h"
+#include "sim/base/check.h"
 #include "sim/io/h5_util.h"
 
 namespace capsim {

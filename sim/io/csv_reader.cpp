@@ -5,7 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "sim/core/check.h"
+#include "sim/base/check.h"
 
 namespace capsim {
 

@@ -5,7 +5,7 @@
 #include <map>
 #include <tuple>
 
-#include "sim/core/check.h"
+#include "sim/base/check.h"
 #include "sim/io/price_catalog_loader.h"
 
 namespace capsim {

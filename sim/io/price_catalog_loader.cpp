@@ -3,7 +3,7 @@
 #include <cmath>
 #include <set>
 
-#include "sim/core/check.h"
+#include "sim/base/check.h"
 #include "sim/io/csv_reader.h"
 #include "sim/io/scenario_loader.h"
 #include "sim/model/gpu_catalog.h"

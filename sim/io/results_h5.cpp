@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "sim/core/check.h"
+#include "sim/base/check.h"
 #include "sim/io/atomic_file.h"
 #include "sim/io/cost_h5.h"
 #include "sim/io/h5_util.h"

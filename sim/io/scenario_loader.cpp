@@ -9,7 +9,7 @@
 #include <google/protobuf/text_format.h>
 #include <google/protobuf/util/json_util.h>
 
-#include "sim/core/check.h"
+#include "sim/base/check.h"
 
 namespace capsim {
 namespace {

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "sim/core/check.h"
+#include "sim/base/check.h"
 #include "sim/core/simulation.h"
 #include "sim/metrics/tco.h"
 

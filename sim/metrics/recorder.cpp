@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "sim/core/check.h"
+#include "sim/base/check.h"
 #include "sim/core/simulation.h"
 
 namespace capsim {

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "sim/core/time.h"
+#include "sim/base/time.h"
 #include "sim/model/fleet.h"
 #include "sim/model/job_table.h"
 

@@ -3,7 +3,7 @@
 #include <map>
 #include <utility>
 
-#include "sim/core/check.h"
+#include "sim/base/check.h"
 
 namespace capsim {
 

@@ -5,7 +5,7 @@
 #include <map>
 #include <tuple>
 
-#include "sim/core/check.h"
+#include "sim/base/check.h"
 
 namespace capsim {
 namespace {

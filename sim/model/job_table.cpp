@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <numeric>
 
-#include "sim/core/check.h"
+#include "sim/base/check.h"
 
 namespace capsim {
 

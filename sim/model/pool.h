@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/core/time.h"
+#include "sim/base/time.h"
 
 namespace capsim {
 

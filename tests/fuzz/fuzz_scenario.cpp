@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "sim/core/check.h"
+#include "sim/base/check.h"
 #include "sim/io/scenario_loader.h"
 
 using namespace capsim;

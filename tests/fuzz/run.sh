@@ -9,14 +9,14 @@ seconds=${3:-20}
 out=$build/fuzz
 mkdir -p "$out"
 flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I"$src" -I"$build")
-common=("$src"/sim/core/check.cpp "$src"/sim/model/gpu_catalog.cpp "$src"/sim/model/fleet.cpp
+common=("$src"/sim/base/check.cpp "$src"/sim/model/gpu_catalog.cpp "$src"/sim/model/fleet.cpp
         "$src"/sim/model/job_table.cpp "$src"/sim/io/csv_reader.cpp)
 
 clang++ "${flags[@]}" -o "$out/fuzz_trace_readers" "$src/tests/fuzz/fuzz_trace_readers.cpp" "${common[@]}" \
   "$src"/workloads/node_list_reader.cpp "$src"/workloads/openb_pod_reader.cpp
-clang++ "${flags[@]}" -o "$out/fuzz_scenario" "$src/tests/fuzz/fuzz_scenario.cpp" "$src"/sim/core/check.cpp \
+clang++ "${flags[@]}" -o "$out/fuzz_scenario" "$src/tests/fuzz/fuzz_scenario.cpp" "$src"/sim/base/check.cpp \
   "$src"/sim/io/scenario_loader.cpp "$build"/scenario.pb.cc -lprotobuf
-clang++ "${flags[@]}" -o "$out/fuzz_price_catalog" "$src/tests/fuzz/fuzz_price_catalog.cpp" "$src"/sim/core/check.cpp \
+clang++ "${flags[@]}" -o "$out/fuzz_price_catalog" "$src/tests/fuzz/fuzz_price_catalog.cpp" "$src"/sim/base/check.cpp \
   "$src"/sim/model/gpu_catalog.cpp "$src"/sim/io/csv_reader.cpp "$src"/sim/io/scenario_loader.cpp \
   "$src"/sim/io/price_catalog_loader.cpp "$build"/scenario.pb.cc "$build"/price_catalog.pb.cc -lprotobuf
 

@@ -8,7 +8,7 @@
 #include "policies/registry.h"
 #include "sim/core/simulation.h"
 #include "sim/io/scenario_loader.h"
-#include "workloads/run_inputs.h"
+#include "scenario/run_inputs.h"
 
 using namespace capsim;
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "sim/core/check.h"
+#include "sim/base/check.h"
 #include "sim/model/cluster_state.h"
 #include "helpers.h"
 

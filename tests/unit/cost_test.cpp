@@ -7,10 +7,10 @@
 #include <cmath>
 #include <numeric>
 
-#include "cli/runner.h"
+#include "experiments/runner.h"
 #include "helpers.h"
 #include "policies/registry.h"
-#include "sim/core/random.h"
+#include "sim/base/random.h"
 #include "sim/io/fleet_pricing.h"
 #include "sim/io/price_catalog_loader.h"
 #include "sim/io/scenario_loader.h"

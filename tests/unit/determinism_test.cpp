@@ -4,7 +4,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "cli/runner.h"
+#include "experiments/runner.h"
 #include "policies/registry.h"
 #include "sim/io/results_h5.h"
 #include "sim/io/scenario_loader.h"

@@ -1,9 +1,9 @@
 #include <catch2/catch.hpp>
 
-#include "cli/runner.h"
+#include "experiments/runner.h"
 #include "policies/fgd.h"
 #include "policies/registry.h"
-#include "sim/core/inflation.h"
+#include "experiments/inflation.h"
 #include "sim/model/fragmentation.h"
 #include "helpers.h"
 

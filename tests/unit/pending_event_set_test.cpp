@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "sim/core/pending_event_set.h"
-#include "sim/core/random.h"
+#include "sim/base/random.h"
 
 using namespace capsim;
 

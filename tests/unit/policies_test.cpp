@@ -2,10 +2,10 @@
 
 #include <set>
 
-#include "cli/runner.h"
+#include "experiments/runner.h"
 #include "policies/fgd.h"
 #include "policies/registry.h"
-#include "sim/core/check.h"
+#include "sim/base/check.h"
 #include "sim/core/simulation.h"
 #include "sim/io/summary_json.h"
 #include "sim/metrics/recorder.h"

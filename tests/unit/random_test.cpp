@@ -3,7 +3,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "sim/core/random.h"
+#include "sim/base/random.h"
 
 using namespace capsim;
 

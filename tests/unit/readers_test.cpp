@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "sim/core/check.h"
+#include "sim/base/check.h"
 #include "sim/io/csv_reader.h"
 #include "workloads/node_list_reader.h"
 #include "workloads/openb_pod_reader.h"

@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include "sim/core/check.h"
+#include "sim/base/check.h"
 #include "sim/io/scenario_loader.h"
-#include "workloads/run_inputs.h"
+#include "scenario/run_inputs.h"
 
 using namespace capsim;
 using Catch::Contains;

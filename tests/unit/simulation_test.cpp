@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "policies/registry.h"
-#include "sim/core/check.h"
+#include "sim/base/check.h"
 #include "sim/core/simulation.h"
 #include "sim/metrics/recorder.h"
 #include "helpers.h"

@@ -8,7 +8,7 @@
 
 #include <cmath>
 
-#include "cli/runner.h"
+#include "experiments/runner.h"
 #include "helpers.h"
 #include "sim/core/job_progress.h"
 #include "sim/io/scenario_loader.h"

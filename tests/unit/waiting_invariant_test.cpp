@@ -11,9 +11,9 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "cli/runner.h"
+#include "experiments/runner.h"
 #include "policies/registry.h"
-#include "sim/core/random.h"
+#include "sim/base/random.h"
 #include "sim/io/scenario_loader.h"
 #include "waiting_invariant.h"
 

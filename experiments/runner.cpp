@@ -1,4 +1,4 @@
-#include "cli/runner.h"
+#include "experiments/runner.h"
 
 #include <algorithm>
 #include <atomic>

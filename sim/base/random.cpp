@@ -1,4 +1,4 @@
-#include "sim/core/random.h"
+#include "sim/base/random.h"
 
 #include <cmath>
 

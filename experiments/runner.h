@@ -11,10 +11,10 @@
 #include <vector>
 
 #include "scenario.pb.h"
-#include "sim/core/inflation.h"
+#include "experiments/inflation.h"
 #include "sim/core/simulation.h"
 #include "sim/metrics/run_result.h"
-#include "workloads/run_inputs.h"
+#include "scenario/run_inputs.h"
 
 namespace capsim {
 

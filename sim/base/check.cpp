@@ -1,4 +1,4 @@
-#include "sim/core/check.h"
+#include "sim/base/check.h"
 
 namespace capsim {
 

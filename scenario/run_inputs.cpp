@@ -1,11 +1,11 @@
-#include "workloads/run_inputs.h"
+#include "scenario/run_inputs.h"
 
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <tuple>
 
-#include "sim/core/check.h"
+#include "sim/base/check.h"
 #include "sim/io/fleet_pricing.h"
 #include "sim/io/price_catalog_loader.h"
 #include "sim/io/scenario_loader.h"

@@ -1,9 +1,9 @@
-#include "sim/core/inflation.h"
+#include "experiments/inflation.h"
 
 #include <cmath>
 
-#include "sim/core/check.h"
-#include "sim/core/random.h"
+#include "sim/base/check.h"
+#include "sim/base/random.h"
 
 namespace capsim {
 

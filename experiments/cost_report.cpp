@@ -1,9 +1,9 @@
-#include "cli/cost_report.h"
+#include "experiments/cost_report.h"
 
 #include <cstdio>
 #include <map>
 
-#include "sim/core/check.h"
+#include "sim/base/check.h"
 
 namespace capsim {
 namespace {

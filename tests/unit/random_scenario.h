@@ -1,0 +1,85 @@
+#pragma once
+// Random small scenarios for property tests: static, elastic and spot pools,
+// Poisson and hand-placed interruptions, capacity series, gangs,
+// checkpoints, retries, give-ups, queue-driven and autoscaler capacity.
+// Every scenario loads: the first group (two big nodes in a pool that takes
+// every job) can hold every shape and every gang.
+#include <cstdint>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "sim/base/random.h"
+
+namespace capsim::test {
+
+inline constexpr double kHorizonS = 90 * 86400.0;
+
+inline std::string random_scenario(std::uint64_t seed) {
+  RandomStream rng(seed, "invariant-scenario");
+  auto pick = [&](std::uint64_t n) { return rng.uniform_index(n); };
+  auto chance = [&](double p) { return rng.uniform01() < p; };
+  std::ostringstream j;
+  const bool base_elastic = chance(0.4);
+  const bool spot = chance(0.7);
+  const bool spot_elastic = spot && chance(0.5);
+  const bool ondemand = chance(0.5);
+  j << R"({"seed": )" << seed << R"(, "fleet": {"pools": [)";
+  j << R"({"name": "base", "kind": ")" << (base_elastic ? "on-demand" : "owned") << R"(", "boot_delay_s": )" << pick(300)
+    << (base_elastic ? R"(, "elastic": {"min_nodes": )" + std::to_string(pick(2)) + "}" : "") << "}";
+  if (ondemand) j << R"(, {"name": "od", "kind": "on-demand", "boot_delay_s": )" << pick(200) << R"(, "elastic": {}})";
+  if (spot) {
+    j << R"(, {"name": "spot", "kind": "spot", "boot_delay_s": )" << pick(200) << (spot_elastic ? R"(, "elastic": {})" : "")
+      << R"(, "spot": {"notice_s": )" << pick(300) << R"(, "notice_given": true, "replacement_delay_s": )" << pick(600);
+    if (chance(0.6)) j << R"(, "interruptions_per_node_hour": )" << 0.05 + 0.5 * rng.uniform01();
+    if (chance(0.5)) j << R"(, "interruptions_at_s": [)" << 500 + pick(5000) << ", " << 6000 + pick(20000) << "]";
+    if (chance(0.5))
+      j << R"(, "capacity": [{"t_s": 0, "nodes": 3}, {"t_s": )" << 1000 + pick(8000) << R"(, "nodes": )" << pick(2)
+        << R"(}, {"t_s": )" << 10000 + pick(20000) << R"(, "nodes": 3}])";
+    j << R"(, "reclaim_order": ")" << (chance(0.5) ? "newest" : "oldest") << R"("}})";
+  }
+  j << R"(], "nodes": [{"group": {"name_prefix": "big", "count": 2, "cpu_cores": 32, "memory_gib": 128, "gpus": 4,
+        "gpu_model": "T4", "pool": "base"}})";
+  const int groups = 1 + static_cast<int>(pick(3));
+  for (int g = 0; g < groups; ++g) {
+    static const char* kPools[] = {"base", "od", "spot"};
+    std::string pool = kPools[pick(3)];
+    if ((pool == "od" && !ondemand) || (pool == "spot" && !spot)) pool = "base";
+    const int gpus = std::vector<int>{0, 1, 2, 4}[pick(4)];
+    j << R"(, {"group": {"name_prefix": "g)" << g << R"(", "count": )" << 1 + pick(3) << R"(, "cpu_cores": )"
+      << 8 + 8 * pick(3) << R"(, "memory_gib": )" << 32 + 32 * pick(3)
+      << (gpus ? R"(, "gpus": )" + std::to_string(gpus) + R"(, "gpu_model": ")" + (chance(0.5) ? "T4" : "V100") + "\"" : "")
+      << R"(, "pool": ")" << pool << R"("}})";
+  }
+  j << R"(]}, "workloads": [)";
+  const int sources = 1 + static_cast<int>(pick(3));
+  for (int w = 0; w < sources; ++w) {
+    j << (w ? ", " : "") << R"({"synthetic": {"count": )" << 10 + pick(40) << R"(, "arrivals": {"poisson_rate_per_hour": )"
+      << 2 + 20 * rng.uniform01() << R"(}, "duration_s": {"exponential": {"mean": )" << 300 + pick(7200)
+      << R"(}}, "shapes": [{"cpu_cores": 2, "memory_gib": 8, "gpus": 1, "gpu_milli": 500},
+         {"cpu_cores": 4, "memory_gib": 16, "gpus": 1}, {"cpu_cores": 8, "memory_gib": 32, "gpus": 2},
+         {"cpu_cores": 4, "memory_gib": 8}, {"weight": 0.5, "cpu_cores": 4, "memory_gib": 16, "gpus": 1, "gpu_models": ["T4"]},
+         {"weight": 0.5, "cpu_cores": 8, "memory_gib": 32, "gpus": 2, "workers": )" << 2 + pick(2) << R"(}])";
+    const bool tolerant = chance(0.7);
+    j << R"(, "resilience": {"spot_tolerant": )" << (tolerant ? "true" : "false");
+    if (chance(0.5)) j << R"(, "checkpoint_interval_s": )" << 300 + pick(1800) << R"(, "checkpoint_cost_s": )" << pick(60);
+    if (chance(0.5)) j << R"(, "checkpoint_on_notice": true, "restore_s": )" << pick(120);
+    if (chance(0.3)) j << R"(, "max_retries": )" << pick(3);
+    if (chance(0.3)) j << R"(, "max_interruptions_per_node_hour": )" << 0.05 + rng.uniform01();
+    if (!tolerant && chance(0.3)) j << R"(, "priority": "high")";
+    j << "}}}";
+  }
+  j << "]";
+  if (chance(0.4)) j << R"(, "max_wait_s": )" << 600 + pick(20000);
+  if (chance(0.5))
+    j << R"(, "capacity": {"name": "autoscaler", "params": {"scale_up_cooldown_s": ")" << pick(1500)
+      << R"(", "scale_down_cooldown_s": ")" << pick(600) << R"(", "max_step": ")" << pick(3) << R"(", "idle_grace_s": ")"
+      << pick(900) << R"(", "target_pending_gpus": ")" << pick(2) << R"("}})";
+  else
+    j << R"(, "capacity": {"name": "queue-driven", "params": {"idle_grace_s": ")" << pick(900) << R"("}})";
+  // Every job arrives within about a day: a run still going at the horizon is a livelock.
+  j << R"(, "horizon_s": )" << kHorizonS << R"(, "sample_interval_s": 3600})";
+  return j.str();
+}
+
+}  // namespace capsim::test

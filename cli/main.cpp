@@ -63,7 +63,9 @@ po::options_description input_options() {
       ("horizon", po::value<double>(), "stop at this simulated time, seconds (default: when all jobs left)")
       ("sample-interval", po::value<double>(), "time-series sample interval, seconds (default 3600)")
       ("max-wait", po::value<double>(), "a pending job gives up after this many seconds (default never)")
-      ("queue", po::value<std::string>(), "fifo (default) or strict-fifo");
+      ("queue", po::value<std::string>(), "fifo (default) or strict-fifo")
+      ("max-memory", po::value<double>(),
+       "refuse a run estimated to need more than this many GiB (default: the memory available now)");
   return o;
 }
 
@@ -115,6 +117,11 @@ Inputs load_inputs(const po::variables_map& vm) {
   if (vm.count("sample-interval")) in.scenario.set_sample_interval_s(vm["sample-interval"].as<double>());
   if (vm.count("max-wait")) in.scenario.set_max_wait_s(vm["max-wait"].as<double>());
   if (vm.count("queue")) in.scenario.set_queue(vm["queue"].as<std::string>());
+  if (vm.count("max-memory")) {
+    const double gib = vm["max-memory"].as<double>();
+    if (!(gib > 0 && gib < 1e9)) throw InputError("--max-memory: expected a positive number of GiB");
+    in.scenario.set_max_memory_gib(gib);
+  }
   validate_scenario(in.scenario, have_scenario ? vm["scenario"].as<std::string>() : "command line");
   return in;
 }

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "sim/base/check.h"
+#include "scenario/memory_estimate.h"
 #include "sim/io/fleet_pricing.h"
 #include "sim/io/price_catalog_loader.h"
 #include "sim/io/scenario_loader.h"
@@ -296,6 +297,7 @@ RunInputs build_run_inputs(const config::Scenario& s, const std::string& base_di
   RunInputs in;
   BadRowPolicy bad;
   bad.skip = s.skip_bad_rows();
+  check_memory(estimate_inputs(s, base_dir, /*workloads=*/!jobs), s);  // before anything is allocated
   in.fleet = build_fleet(s, base_dir, bad);
   if (jobs) in.jobs = *jobs;
   for (int i = 0; i < s.workloads_size() && !jobs; ++i) {
@@ -343,6 +345,7 @@ RunInputs build_run_inputs(const config::Scenario& s, const std::string& base_di
   in.jobs.sort_by_submit();
   check_jobs_fit_fleet(in, s.skip_bad_rows());
   check_horizon(s, in.jobs);
+  check_memory(estimate_results(s, in.jobs, in.pricing ? in.pricing->centers.size() : 0), s);
   return in;
 }
 

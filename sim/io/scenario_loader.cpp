@@ -139,6 +139,7 @@ void validate_scenario(const config::Scenario& s, const std::string& origin) {
   require(s.sample_interval_s() == 0 || s.sample_interval_s() >= 1e-6, origin, "sample_interval_s",
           "must be at least one microsecond");
   require(s.max_wait_s() >= 0, origin, "max_wait_s", "must not be negative");
+  require(s.max_memory_gib() >= 0, origin, "max_memory_gib", "must not be negative");
   require(s.queue().empty() || s.queue() == "fifo" || s.queue() == "strict-fifo", origin, "queue",
           "must be \"fifo\" or \"strict-fifo\", got \"" + s.queue() + "\"");
   require(s.fleet().nodes_size() > 0, origin, "fleet.nodes", "at least one node source is needed");

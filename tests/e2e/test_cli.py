@@ -383,3 +383,23 @@ def test_help_states_the_real_defaults(capsim):
     run_help = " ".join(capsim("run", "--help").stdout.split())
     assert "(=best-fit)" not in run_help and "default: the scenario's placement, else best-fit" in run_help
     assert "default: the scenario's seed, 0 when it sets none" in run_help
+
+
+def test_memory_estimate_refuses_runaway_scenarios_at_once(capsim, tmp_path):
+    import time
+    scen = tmp_path / "huge.json"
+    scen.write_text(json.dumps({
+        "seed": 1, "fleet": {"nodes": [{"group": {"count": 4, "cpu_cores": 8, "memory_gib": 32}}]},
+        "workloads": [{"synthetic": {"count": 4000000000, "arrivals": {"poisson_rate_per_hour": 100},
+                                     "duration_s": {"constant": 60}, "shapes": [{"cpu_cores": 1}]}}]}))
+    for cmd in ["validate", "run"]:
+        t = time.time()
+        p = capsim(cmd, scen, "--out", tmp_path / "o") if cmd == "run" else capsim(cmd, scen)
+        assert p.returncode == 2, p.stderr
+        assert time.time() - t < 5
+        # Without --max-memory the limit is the memory available on this machine.
+        assert "workloads[0].synthetic.count: 4000000000 jobs need about 2.0 TB" in p.stderr
+        assert "of memory available on this machine" in p.stderr
+    p = capsim("validate", ROOT / "scenarios" / "openb_default.json", "--max-memory", "0.001")
+    assert p.returncode == 2 and "more than the limit of" in p.stderr and "--max-memory" in p.stderr
+    assert capsim("validate", ROOT / "scenarios" / "openb_default.json", "--max-memory", "1").returncode == 0

@@ -42,7 +42,7 @@ InflationCurve run_inflation(const Fleet& fleet, const JobTable& pods, Placement
   while (arrived < target) {
     const auto j = static_cast<std::uint32_t>(draws.uniform_index(pods.size()));
     const JobRequest r = pods.request(j);
-    arrived += r.num_gpu == 1 ? r.gpu_milli : static_cast<double>(r.num_gpu) * kMilliPerGpu;
+    arrived += static_cast<double>(r.gpu_milli_total());
     ++curve.pods_arrived;
     const Placement p = policy.place(j, r, cluster, 0);
     if (p.placed()) {

@@ -4,7 +4,7 @@ namespace capsim {
 
 Placement DotProductPolicy::place(std::uint32_t, const JobRequest& r, const ClusterState& c, SimTime) {
   const Fleet& f = c.fleet();
-  const double gpu_request = r.num_gpu == 1 ? r.gpu_milli : static_cast<double>(r.num_gpu) * kMilliPerGpu;
+  const double gpu_request = static_cast<double>(r.gpu_milli_total());
   return min_score_placement(r, c, GpuChoice::kLoosest, [&](std::size_t n) {
     const double cpu_cap = static_cast<double>(f.cpu_milli[n]);
     const double mem_cap = f.memory_mib[n] > 0 ? static_cast<double>(f.memory_mib[n]) : 1.0;

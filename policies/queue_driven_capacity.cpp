@@ -162,14 +162,14 @@ SimTime QueueDrivenCapacity::plan(const Simulation& sim, SimTime now, std::vecto
     sim.for_each_pending_class([&](std::uint32_t head, std::size_t waiting) {
       if (counted.count(head) || (head_only && head != fifo_head)) return;
       const JobRequest r = jobs.request(head);
-      if (!sim.placement_policy().may_use(head, r, f.pools[p].kind)) return;
+      if (!sim.placement_policy().may_use(head, r, f.pools[p])) return;
       for (std::size_t s = 0; s < shapes_[p].size(); ++s) {
         if (!sim.cluster().fits_empty(static_cast<std::size_t>(shapes_[p][s].front()), r)) continue;
         Demand& d = demand[s];
         const auto k = static_cast<double>(waiting) * jobs.workers[head];
         d.cpu += k * static_cast<double>(r.cpu_milli);
         d.mem += k * static_cast<double>(r.memory_mib);
-        d.gpu += k * static_cast<double>(r.num_gpu == 1 ? r.gpu_milli : r.num_gpu * kMilliPerGpu);
+        d.gpu += k * static_cast<double>(r.gpu_milli_total());
         d.heads.push_back(head);
         return;
       }
@@ -244,16 +244,16 @@ bool QueueDrivenCapacity::booting_for(const Simulation& sim, std::uint32_t job) 
   const JobRequest r = sim.jobs().request(job);
   for (std::size_t n = 0; n < fleet_->size(); ++n)
     if (sim.node_state(n) == NodeState::kBooting && sim.cluster().fits_empty(n, r) &&
-        sim.placement_policy().may_use(job, r, fleet_->pools[static_cast<std::size_t>(fleet_->pool[n])].kind))
+        sim.placement_policy().may_use(job, r, fleet_->pools[static_cast<std::size_t>(fleet_->pool[n])]))
       return true;
   return false;
 }
 
 bool QueueDrivenCapacity::wanted_by_waiting_job(const Simulation& sim, std::size_t node) const {
-  const auto kind = fleet_->pools[static_cast<std::size_t>(fleet_->pool[node])].kind;
+  const PoolSpec& pool = fleet_->pools[static_cast<std::size_t>(fleet_->pool[node])];
   auto wants = [&](std::uint32_t j) {
     const JobRequest r = sim.jobs().request(j);
-    return sim.cluster().fits_empty(node, r) && sim.placement_policy().may_use(j, r, kind);
+    return sim.cluster().fits_empty(node, r) && sim.placement_policy().may_use(j, r, pool);
   };
   const std::uint32_t head = sim.strict_fifo_head();
   if (head != UINT32_MAX) return wants(head);  // under strict FIFO only the head can start next

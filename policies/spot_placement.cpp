@@ -49,9 +49,9 @@ SpotPlacementPolicy::Spot SpotPlacementPolicy::spot_rule(std::uint32_t job, cons
   return Spot::kNever;
 }
 
-bool SpotPlacementPolicy::may_use(std::uint32_t job, const JobRequest& r, PoolKind kind) const {
+bool SpotPlacementPolicy::may_use(std::uint32_t job, const JobRequest& r, const PoolSpec& pool) const {
   const Spot rule = spot_rule(job, r);
-  if (kind == PoolKind::kSpot) return rule != Spot::kNever;
+  if (pool.kind == PoolKind::kSpot) return rule != Spot::kNever;
   return rule != Spot::kOnly;
 }
 

@@ -22,7 +22,7 @@ class SpotPlacementPolicy final : public PlacementPolicy {
  public:
   SpotPlacementPolicy(SpotMode mode, const PolicyParams& params, const PolicyContext& context);
   Placement place(std::uint32_t job, const JobRequest& r, const ClusterState& c, SimTime now) override;
-  bool may_use(std::uint32_t job, const JobRequest& r, PoolKind kind) const override;
+  bool may_use(std::uint32_t job, const JobRequest& r, const PoolSpec& pool) const override;
   bool allows(std::uint32_t job, const JobRequest& r, const ClusterState& c, std::size_t node,
               SimTime now) const override;
   // static-split sends identical jobs to different sides: the side is part of the class.

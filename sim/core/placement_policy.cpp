@@ -62,7 +62,7 @@ double free_fraction_after(const ClusterState& c, std::size_t node, const JobReq
     std::int64_t free = 0;
     const std::int64_t base = f.gpu_offset[node];
     for (int g = 0; g < f.gpu_count[node]; ++g) free += c.free_gpu_milli[base + g];
-    const std::int64_t taken = r.num_gpu == 1 ? r.gpu_milli : std::int64_t{r.num_gpu} * kMilliPerGpu;
+    const std::int64_t taken = r.gpu_milli_total();
     gpu = static_cast<double>(free - taken) / static_cast<double>(f.gpu_count[node] * kMilliPerGpu);
   }
   return (w.cpu * cpu + w.memory * mem + w.gpu * gpu) / (w.cpu + w.memory + w.gpu);

@@ -24,17 +24,20 @@ class PlacementPolicy {
   // pending job when capacity is freed, not after every arrival.
   virtual Placement place(std::uint32_t job, const JobRequest& request, const ClusterState& cluster,
                           SimTime now) = 0;
-  // Whether the policy would ever place the job on a node of this pool kind.
-  // Capacity policies ask before acquiring nodes for a waiting job.
-  virtual bool may_use(std::uint32_t /*job*/, const JobRequest& /*request*/, PoolKind /*kind*/) const { return true; }
+  // Whether the policy would ever place the job on a node of this pool (its
+  // kind, provider, region, billing). Capacity policies ask before acquiring
+  // nodes for a waiting job.
+  virtual bool may_use(std::uint32_t /*job*/, const JobRequest& /*request*/, const PoolSpec& /*pool*/) const {
+    return true;
+  }
   // Whether the policy would place the job on this node now if it were the
   // only one that fits (the rule behind its refusals, for checks of the
   // engine: no job waits while a node it may use has room). Default: may_use
-  // of the node's pool kind.
+  // of the node's pool.
   virtual bool allows(std::uint32_t job, const JobRequest& request, const ClusterState& cluster, std::size_t node,
                       SimTime /*now*/) const {
     const Fleet& f = cluster.fleet();
-    return may_use(job, request, f.pools[static_cast<std::size_t>(f.pool[node])].kind);
+    return may_use(job, request, f.pools[static_cast<std::size_t>(f.pool[node])]);
   }
   // The engine groups waiting jobs into classes and, when one job of a class
   // fails to place, skips the rest of the class until capacity is freed. That

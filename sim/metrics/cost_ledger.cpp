@@ -125,7 +125,7 @@ CostLedger::JobRate CostLedger::job_rate(const Simulation& sim, std::uint32_t j,
   const JobTable& jobs = sim.jobs();
   const auto cpu = static_cast<double>(jobs.cpu_milli[j]);
   const auto mem = static_cast<double>(jobs.memory_mib[j]);
-  const double gpu = jobs.num_gpu[j] == 1 ? jobs.gpu_milli[j] : double{kMilliPerGpu} * jobs.num_gpu[j];
+  const double gpu = static_cast<double>(jobs.request(j).gpu_milli_total());
   const double busy_units = r.busy_by_cpu ? cpu : gpu;
   return {cpu * r.cpu_net + mem * r.mem_net + gpu * r.gpu_net,
           cpu * r.cpu_internal + mem * r.mem_internal + gpu * r.gpu_internal,
@@ -148,7 +148,7 @@ void CostLedger::job_change(const Simulation& sim, SimTime t, std::uint32_t j, s
   gpu_milli_hours_ += gpu_alloc_m_.net * static_cast<double>(t - gpu_alloc_m_.last) / kUsPerHourD;
   gpu_alloc_m_.last = t;
   const JobTable& jobs = sim.jobs();
-  gpu_alloc_m_.net += sign * (jobs.num_gpu[j] == 1 ? jobs.gpu_milli[j] : double{kMilliPerGpu} * jobs.num_gpu[j]);
+  gpu_alloc_m_.net += sign * static_cast<double>(jobs.request(j).gpu_milli_total());
   bill_m_[c].net += sign * jr.busy_net;
   bill_m_[c].internal += sign * jr.busy_internal;
   idle_m_[c].net -= sign * jr.held_net;

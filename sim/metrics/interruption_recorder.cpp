@@ -10,7 +10,7 @@ namespace capsim {
 namespace {
 
 double job_gpus(const JobTable& jobs, std::size_t j) {
-  return jobs.num_gpu[j] == 1 ? jobs.gpu_milli[j] / 1000.0 : static_cast<double>(jobs.num_gpu[j]);
+  return static_cast<double>(jobs.request(j).gpu_milli_total()) / 1000.0;
 }
 
 }  // namespace

@@ -68,7 +68,7 @@ void ClusterState::check_shape(const JobRequest& r, const Placement& p) const {
 void ClusterState::allocate(const JobRequest& r, const Placement& p) {
   check_shape(r, p);
   const auto n = static_cast<std::size_t>(p.node);
-  const std::int32_t per_gpu = r.num_gpu == 1 ? r.gpu_milli : kMilliPerGpu;
+  const std::int32_t per_gpu = r.gpu_milli_per_device();
   const std::int64_t base = fleet_->gpu_offset[n];
   // Check everything before changing anything: a refused allocation leaves no trace.
   CAPSIM_CHECK(online[n], "jobs are placed only on online nodes");
@@ -103,7 +103,7 @@ void ClusterState::release(const JobRequest& r, const Placement& p) {
   CAPSIM_CHECK(free_memory_mib[n] <= fleet_->memory_mib[n], "memory released no more than allocated");
   alloc_cpu_milli_ -= r.cpu_milli;
   alloc_memory_mib_ -= r.memory_mib;
-  const std::int32_t per_gpu = r.num_gpu == 1 ? r.gpu_milli : kMilliPerGpu;
+  const std::int32_t per_gpu = r.gpu_milli_per_device();
   const std::int64_t base = fleet_->gpu_offset[n];
   for (std::uint64_t m = p.gpu_mask; m; m &= m - 1) {
     std::int32_t& free = free_gpu_milli[base + std::countr_zero(m)];

@@ -12,7 +12,6 @@
 namespace capsim {
 
 inline constexpr int kMaxGpusPerNode = 64;  // a placement's GPUs fit one 64-bit mask
-inline constexpr std::int32_t kMilliPerGpu = 1000;
 
 struct NodeSpec {
   std::string name;

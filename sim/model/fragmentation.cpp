@@ -10,7 +10,7 @@
 namespace capsim {
 namespace {
 
-std::int32_t per_gpu_demand(const JobRequest& r) { return r.num_gpu == 1 ? r.gpu_milli : kMilliPerGpu; }
+std::int32_t per_gpu_demand(const JobRequest& r) { return r.gpu_milli_per_device(); }
 
 bool model_allowed(const NodeResources& n, const JobRequest& m) {
   return !m.gpu_models || (m.gpu_models >> n.gpu_model & 1);

@@ -9,6 +9,9 @@
 
 namespace capsim {
 
+// A GPU in thousandths: 1-GPU jobs ask for a share of one device.
+inline constexpr std::int32_t kMilliPerGpu = 1000;
+
 using GpuModelId = std::uint8_t;
 using GpuModelMask = std::uint64_t;  // bit i = catalog id i; 0 = any model
 

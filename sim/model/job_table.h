@@ -21,6 +21,11 @@ struct JobRequest {
   std::int32_t gpu_milli = 0;    // per device: 1..1000 for 1-GPU jobs, 1000 for multi-GPU, 0 for none
   GpuModelMask gpu_models = 0;   // allowed models; 0 = any
   bool spot_ok = false;          // may run on spot nodes (spot-tolerant and not high priority)
+
+  // The one GPU-milli rule: what each of its devices gives up (a share of one
+  // device for a 1-GPU job, whole devices otherwise), and the total held.
+  std::int32_t gpu_milli_per_device() const { return num_gpu == 1 ? gpu_milli : kMilliPerGpu; }
+  std::int64_t gpu_milli_total() const { return num_gpu == 1 ? gpu_milli : std::int64_t{num_gpu} * kMilliPerGpu; }
 };
 
 // How a job survives interruptions and where it may run (one record per

@@ -54,7 +54,7 @@ class SegmentLog final : public EngineListener {
     const double held = static_cast<double>(t - it->second) * jobs.workers[j];
     cpu_milli_us += held * static_cast<double>(jobs.cpu_milli[j]);
     memory_mib_us += held * static_cast<double>(jobs.memory_mib[j]);
-    gpu_milli_us += held * (jobs.num_gpu[j] == 1 ? jobs.gpu_milli[j] : jobs.num_gpu[j] * 1000.0);
+    gpu_milli_us += held * static_cast<double>(jobs.request(j).gpu_milli_total());
     open_.erase(it);
     ++segments;
   }

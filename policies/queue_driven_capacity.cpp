@@ -200,11 +200,10 @@ SimTime QueueDrivenCapacity::plan(const Simulation& sim, SimTime now, std::vecto
         if (st == NodeState::kBooting) need -= 1;  // already on its way
         else if (st == NodeState::kOffline && static_cast<double>(offline.size()) < need) offline.push_back(n);
       }
-      const double limit = std::min({static_cast<double>(offline.size()), static_cast<double>(room), step_left});
+      const double by_nodes = std::min(static_cast<double>(offline.size()), static_cast<double>(room));
+      const double limit = std::min(by_nodes, step_left);
       const auto take = static_cast<std::size_t>(std::max(0.0, std::min(need, limit)));
-      step_limited = step_limited || (need > static_cast<double>(take) && step_left <= static_cast<double>(take) &&
-                                      static_cast<double>(offline.size()) > static_cast<double>(take) &&
-                                      room > static_cast<std::int32_t>(take));
+      step_limited = step_limited || (need > limit && step_left < by_nodes);
       acquire.insert(acquire.end(), offline.begin(), offline.begin() + static_cast<std::ptrdiff_t>(take));
       room -= static_cast<std::int32_t>(take);
       step_left -= static_cast<double>(take);

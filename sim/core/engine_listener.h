@@ -16,6 +16,12 @@ class EngineListener {
  public:
   virtual ~EngineListener() = default;
   virtual void on_run_start(const Simulation&, SimTime /*start*/) {}
+  // The one allocation signal: the job's allocation has just changed, whoever
+  // changed it (placed, finished, interrupted, left on notice); the cluster
+  // state already shows the change and for_each_placement still visits the
+  // job's nodes. Metrics of allocation listen here, so a new way to change
+  // an allocation cannot be missed. Called before the job-level signal.
+  virtual void on_allocation_changed(const Simulation&, SimTime, std::uint32_t /*job*/) {}
   virtual void on_job_arrived(const Simulation&, SimTime, std::uint32_t /*job*/) {}
   // Called after the cluster state includes the allocation.
   virtual void on_job_placed(const Simulation&, SimTime, std::uint32_t /*job*/, const Placement&) {}

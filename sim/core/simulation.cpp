@@ -174,6 +174,7 @@ void Simulation::handle(const Event& e) {
       ++generation_[j];
       end_us_[j] = e.time;
       --running_;
+      for (auto* l : listeners_) l->on_allocation_changed(*this, e.time, j);
       for (auto* l : listeners_) l->on_job_finished(*this, e.time, j, p);
       request_pass(e.time);
       if (has_elastic_)
@@ -513,6 +514,7 @@ void Simulation::interrupt_job(SimTime now, std::uint32_t j) {
   --live_events_;
   --running_;
   ++stats_.jobs_interrupted;
+  for (auto* l : listeners_) l->on_allocation_changed(*this, now, j);
   for (auto* l : listeners_) l->on_job_interrupted(*this, now, j, p, lost);
   gang_.erase(j);
   request_pass(now);  // its capacity is free (unless the node is going), and it may wait again
@@ -642,6 +644,7 @@ void Simulation::start_job(SimTime now, std::uint32_t j, const Placement* placem
     for (std::int32_t w = 0; w < workers; ++w) jobs_on_node_[static_cast<std::size_t>(placements[w].node)].push_back(j);
   events_.push(now + wall, EventKind::kJobFinish, j, generation_[j]);
   ++live_events_;
+  for (auto* l : listeners_) l->on_allocation_changed(*this, now, j);
   for (auto* l : listeners_) l->on_job_placed(*this, now, j, p);
 }
 

@@ -50,16 +50,7 @@ void FragmentationRecorder::job_changed(const Simulation& sim, SimTime t, std::u
   sim.for_each_placement(job, [&](const Placement& p) { node_changed(sim, t, static_cast<std::size_t>(p.node)); });
 }
 
-void FragmentationRecorder::on_job_placed(const Simulation& sim, SimTime t, std::uint32_t j, const Placement&) {
-  job_changed(sim, t, j);
-}
-
-void FragmentationRecorder::on_job_finished(const Simulation& sim, SimTime t, std::uint32_t j, const Placement&) {
-  job_changed(sim, t, j);
-}
-
-void FragmentationRecorder::on_job_interrupted(const Simulation& sim, SimTime t, std::uint32_t j, const Placement&,
-                                               SimTime) {
+void FragmentationRecorder::on_allocation_changed(const Simulation& sim, SimTime t, std::uint32_t j) {
   job_changed(sim, t, j);
 }
 

@@ -18,10 +18,7 @@ class FragmentationRecorder final : public EngineListener {
   explicit FragmentationRecorder(const FragmentationModel& model) : model_(&model) {}
 
   void on_run_start(const Simulation& sim, SimTime start) override;
-  void on_job_placed(const Simulation& sim, SimTime t, std::uint32_t job, const Placement& p) override;
-  void on_job_finished(const Simulation& sim, SimTime t, std::uint32_t job, const Placement& p) override;
-  void on_job_interrupted(const Simulation& sim, SimTime t, std::uint32_t job, const Placement& p,
-                          SimTime lost_us) override;
+  void on_allocation_changed(const Simulation& sim, SimTime t, std::uint32_t job) override;
   void on_node_ready(const Simulation& sim, SimTime t, std::int32_t node) override;
   void on_node_released(const Simulation& sim, SimTime t, std::int32_t node) override;
   void on_node_notice(const Simulation& sim, SimTime t, std::int32_t node) override;

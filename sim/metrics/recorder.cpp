@@ -47,19 +47,12 @@ void Recorder::advance(const Simulation& sim, SimTime t) {
   for (int r = 0; r < kResources; ++r) peak_[r] = std::max(peak_[r], current_[r]);
 }
 
+void Recorder::on_allocation_changed(const Simulation& sim, SimTime t, std::uint32_t) { advance(sim, t); }
+
 void Recorder::on_job_placed(const Simulation& sim, SimTime t, std::uint32_t job, const Placement&) {
-  advance(sim, t);
   if (sim.restarts(job) > 0) return;  // a restart: the wait was measured at the first start
   interval_wait_sum_us_ += static_cast<double>(t - sim.jobs().submit_us[job]);
   ++interval_started_;
-}
-
-void Recorder::on_job_finished(const Simulation& sim, SimTime t, std::uint32_t, const Placement&) {
-  advance(sim, t);
-}
-
-void Recorder::on_job_interrupted(const Simulation& sim, SimTime t, std::uint32_t, const Placement&, SimTime) {
-  advance(sim, t);
 }
 
 void Recorder::on_sample(const Simulation& sim, SimTime t) {

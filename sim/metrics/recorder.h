@@ -14,10 +14,8 @@ namespace capsim {
 class Recorder final : public EngineListener {
  public:
   void on_run_start(const Simulation& sim, SimTime start) override;
+  void on_allocation_changed(const Simulation& sim, SimTime t, std::uint32_t job) override;
   void on_job_placed(const Simulation& sim, SimTime t, std::uint32_t job, const Placement& p) override;
-  void on_job_finished(const Simulation& sim, SimTime t, std::uint32_t job, const Placement& p) override;
-  void on_job_interrupted(const Simulation& sim, SimTime t, std::uint32_t job, const Placement& p,
-                          SimTime lost_us) override;
   void on_sample(const Simulation& sim, SimTime t) override;
   void on_run_end(const Simulation& sim, SimTime end) override;
 

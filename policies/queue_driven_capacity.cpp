@@ -162,7 +162,7 @@ SimTime QueueDrivenCapacity::plan(const Simulation& sim, SimTime now, std::vecto
     sim.for_each_pending_class([&](std::uint32_t head, std::size_t waiting) {
       if (counted.count(head) || (head_only && head != fifo_head)) return;
       const JobRequest r = jobs.request(head);
-      if (!sim.placement_policy().may_use(head, r, f.pools[p])) return;
+      if (!sim.placement_policy().may_use(head, r, f.pools[p]) || !satisfiable(sim, head)) return;
       for (std::size_t s = 0; s < shapes_[p].size(); ++s) {
         if (!sim.cluster().fits_empty(static_cast<std::size_t>(shapes_[p][s].front()), r)) continue;
         Demand& d = demand[s];
@@ -248,11 +248,22 @@ bool QueueDrivenCapacity::booting_for(const Simulation& sim, std::uint32_t job) 
   return false;
 }
 
+bool QueueDrivenCapacity::satisfiable(const Simulation& sim, std::uint32_t job) const {
+  const std::int64_t workers = sim.jobs().workers[job];
+  if (workers == 1) return true;  // it fits the node: enough
+  const JobRequest r = sim.jobs().request(job);
+  std::int64_t room = 0;
+  for (std::size_t n = 0; n < fleet_->size() && room < workers; ++n)
+    if (sim.placement_policy().may_use(job, r, fleet_->pools[static_cast<std::size_t>(fleet_->pool[n])]))
+      room += std::min(sim.cluster().copies_when_empty(n, r), workers);
+  return room >= workers;
+}
+
 bool QueueDrivenCapacity::wanted_by_waiting_job(const Simulation& sim, std::size_t node) const {
   const PoolSpec& pool = fleet_->pools[static_cast<std::size_t>(fleet_->pool[node])];
   auto wants = [&](std::uint32_t j) {
     const JobRequest r = sim.jobs().request(j);
-    return sim.cluster().fits_empty(node, r) && sim.placement_policy().may_use(j, r, pool);
+    return sim.cluster().fits_empty(node, r) && sim.placement_policy().may_use(j, r, pool) && satisfiable(sim, j);
   };
   const std::uint32_t head = sim.strict_fifo_head();
   if (head != UINT32_MAX) return wants(head);  // under strict FIFO only the head can start next

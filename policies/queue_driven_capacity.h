@@ -63,6 +63,10 @@ class QueueDrivenCapacity final : public CapacityPolicy {
   // gang under max_step) or for the queue ahead of it, and releasing the node
   // would only buy it back, for ever if each step comes after the last release.
   bool wanted_by_waiting_job(const Simulation& sim, std::size_t node) const;
+  // Whether every worker of the job fits, at once, on the empty nodes of the
+  // pools the placement policy may use: a gang that never can neither buys
+  // nor keeps nodes.
+  bool satisfiable(const Simulation& sim, std::uint32_t job) const;
   // Whether a booting node could take the job.
   bool booting_for(const Simulation& sim, std::uint32_t job) const;
   // Nodes the profile asks the profile pool to hold at time t (0 when not predictive).

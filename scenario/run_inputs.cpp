@@ -112,21 +112,6 @@ JobTable synthetic_jobs(const config::SyntheticJobs& y, const std::string& name,
 
 }  // namespace
 
-namespace {
-
-// How many copies of r an empty node holds at once (workers of a gang).
-std::int64_t copies_on_empty(const Fleet& f, const ClusterState& empty, std::size_t n, const JobRequest& r) {
-  if (!empty.fits_empty(n, r)) return 0;
-  std::int64_t k = INT64_MAX;
-  if (r.cpu_milli > 0) k = std::min(k, f.cpu_milli[n] / r.cpu_milli);
-  if (r.memory_mib > 0) k = std::min(k, f.memory_mib[n] / r.memory_mib);
-  if (r.num_gpu == 1) k = std::min<std::int64_t>(k, f.gpu_count[n] * (kMilliPerGpu / r.gpu_milli));
-  if (r.num_gpu > 1) k = std::min<std::int64_t>(k, f.gpu_count[n] / r.num_gpu);
-  return k;
-}
-
-}  // namespace
-
 void check_jobs_fit_fleet(RunInputs& in, bool skip) {
   ClusterState empty(in.fleet);
   // Traces repeat a few request shapes many times: decide each shape once.
@@ -141,7 +126,7 @@ void check_jobs_fit_fleet(RunInputs& in, bool skip) {
     auto [it, fresh] = fits_by_shape.try_emplace({r.cpu_milli, r.memory_mib, r.num_gpu, r.gpu_milli, r.gpu_models, r.spot_ok, workers}, 0);
     if (fresh)  // how many workers the empty fleet holds at once, counted up to what the job needs
       for (std::size_t n = 0; n < in.fleet.size() && it->second < workers; ++n)
-        it->second += std::min<std::int64_t>(copies_on_empty(in.fleet, empty, n, r), workers);
+        it->second += std::min<std::int64_t>(empty.copies_when_empty(n, r), workers);
     if (it->second >= workers) continue;
     const std::string gang =
         it->second > 0 ? "; it is a gang of " + std::to_string(workers) + " workers placed all at once, and the empty fleet holds at most " +

@@ -57,6 +57,17 @@ bool ClusterState::fits_empty(std::size_t node, const JobRequest& r) const {
   return !r.gpu_models || (r.gpu_models >> f.gpu_model[node] & 1);
 }
 
+std::int64_t ClusterState::copies_when_empty(std::size_t node, const JobRequest& r) const {
+  if (!fits_empty(node, r)) return 0;
+  const Fleet& f = *fleet_;
+  std::int64_t k = INT64_MAX;
+  if (r.cpu_milli > 0) k = std::min(k, f.cpu_milli[node] / r.cpu_milli);
+  if (r.memory_mib > 0) k = std::min(k, f.memory_mib[node] / r.memory_mib);
+  if (r.num_gpu == 1) k = std::min<std::int64_t>(k, f.gpu_count[node] * (kMilliPerGpu / r.gpu_milli));
+  if (r.num_gpu > 1) k = std::min<std::int64_t>(k, f.gpu_count[node] / r.num_gpu);
+  return k;
+}
+
 void ClusterState::check_shape(const JobRequest& r, const Placement& p) const {
   CAPSIM_CHECK(p.node >= 0 && static_cast<std::size_t>(p.node) < fleet_->size(),
                "placement names an existing node");

@@ -38,6 +38,8 @@ class ClusterState {
   }
   // Whether the job could run on the node when the node is empty, online or not.
   bool fits_empty(std::size_t node, const JobRequest& r) const;
+  // How many copies of r the node holds at once when empty (workers of a gang).
+  std::int64_t copies_when_empty(std::size_t node, const JobRequest& r) const;
 
   std::int32_t gpu_free_milli(std::size_t node, int gpu) const {
     return free_gpu_milli[fleet_->gpu_offset[node] + gpu];

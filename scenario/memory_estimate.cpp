@@ -84,8 +84,8 @@ MemoryEstimate estimate_inputs(const config::Scenario& s, const std::string& bas
     const std::string field = "workloads[" + std::to_string(i) + "]";
     if (w.has_synthetic()) {
       const double jobs = w.synthetic().count();
-      const double workers = 1;  // a gang's workers share the job's columns
-      e.add(field + ".synthetic.count", jobs * workers * kBytesPerJob, count(jobs, "jobs"));
+      // A gang's workers share its job's columns: a job costs the same whatever its workers.
+      e.add(field + ".synthetic.count", jobs * kBytesPerJob, count(jobs, "jobs"));
     } else if (w.has_trace()) {
       const double rows = file_rows(resolve_path(base_dir, w.trace().path()));
       e.add(field + ".trace.path", rows * kBytesPerJob, count(rows, "pod rows at most"));

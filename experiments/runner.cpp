@@ -10,6 +10,7 @@
 #include <tbb/task_arena.h>
 
 #include "policies/registry.h"
+#include "sim/components/registry.h"
 #include "sim/io/scenario_loader.h"
 #include "sim/io/summary_json.h"
 #include "sim/metrics/cost_ledger.h"
@@ -66,6 +67,7 @@ TimedResult run_one_with(const RunSetup& setup, const RunSpec& spec, PlacementPo
   SimConfig config = setup.config;
   config.seed = spec.seed;  // the run's seed drives its interruption streams too
   Simulation sim(in.fleet, in.jobs, policy, config);
+  add_standard_components(sim);
   Recorder recorder;
   sim.add_listener(&recorder);
   InterruptionRecorder interruptions;

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "sim/base/time.h"
+#include "sim/core/job_state.h"
 #include "sim/model/cluster_state.h"
 
 namespace capsim {
@@ -28,10 +29,11 @@ class EngineListener {
   // Called after the cluster state no longer includes the allocation.
   virtual void on_job_finished(const Simulation&, SimTime, std::uint32_t /*job*/, const Placement&) {}
   virtual void on_job_gave_up(const Simulation&, SimTime, std::uint32_t /*job*/) {}
-  // A spot reclaim stopped the job; called after its allocation is released.
-  // lost_us: work since its last completed checkpoint, now to be redone.
+  // The job stopped before its end (a reclaim, a preemption, an eviction);
+  // called after its allocation is released. lost_us: work since its last
+  // completed checkpoint, now to be redone.
   virtual void on_job_interrupted(const Simulation&, SimTime, std::uint32_t /*job*/, const Placement&,
-                                  SimTime /*lost_us*/) {}
+                                  SimTime /*lost_us*/, InterruptReason) {}
   virtual void on_sample(const Simulation&, SimTime) {}
   // A scheduling pass (and the capacity planning after it) has ended: every
   // waiting job that could be placed has been.

@@ -1,7 +1,8 @@
 #pragma once
 // An event is a small value: when, what kind, which job, and the job's
-// generation when the event was scheduled. Handlers dispatch on the kind with
-// a switch; nothing is heap-allocated per event.
+// generation when the event was scheduled. The kernel dispatches on the kind
+// through a table of handlers (sim/core/simulation.h); nothing is
+// heap-allocated per event.
 #include <cstdint>
 
 #include "sim/base/time.h"
@@ -15,23 +16,27 @@ namespace capsim {
 // pass; an idle node is released only after that pass had its chance to use
 // it; a sample sees the state after all of it. A job that saved its
 // checkpoint on notice leaves before its node is reclaimed at the same instant.
+// Kinds are slots 0..63 of that order. The built-in ones sit four apart so a
+// component can claim a slot between two of them (Simulation::on_event); a
+// slot has one handler.
 enum class EventKind : std::uint8_t {
   kJobFinish = 0,
-  kJobSavedExit = 1,   // a job finished writing its checkpoint on notice and leaves its node
-  kNodeReclaim = 2,    // job field: node; a spot node's notice ran out: its jobs are interrupted
-  kNodeReady = 3,      // job field: node; an acquired elastic node finished booting
-  kJobArrival = 4,
-  kJobGiveUp = 5,
-  kNodeNotice = 6,     // job field: node; generation: the node's hold generation (Poisson interruptions)
-  kPoolCapacity = 7,   // job field: pool; generation: index into the pool's capacity series
-  kPoolNotice = 8,     // job field: pool; a hand-placed interruption picks its node when it fires
-  kSchedulePass = 9,
-  kNodeIdleCheck = 10, // job field: node; generation: the node's idle generation
-  kCapacityTick = 11,  // the capacity policy's clock
-  kCapacityWake = 12,  // the capacity policy asked to plan again (a cooldown ended) while jobs wait
-  kSample = 13,
+  kJobSavedExit = 4,    // a job finished writing its checkpoint on notice and leaves its node
+  kNodeReclaim = 8,     // job field: node; a spot node's notice ran out: its jobs are interrupted
+  kNodeReady = 12,      // job field: node; an acquired node finished booting
+  kJobArrival = 16,
+  kJobGiveUp = 20,
+  kNodeNotice = 24,     // job field: node; generation: the node's hold generation (Poisson interruptions)
+  kPoolCapacity = 28,   // job field: pool; generation: index into the pool's capacity series
+  kPoolNotice = 32,     // job field: pool; a hand-placed interruption picks its node when it fires
+  kSchedulePass = 36,
+  kNodeIdleCheck = 40,  // job field: node; generation: the node's idle generation
+  kCapacityTick = 44,   // the capacity policy's clock
+  kCapacityWake = 48,   // the capacity policy asked to plan again (a cooldown ended) while jobs wait
+  kSample = 52,
 };
-inline constexpr int kEventKindCount = 14;
+inline constexpr int kEventKindSlots = 64;
+inline constexpr int kEventKindCount = kEventKindSlots;  // any slot is a valid kind for the event set
 
 struct Event {
   SimTime time;

@@ -6,6 +6,8 @@
 // elapsed_us, the job keeps the work of its last completed checkpoint; the
 // work done since is lost.
 #include <algorithm>
+#include <cstdint>
+#include <vector>
 
 #include "sim/base/time.h"
 #include "sim/model/job_table.h"
@@ -42,5 +44,50 @@ inline SegmentProgress progress_at(const Resilience& r, SimTime work_us, SimTime
   const SimTime reached = k < k_max ? saved + std::min(within, r.checkpoint_interval_us) : std::min(work_us, saved + within);
   return {saved, reached};
 }
+
+// Per-job progress of a run that tracks it (spot pools, resilience records,
+// or a component that changes progress rates): work kept by checkpoints,
+// work lost, restarts, and the rate at which the job progresses now.
+//
+// A rate r slows the whole segment: r microseconds of the segment's own
+// clock (work, checkpoint writes, restore) pass per microsecond of simulated
+// time, so the closed forms above apply to the segment's own clock. At rate 1
+// (every job unless a component changes it) everything is integer exact.
+class ProgressTable {
+ public:
+  void enable(std::size_t jobs);
+  bool enabled() const { return enabled_; }
+
+  // A segment starts now: the simulated time it takes to complete.
+  SimTime start(const Resilience& r, SimTime work_us, std::uint32_t j, SimTime now);
+  // The segment stops now (interrupted): keeps the work of its last
+  // checkpoint (or all of it when it saved on notice); returns the work lost.
+  SimTime stop(const Resilience& r, SimTime work_us, std::uint32_t j, SimTime now);
+  // Checkpoint on notice: when a checkpoint fits in the notice and the job
+  // would not finish before now + notice_us, records the work it saves and
+  // returns when it leaves (now + checkpoint cost); otherwise kNever.
+  SimTime save_on_notice(const Resilience& r, SimTime work_us, std::uint32_t j, SimTime now, SimTime notice_us);
+  // The job's rate changes now; returns the simulated time its segment still needs.
+  SimTime set_rate(const Resilience& r, SimTime work_us, std::uint32_t j, SimTime now, double rate);
+
+  double rate(std::uint32_t j) const { return rate_.empty() ? 1.0 : rate_[j]; }
+  std::int32_t restarts(std::size_t j) const { return restarts_.empty() ? 0 : restarts_[j]; }
+  SimTime lost_us(std::size_t j) const { return lost_us_.empty() ? 0 : lost_us_[j]; }
+
+ private:
+  // The segment's own clock now.
+  SimTime segment_clock(std::uint32_t j, SimTime now) const;
+  // Simulated time for `clock_us` of the segment's clock at the job's rate.
+  SimTime at_rate(std::uint32_t j, SimTime clock_us) const;
+
+  bool enabled_ = false;
+  std::size_t jobs_ = 0;
+  std::vector<SimTime> progress_us_;        // work kept at the start of the segment
+  std::vector<SimTime> last_start_us_;      // when the clock last changed rate (or the segment started)
+  std::vector<SimTime> clock_at_start_us_;  // the segment's clock then
+  std::vector<SimTime> lost_us_, saved_at_notice_us_;
+  std::vector<std::int32_t> restarts_;
+  std::vector<double> rate_;                // allocated at the first change of rate
+};
 
 }  // namespace capsim

@@ -9,6 +9,16 @@
 
 namespace capsim {
 
+bool PlacementPolicy::place_gang(std::uint32_t job, const JobRequest& request, std::int32_t workers,
+                                 GangDraft& draft, SimTime now) {
+  for (std::int32_t w = 0; w < workers; ++w) {
+    const Placement p = place(job, request, draft.cluster(), now);
+    if (!p.placed()) return false;
+    draft.add(p);
+  }
+  return true;
+}
+
 namespace {
 std::atomic<std::size_t> g_parallel_scoring_min_nodes{2048};
 }  // namespace

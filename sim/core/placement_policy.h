@@ -16,6 +16,30 @@
 
 namespace capsim {
 
+class Simulation;
+
+// The workers of a gang placed so far, each allocated on the cluster as it
+// is added, so the next worker sees what the previous ones took. The engine
+// keeps all of them or, when place_gang refuses, gives every one back.
+class GangDraft {
+ public:
+  GangDraft(ClusterState& cluster, const JobRequest& r, std::vector<Placement>& placed)
+      : cluster_(&cluster), request_(r), placed_(&placed) {}
+  const ClusterState& cluster() const { return *cluster_; }
+  // Checked like any allocation: an infeasible worker is an InvariantError.
+  void add(const Placement& p) {
+    cluster_->allocate(request_, p);
+    placed_->push_back(p);
+  }
+  std::size_t size() const { return placed_->size(); }
+  const Placement& operator[](std::size_t w) const { return (*placed_)[w]; }
+
+ private:
+  ClusterState* cluster_;
+  JobRequest request_;
+  std::vector<Placement>* placed_;
+};
+
 class PlacementPolicy {
  public:
   virtual ~PlacementPolicy() = default;
@@ -24,6 +48,20 @@ class PlacementPolicy {
   // pending job when capacity is freed, not after every arrival.
   virtual Placement place(std::uint32_t job, const JobRequest& request, const ClusterState& cluster,
                           SimTime now) = 0;
+  // A gang: every worker at once, in one call, so a policy can keep a gang
+  // in one rack or NUMA domain. Add `workers` placements to the draft and
+  // return true, or return false to leave the gang pending. Default: worker
+  // after worker by place(), on the cluster as it fills.
+  virtual bool place_gang(std::uint32_t job, const JobRequest& request, std::int32_t workers, GangDraft& draft,
+                          SimTime now);
+  // Preemption. A policy that may preempt says so (the engine then keeps the
+  // jobs of every node for it) and, when place() has refused a job, may name
+  // running jobs to preempt for it. The engine interrupts them (reason
+  // kPreempted: work since their last checkpoint is lost, they wait again)
+  // and calls place() once more at once.
+  virtual bool may_preempt() const { return false; }
+  virtual void choose_victims(std::uint32_t /*job*/, const JobRequest& /*request*/, const Simulation& /*sim*/,
+                              SimTime /*now*/, std::vector<std::uint32_t>& /*victims*/) {}
   // Whether the policy would ever place the job on a node of this pool (its
   // kind, provider, region, billing). Capacity policies ask before acquiring
   // nodes for a waiting job.

@@ -186,7 +186,7 @@ void CostLedger::on_job_finished(const Simulation& sim, SimTime t, std::uint32_t
   end_segment(sim, t, j);
 }
 
-void CostLedger::on_job_interrupted(const Simulation& sim, SimTime t, std::uint32_t j, const Placement&, SimTime) {
+void CostLedger::on_job_interrupted(const Simulation& sim, SimTime t, std::uint32_t j, const Placement&, SimTime, InterruptReason) {
   apply_price_changes(t);
   sim.for_each_placement(j, [&](const Placement& q) { job_change(sim, t, j, static_cast<std::size_t>(q.node), -1); });
   end_segment(sim, t, j);

@@ -32,7 +32,7 @@ class CostLedger final : public EngineListener {
   void on_job_placed(const Simulation& sim, SimTime t, std::uint32_t job, const Placement& p) override;
   void on_job_finished(const Simulation& sim, SimTime t, std::uint32_t job, const Placement& p) override;
   void on_job_interrupted(const Simulation& sim, SimTime t, std::uint32_t job, const Placement& p,
-                          SimTime lost_us) override;
+                          SimTime lost_us, InterruptReason) override;
   void on_node_acquired(const Simulation& sim, SimTime t, std::int32_t node) override;
   void on_node_released(const Simulation& sim, SimTime t, std::int32_t node) override;
   void on_run_end(const Simulation& sim, SimTime end) override;

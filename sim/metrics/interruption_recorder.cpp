@@ -16,7 +16,7 @@ double job_gpus(const JobTable& jobs, std::size_t j) {
 }  // namespace
 
 void InterruptionRecorder::on_job_interrupted(const Simulation& sim, SimTime, std::uint32_t j, const Placement&,
-                                              SimTime lost_us) {
+                                              SimTime lost_us, InterruptReason) {
   ++interval_jobs_;
   lost_gpu_hours_ += job_gpus(sim.jobs(), j) * sim.jobs().workers[j] * static_cast<double>(lost_us) / 3.6e9;
 }

@@ -15,7 +15,7 @@ namespace capsim {
 class InterruptionRecorder final : public EngineListener {
  public:
   void on_job_interrupted(const Simulation& sim, SimTime t, std::uint32_t job, const Placement& p,
-                          SimTime lost_us) override;
+                          SimTime lost_us, InterruptReason) override;
   void on_node_notice(const Simulation& sim, SimTime t, std::int32_t node) override;
   void on_sample(const Simulation& sim, SimTime t) override;
   void on_run_end(const Simulation& sim, SimTime end) override;

@@ -6,6 +6,7 @@
 
 #include "helpers.h"
 #include "policies/registry.h"
+#include "sim/components/registry.h"
 #include "sim/core/simulation.h"
 #include "sim/io/scenario_loader.h"
 #include "scenario/run_inputs.h"
@@ -55,6 +56,7 @@ CapacityLog run_logged(const Fleet& fleet, JobTable jobs, const std::string& cap
   auto placement = make_placement_policy("spot-fallback", {}, PolicyContext{1, &fleet, &jobs});
   auto cap = make_capacity_policy(capacity, params, fleet);
   Simulation sim(fleet, jobs, *placement, SimConfig{});
+  add_standard_components(sim);
   sim.set_capacity_policy(cap.get());
   CapacityLog log;
   sim.add_listener(&log);

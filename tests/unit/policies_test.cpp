@@ -6,6 +6,7 @@
 #include "policies/fgd.h"
 #include "policies/registry.h"
 #include "sim/base/check.h"
+#include "sim/components/registry.h"
 #include "sim/core/simulation.h"
 #include "sim/io/summary_json.h"
 #include "sim/metrics/recorder.h"
@@ -185,6 +186,7 @@ TEST_CASE("every registered policy keeps the invariants on a contended cluster",
   auto run = [&] {
     auto p = make_placement_policy(policy_spec.name, policy_spec.params, PolicyContext{1, &fleet, &jobs});
     Simulation sim(fleet, jobs, *p, config);
+    add_standard_components(sim);
     Recorder rec;
     NoIdleCapacityWhileJobsWait idle;
     sim.add_listener(&rec);

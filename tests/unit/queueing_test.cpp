@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "policies/registry.h"
+#include "sim/components/registry.h"
 #include "sim/core/simulation.h"
 #include "workloads/synthetic.h"
 #include "helpers.h"
@@ -43,6 +44,7 @@ QueueResult simulate_mmc(int c, double rho, double mean_service_s, std::uint32_t
   config.queue = QueueDiscipline::kStrictFifo;
   config.sample_interval_us = seconds_to_us(std::int64_t{86400});
   Simulation sim(fleet, jobs, *policy, config);
+  add_standard_components(sim);
   sim.run();
   // Batch means over consecutive arrivals, after a warm-up, give the standard
   // error of the mean wait despite the correlation between neighbours.

@@ -19,7 +19,8 @@ class SegmentLog final : public EngineListener {
     open_[j] = t;
   }
   void on_job_finished(const Simulation& sim, SimTime t, std::uint32_t j, const Placement&) override { close(sim, t, j); }
-  void on_job_interrupted(const Simulation& sim, SimTime t, std::uint32_t j, const Placement&, SimTime) override {
+  void on_job_interrupted(const Simulation& sim, SimTime t, std::uint32_t j, const Placement&, SimTime,
+                          InterruptReason) override {
     close(sim, t, j);
   }
   void on_run_end(const Simulation& sim, SimTime end) override {
@@ -78,8 +79,9 @@ class BothListeners final : public EngineListener {
   void on_job_gave_up(const Simulation& s, SimTime t, std::uint32_t j) override {
     a_.on_job_gave_up(s, t, j), b_.on_job_gave_up(s, t, j);
   }
-  void on_job_interrupted(const Simulation& s, SimTime t, std::uint32_t j, const Placement& p, SimTime l) override {
-    a_.on_job_interrupted(s, t, j, p, l), b_.on_job_interrupted(s, t, j, p, l);
+  void on_job_interrupted(const Simulation& s, SimTime t, std::uint32_t j, const Placement& p, SimTime l,
+                          InterruptReason why) override {
+    a_.on_job_interrupted(s, t, j, p, l, why), b_.on_job_interrupted(s, t, j, p, l, why);
   }
   void on_pass_end(const Simulation& s, SimTime t) override { a_.on_pass_end(s, t), b_.on_pass_end(s, t); }
   void on_settled(const Simulation& s, SimTime t) override { a_.on_settled(s, t), b_.on_settled(s, t); }

@@ -2,6 +2,7 @@
 
 #include "policies/registry.h"
 #include "sim/base/check.h"
+#include "sim/components/registry.h"
 #include "sim/core/simulation.h"
 #include "sim/metrics/recorder.h"
 #include "helpers.h"
@@ -42,6 +43,7 @@ struct Outcome {
 Outcome simulate(const Fleet& fleet, const JobTable& jobs, SimConfig config, const std::string& policy = "first-fit") {
   auto p = make_placement_policy(policy, {}, 1);
   Simulation sim(fleet, jobs, *p, config);
+  add_standard_components(sim);
   Recorder rec;
   sim.add_listener(&rec);
   Outcome o;
@@ -175,5 +177,6 @@ TEST_CASE("a policy that answers with an infeasible node stops the run", "[engin
   add_job(jobs, 0, 10, req(1000, 1024));
   add_job(jobs, 1, 10, req(1000, 1024));
   Simulation sim(f, jobs, liar, every_second());
+  add_standard_components(sim);
   CHECK_THROWS_AS(sim.run(), InvariantError);
 }

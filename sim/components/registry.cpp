@@ -1,0 +1,30 @@
+#include "sim/components/registry.h"
+
+#include "sim/components/elastic_pools.h"
+#include "sim/components/spot_market.h"
+#include "sim/core/simulation.h"
+
+namespace capsim {
+const std::vector<ComponentEntry>& component_registry() {
+  // The order is the order of their hooks at one transition.
+  static const std::vector<ComponentEntry> entries = {
+      {"spot-market",
+       [](const Simulation& s) -> std::unique_ptr<Component> {
+         if (!SpotMarket::needed(s.fleet())) return nullptr;
+         return std::make_unique<SpotMarket>(s.fleet(), s.config().seed);
+       }},
+      {"elastic-pools",
+       [](const Simulation& s) -> std::unique_ptr<Component> {
+         if (!ElasticPools::needed(s.fleet())) return nullptr;
+         return std::make_unique<ElasticPools>(s.fleet());
+       }},
+  };
+  return entries;
+}
+
+void add_standard_components(Simulation& sim) {
+  for (const ComponentEntry& e : component_registry())
+    if (auto c = e.make(sim)) sim.add_component(std::move(c));
+}
+
+}  // namespace capsim

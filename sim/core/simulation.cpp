@@ -297,6 +297,7 @@ void Simulation::interrupt_job(SimTime now, std::uint32_t j, InterruptReason rea
   for (auto* l : listeners_) l->on_allocation_changed(*this, now, j);
   for (auto* l : listeners_) l->on_job_interrupted(*this, now, j, p, lost, reason);
   request_pass(now);  // its capacity is free (unless the node is going), and it may wait again
+  nodes_left(now, j);  // a gang's other nodes may be empty now
   placements_.forget(j);
   if (r.max_retries >= 0 && progress_table_.restarts(j) > r.max_retries) {
     state_[j] = JobState::kFailed;

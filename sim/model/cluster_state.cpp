@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "sim/base/check.h"
+#include "sim/model/fleet_graph.h"
 
 namespace capsim {
 
@@ -28,6 +29,41 @@ ClusterState::ClusterState(const Fleet& fleet)
     spot_node[n] = fleet.pools[static_cast<std::size_t>(fleet.pool[n])].kind == PoolKind::kSpot;
     ++pool_nodes_[static_cast<std::size_t>(fleet.pool[n])];
   }
+  numa_offset_.assign(fleet.size() + 1, 0);
+  bool several_numa = false;
+  for (std::size_t n = 0; n < fleet.size(); ++n) {
+    const int k = fleet.sockets[n] * fleet.numa_per_socket[n];
+    CAPSIM_CHECK(k >= 1 && k <= 127, "a node has 1 to 127 NUMA nodes");
+    several_numa = several_numa || k > 1;
+    numa_offset_[n + 1] = numa_offset_[n] + k;
+  }
+  numa_free_cpu_milli_.resize(static_cast<std::size_t>(numa_offset_.back()));
+  numa_free_memory_mib_.resize(numa_free_cpu_milli_.size());
+  for (std::size_t n = 0; n < fleet.size(); ++n) {
+    const int k = numa_count(n);
+    for (int m = 0; m < k; ++m) {
+      const auto i = static_cast<std::size_t>(numa_offset_[n] + m);
+      numa_free_cpu_milli_[i] = fleet.cpu_milli[n] / k + (m < fleet.cpu_milli[n] % k ? 1 : 0);
+      numa_free_memory_mib_[i] = fleet.memory_mib[n] / k + (m < fleet.memory_mib[n] % k ? 1 : 0);
+    }
+  }
+  // With one NUMA node per machine every GPU is on NUMA node 0: no graph needed.
+  if (several_numa && fleet.total_gpus() > 0) {
+    const FleetGraph graph(fleet);
+    gpu_numa_.resize(static_cast<std::size_t>(fleet.total_gpus()));
+    for (std::size_t n = 0; n < fleet.size(); ++n)
+      for (int g = 0; g < fleet.gpu_count[n]; ++g)
+        gpu_numa_[static_cast<std::size_t>(fleet.gpu_offset[n] + g)] = static_cast<std::int8_t>(
+            graph.at(graph.ancestor(graph.gpu_vertex(n, g), TopologyLevel::kNuma)).local);
+  }
+}
+
+void ClusterState::pin(const JobRequest& r, const Placement& p, int sign) {
+  const auto n = static_cast<std::size_t>(p.node);
+  CAPSIM_CHECK(p.numa < numa_count(n), "a placement pins to one of the node's NUMA nodes");
+  const auto i = static_cast<std::size_t>(numa_offset_[n] + p.numa);
+  numa_free_cpu_milli_[i] -= sign * r.cpu_milli;
+  numa_free_memory_mib_[i] -= sign * r.memory_mib;
 }
 
 namespace {
@@ -89,6 +125,12 @@ void ClusterState::allocate(const JobRequest& r, const Placement& p) {
                "GPU model allowed by the job");
   for (std::uint64_t m = p.gpu_mask; m; m &= m - 1)
     CAPSIM_CHECK(free_gpu_milli[base + std::countr_zero(m)] >= per_gpu, "GPU milli allocated within device capacity");
+  if (p.numa >= 0) {
+    CAPSIM_CHECK(p.numa < numa_count(n) && numa_free_cpu_milli(n, p.numa) >= r.cpu_milli &&
+                     numa_free_memory_mib(n, p.numa) >= r.memory_mib,
+                 "a pinned placement fits its NUMA node");
+    pin(r, p, +1);
+  }
   free_cpu_milli[n] -= r.cpu_milli;
   free_memory_mib[n] -= r.memory_mib;
   alloc_cpu_milli_ += r.cpu_milli;
@@ -112,6 +154,7 @@ void ClusterState::release(const JobRequest& r, const Placement& p) {
   free_memory_mib[n] += r.memory_mib;
   CAPSIM_CHECK(free_cpu_milli[n] <= fleet_->cpu_milli[n], "CPU released no more than allocated");
   CAPSIM_CHECK(free_memory_mib[n] <= fleet_->memory_mib[n], "memory released no more than allocated");
+  if (p.numa >= 0) pin(r, p, -1);
   alloc_cpu_milli_ -= r.cpu_milli;
   alloc_memory_mib_ -= r.memory_mib;
   const std::int32_t per_gpu = r.gpu_milli_per_device();

@@ -11,10 +11,12 @@
 
 namespace capsim {
 
-// Where a job runs: a node and the set of that node's GPUs it holds.
+// Where a job runs: a node, the set of that node's GPUs it holds, and the
+// NUMA node its CPU and memory are pinned to (-1: the node's shared pool).
 struct Placement {
   std::int32_t node = -1;     // -1: no placement
   std::uint64_t gpu_mask = 0; // bit g = GPU g of the node
+  std::int8_t numa = -1;      // pinned NUMA node within the node, or -1
   bool placed() const { return node >= 0; }
 };
 
@@ -54,6 +56,27 @@ class ClusterState {
   void allocate(const JobRequest& r, const Placement& p);
   void release(const JobRequest& r, const Placement& p);
 
+  // NUMA-level state, after the kubelet's static CPU manager: a pod pinned
+  // to a NUMA node (Placement::numa) takes its CPU and memory from that NUMA
+  // node exclusively; other pods share the rest of the node. A node's CPU and
+  // memory are split evenly over its sockets x NUMA nodes per socket (the
+  // remainder to the lowest-numbered); GPUs sit on the NUMA nodes the
+  // topology graph puts them on (sim/model/fleet_graph.h). Free per NUMA node
+  // is its share less what is pinned there.
+  int numa_count(std::size_t node) const { return numa_offset_[node + 1] - numa_offset_[node]; }
+  std::int64_t numa_free_cpu_milli(std::size_t node, int numa) const {
+    return numa_free_cpu_milli_[static_cast<std::size_t>(numa_offset_[node] + numa)];
+  }
+  std::int64_t numa_free_memory_mib(std::size_t node, int numa) const {
+    return numa_free_memory_mib_[static_cast<std::size_t>(numa_offset_[node] + numa)];
+  }
+  int gpu_numa(std::size_t node, int gpu) const { return gpu_numa_.empty() ? 0 : gpu_numa_[fleet_->gpu_offset[node] + gpu]; }
+  // Whether r, pinned to the NUMA node, fits there (and on the node).
+  bool fits_numa(std::size_t node, int numa, const JobRequest& r) const {
+    return fits(node, r) && numa_free_cpu_milli(node, numa) >= r.cpu_milli &&
+           numa_free_memory_mib(node, numa) >= r.memory_mib;
+  }
+
   // Cluster totals of what is allocated.
   std::int64_t allocated_cpu_milli() const { return alloc_cpu_milli_; }
   std::int64_t allocated_memory_mib() const { return alloc_memory_mib_; }
@@ -87,6 +110,7 @@ class ClusterState {
 
  private:
   void refresh_gpu_summary(std::size_t node);
+  void pin(const JobRequest& r, const Placement& p, int sign);
   void check_shape(const JobRequest& r, const Placement& p) const;
   void count_gpu_request(std::size_t node, std::uint32_t key, std::int32_t delta);
 
@@ -96,6 +120,9 @@ class ClusterState {
   std::int64_t alloc_gpu_milli_ = 0;
   std::int64_t busy_gpus_ = 0;
   std::vector<std::int32_t> jobs_on_;
+  std::vector<std::int32_t> numa_offset_;  // per node + 1: first NUMA node in the flat columns
+  std::vector<std::int64_t> numa_free_cpu_milli_, numa_free_memory_mib_;
+  std::vector<std::int8_t> gpu_numa_;      // per flat GPU; empty when every node has one NUMA node
   std::vector<double> pool_interruptions_;  // decayed count at pool_last_interruption_
   std::vector<SimTime> pool_last_interruption_;
   std::vector<std::int32_t> pool_nodes_;

@@ -67,3 +67,47 @@ TEST_CASE("GPU model constraints filter nodes", "[model]") {
   CHECK(c.fits_empty(1, req(8000, 8192, 1, 1000, a10)));
   CHECK_FALSE(c.fits_empty(1, req(8001, 8192)));
 }
+
+TEST_CASE("NUMA-level state: capacity split per NUMA node, GPUs on their NUMA node, pinned pods charged there",
+          "[model][numa]") {
+  // 2 sockets x 2 NUMA nodes, 10,001 milli-CPU (remainder to NUMA 0),
+  // 8,000 MiB, 8 GPUs: two GPUs per NUMA node in index order (the graph's layout).
+  Fleet f;
+  NodeSpec s = node("n0", 10001, 8000, 8);
+  s.sockets = 2;
+  s.numa_per_socket = 2;
+  f.add_node(s);
+  f.add_node(node("n1", 4000, 4000, 2));  // one NUMA node
+  ClusterState c(f);
+  REQUIRE(c.numa_count(0) == 4);
+  CHECK(c.numa_count(1) == 1);
+  CHECK(c.numa_free_cpu_milli(0, 0) == 2501);
+  CHECK(c.numa_free_cpu_milli(0, 3) == 2500);
+  CHECK(c.numa_free_memory_mib(0, 1) == 2000);
+  for (int g = 0; g < 8; ++g) CHECK(c.gpu_numa(0, g) == g / 2);
+  CHECK(c.gpu_numa(1, 1) == 0);
+
+  // An unpinned pod draws on the shared pool: no NUMA node changes.
+  const JobRequest shared = req(3000, 1000);
+  c.allocate(shared, {0, 0});
+  CHECK(c.numa_free_cpu_milli(0, 0) == 2501);
+  // A pinned pod takes from its NUMA node only.
+  const JobRequest pinned = req(2000, 1500, 1, 1000);
+  Placement p{0, 0b100};
+  p.numa = 1;
+  CHECK(c.fits_numa(0, 1, pinned));
+  c.allocate(pinned, p);
+  CHECK(c.numa_free_cpu_milli(0, 1) == 500);
+  CHECK(c.numa_free_memory_mib(0, 1) == 500);
+  CHECK(c.numa_free_cpu_milli(0, 2) == 2500);
+  CHECK(c.free_cpu_milli[0] == 10001 - 5000);
+  CHECK_FALSE(c.fits_numa(0, 1, pinned));  // 500 milli-CPU left there
+  CHECK_THROWS_AS(c.allocate(pinned, p), InvariantError);
+  CHECK(c.numa_free_cpu_milli(0, 1) == 500);  // a refused allocation leaves no trace
+  Placement bad{0, 0b1000};
+  bad.numa = 4;
+  CHECK_THROWS_AS(c.allocate(pinned, bad), InvariantError);
+  c.release(pinned, p);
+  c.release(shared, {0, 0});
+  for (int m = 0; m < 4; ++m) CHECK(c.numa_free_cpu_milli(0, m) == (m == 0 ? 2501 : 2500));
+}

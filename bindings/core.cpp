@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "experiments/cost_report.h"
+#include "experiments/inflation_report.h"
 #include "experiments/runner.h"
 #include "policies/registry.h"
 #include "sim/base/check.h"
@@ -288,19 +289,32 @@ std::vector<PyResult> compare(const PyScenario& s, const std::vector<std::string
   return out;
 }
 
-// The inflation experiment: one dict of curves per (policy, seed).
-py::list inflate(const PyScenario& s, const std::vector<std::string>& policies, int repeats, double target_share,
+// The inflation experiment: one dict of curves per (policy, seed), and the
+// per-policy summary `capsim inflate` prints (experiments/inflation_report.h).
+py::dict inflate(const PyScenario& s, const std::vector<std::string>& policies, int repeats, double target_share,
                  int threads) {
   if (repeats < 1) throw InputError("inflate: repeats must be at least 1");
   const RunInputs inputs = build_run_inputs(s.scenario, s.base_dir, s.jobs_override ? InputUse::kReplay : InputUse::kInflation,
                                            s.jobs_override.get());
-  std::vector<std::uint64_t> seeds;
-  for (int k = 0; k < repeats; ++k) seeds.push_back(s.scenario.seed() + static_cast<std::uint64_t>(k));
-  const std::vector<RunSpec> specs = specs_for(policies, seeds);
+  const std::vector<RunSpec> specs = inflation_specs(policies, s.scenario.seed(), repeats);
   std::vector<InflationRun> runs;
   {
     py::gil_scoped_release release;
     runs = run_inflation_many(inputs, specs, target_share, threads);
+  }
+  const InflationReport report = summarize_inflation(inputs, policies, runs, target_share, s.scenario.seed(), repeats);
+  py::list summary;
+  for (const InflationPolicySummary& p : report.policies) {
+    py::dict d;
+    d["policy"] = p.policy;
+    d["seeds"] = p.seeds;
+    d["alloc_ratio_at_100_mean"] = p.alloc_at_100_mean;
+    d["alloc_ratio_at_100_std"] = p.alloc_at_100_std;
+    d["unallocated_gpus_end_mean"] = p.unallocated_end_mean;
+    d["unallocated_gpus_end_std"] = p.unallocated_end_std;
+    d["fragmentation_share_at_100_mean"] = p.frag_share_at_100_mean;
+    d["pods_failed_mean"] = p.pods_failed_mean;
+    summary.append(d);
   }
   py::list out;
   const std::vector<std::string> cause_names = unallocated_cause_names();
@@ -321,7 +335,10 @@ py::list inflate(const PyScenario& s, const std::vector<std::string>& policies, 
     d["gpus"] = inputs.fleet.total_gpus();
     out.append(d);
   }
-  return out;
+  py::dict result;
+  result["runs"] = out;
+  result["summary"] = summary;
+  return result;
 }
 
 py::dict job_columns(const JobTable& t) {

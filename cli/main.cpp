@@ -14,6 +14,7 @@
 #include <boost/program_options.hpp>
 
 #include "experiments/cost_report.h"
+#include "experiments/inflation_report.h"
 #include "experiments/runner.h"
 #include "policies/registry.h"
 #include "sim/base/check.h"
@@ -395,20 +396,6 @@ int cmd_compare(int argc, char** argv) {
   return 0;
 }
 
-double mean_of(const std::vector<double>& v) {
-  double s = 0;
-  for (double x : v) s += x;
-  return v.empty() ? 0 : s / static_cast<double>(v.size());
-}
-
-double std_of(const std::vector<double>& v) {
-  if (v.size() < 2) return 0;
-  const double m = mean_of(v);
-  double s = 0;
-  for (double x : v) s += (x - m) * (x - m);
-  return std::sqrt(s / static_cast<double>(v.size() - 1));
-}
-
 std::string join(const std::vector<std::string>& items, const std::string& sep) {
   std::string out;
   for (std::size_t k = 0; k < items.size(); ++k) out += (k ? sep : "") + items[k];
@@ -436,9 +423,7 @@ int cmd_inflate(int argc, char** argv) {
   if (repeats < 1 || repeats > 10000) throw InputError("--repeats: must be in [1, 10000]");
   const double target = vm["target"].as<double>();
   if (!(target > 0 && target <= 1000)) throw InputError("--target: must be in (0, 1000] percent");
-  std::vector<std::uint64_t> seeds;
-  for (int k = 0; k < repeats; ++k) seeds.push_back(in.scenario.seed() + static_cast<std::uint64_t>(k));
-  const std::vector<RunSpec> specs = specs_for(policies, seeds);
+  const std::vector<RunSpec> specs = inflation_specs(policies, in.scenario.seed(), repeats);
   for (const auto& s : specs) validate_placement_policy(s.policy, s.params);
   const RunInputs inputs = build_run_inputs(in.scenario, in.base_dir, InputUse::kInflation);
   print_skips(inputs);
@@ -451,77 +436,25 @@ int cmd_inflate(int argc, char** argv) {
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-  // Per policy: the curves of its seeds, and the headline figures.
-  const std::size_t at_100 = 100;  // index of arrived_share = 1.00
-  std::string json = "{\n  \"capsim_version\": " + json_quote(CAPSIM_VERSION) + ",\n  \"experiment\": \"inflation\",\n" +
-                     "  \"nodes\": " + std::to_string(inputs.fleet.size()) + ",\n  \"gpus\": " +
-                     std::to_string(inputs.fleet.total_gpus()) + ",\n  \"pods_in_list\": " +
-                     std::to_string(inputs.jobs.size()) + ",\n  \"target_share\": " + json_number(target / 100.0) +
-                     ",\n  \"first_seed\": " + std::to_string(in.scenario.seed()) + ",\n  \"repeats\": " +
-                     std::to_string(repeats) + ",\n  \"policies\": {";
-  InflationTables tables;
-  tables.arrived_share = runs.front().curve.arrived_share;
+  const InflationReport report = summarize_inflation(inputs, policies, runs, target / 100.0, in.scenario.seed(), repeats);
   std::vector<std::vector<std::string>> rows{{"policy", "seeds", "alloc_at_100%", "std", "unallocated_gpus_end", "std",
                                               "frag_share_at_100%", "failed_pods", "wall_s"}};
   // Where the GPUs left free at the end are: fragmentation by cause, then
   // what the target workload could still use.
-  const std::vector<std::string> cause_columns = unallocated_cause_names();
   std::vector<std::vector<std::string>> cause_rows{{"policy"}};
-  for (const auto& c : cause_columns) cause_rows.front().push_back(c);
+  for (const auto& c : unallocated_cause_names()) cause_rows.front().push_back(c);
   cause_rows.front().push_back("total");
-  for (std::size_t p = 0; p < policies.size(); ++p) {
-    std::vector<double> alloc100, unalloc, frag100, failed;
-    double policy_wall = 0;
-    const std::size_t cols = tables.arrived_share.size();
-    CurveMatrix alloc{"gpu_alloc_ratio", "fraction", 0, cols, {}}, frag{"fragmentation_gpus", "GPUs", 0, cols, {}},
-        share{"fragmentation_share", "fraction of free GPU capacity", 0, cols, {}},
-        fail{"failed_pods", "pods", 0, cols, {}}, seeds{"seeds", "", 0, 1, {}},
-        causes{"unallocated_gpus_end_by_cause", "GPUs", 0, cause_columns.size(), {}, join(cause_columns, ",")};
-    std::vector<double> cause_sum(cause_columns.size(), 0.0);
-    for (const auto& r : runs) {
-      if (r.spec.name() != policies[p]) continue;
-      const InflationCurve& c = r.curve;
-      alloc100.push_back(c.gpu_alloc_ratio.at(std::min(at_100, c.gpu_alloc_ratio.size() - 1)));
-      frag100.push_back(c.fragmentation_share.at(std::min(at_100, c.fragmentation_share.size() - 1)));
-      unalloc.push_back(c.unallocated_gpus_end);
-      failed.push_back(static_cast<double>(c.pods_failed));
-      policy_wall += r.wall_s;
-      for (auto* m : {&alloc, &frag, &share, &fail, &seeds, &causes}) ++m->rows;
-      const std::vector<double> by_cause = unallocated_gpus_by_cause(c);
-      causes.values.insert(causes.values.end(), by_cause.begin(), by_cause.end());
-      for (std::size_t k = 0; k < by_cause.size(); ++k) cause_sum[k] += by_cause[k] / static_cast<double>(repeats);
-      alloc.values.insert(alloc.values.end(), c.gpu_alloc_ratio.begin(), c.gpu_alloc_ratio.end());
-      frag.values.insert(frag.values.end(), c.fragmentation_gpus.begin(), c.fragmentation_gpus.end());
-      share.values.insert(share.values.end(), c.fragmentation_share.begin(), c.fragmentation_share.end());
-      for (auto f : c.failed_pods) fail.values.push_back(static_cast<double>(f));
-      seeds.values.push_back(static_cast<double>(r.spec.seed));
-    }
-    tables.policies.push_back({policies[p], {alloc, frag, share, fail, seeds, causes}});
-    std::string by_cause_json;
-    std::vector<std::string> cause_row{policies[p]};
-    for (std::size_t k = 0; k < cause_columns.size(); ++k) {
-      by_cause_json += std::string(k ? ", " : "") + json_quote(cause_columns[k]) + ": " + json_number(cause_sum[k]);
-      cause_row.push_back(fmt(cause_sum[k], 1));
-    }
-    cause_row.push_back(fmt(mean_of(unalloc), 1));
+  for (const InflationPolicySummary& p : report.policies) {
+    rows.push_back({p.policy, std::to_string(p.seeds), fmt(100 * p.alloc_at_100_mean, 2) + "%",
+                    fmt(100 * p.alloc_at_100_std, 2), fmt(p.unallocated_end_mean, 1), fmt(p.unallocated_end_std, 1),
+                    fmt(100 * p.frag_share_at_100_mean, 2) + "%", fmt(p.pods_failed_mean, 1), fmt(p.wall_s, 2)});
+    std::vector<std::string> cause_row{p.policy};
+    for (double v : p.unallocated_by_cause_mean) cause_row.push_back(fmt(v, 1));
+    cause_row.push_back(fmt(p.unallocated_end_mean, 1));
     cause_rows.push_back(cause_row);
-    json += std::string(p ? "," : "") + "\n    " + json_quote(policies[p]) + ": {" +
-            "\"alloc_ratio_at_100_mean\": " + json_number(mean_of(alloc100)) +
-            ", \"alloc_ratio_at_100_std\": " + json_number(std_of(alloc100)) +
-            ", \"unallocated_gpus_end_mean\": " + json_number(mean_of(unalloc)) +
-            ", \"unallocated_gpus_end_std\": " + json_number(std_of(unalloc)) +
-            ", \"fragmentation_share_at_100_mean\": " + json_number(mean_of(frag100)) +
-            ", \"pods_failed_mean\": " + json_number(mean_of(failed)) +
-            ", \"unallocated_gpus_end_by_cause_mean\": {" + by_cause_json + "}}";
-    rows.push_back({policies[p], std::to_string(alloc100.size()), fmt(100 * mean_of(alloc100), 2) + "%",
-                    fmt(100 * std_of(alloc100), 2), fmt(mean_of(unalloc), 1), fmt(std_of(unalloc), 1),
-                    fmt(100 * mean_of(frag100), 2) + "%", fmt(mean_of(failed), 1), fmt(policy_wall, 2)});
   }
-  json += "\n  }\n}\n";
-  tables.summary_json = json;
   const std::string out = vm["out"].as<std::string>();
-  write_inflation_h5(out + "/inflation.h5", tables);
-  write_text_atomically(out + "/summary.json", json);
+  write_inflation_report(out, report);
   print_rows(rows, vm["csv"].as<bool>());
   if (!vm["csv"].as<bool>()) {
     std::cout << "\nGPUs left unallocated at the end, by why the target workload cannot use them (mean over seeds):\n";

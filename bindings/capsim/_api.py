@@ -272,8 +272,10 @@ def inflate(scenario, policies=("random", "dot-product", "gpu-packing", "gpu-clu
     "best-fit:w_cpu=0:w_mem=0". df.attrs["unallocated_by_cause"] holds,
     per (policy, seed), the GPUs left free at the end by why the target
     workload cannot use them (columns as in `capsim inflate`; they sum to
-    the unallocated GPUs)."""
-    runs = _core.inflate(scenario, list(policies), int(repeats), float(target), int(threads))
+    the unallocated GPUs). df.attrs["summary"] holds the per-policy figures
+    `capsim inflate` prints and writes to summary.json (the same numbers)."""
+    out = _core.inflate(scenario, list(policies), int(repeats), float(target), int(threads))
+    runs = out["runs"]
     frames = []
     causes = pd.DataFrame([{"policy": r["policy"], "seed": r["seed"], **r["unallocated_gpus_end_by_cause"]}
                            for r in runs])
@@ -287,4 +289,5 @@ def inflate(scenario, policies=("random", "dot-product", "gpu-packing", "gpu-clu
             "unallocated_gpus": (1.0 - r["gpu_alloc_ratio"]) * r["gpus"]}))
     df = pd.concat(frames, ignore_index=True)
     df.attrs["unallocated_by_cause"] = causes
+    df.attrs["summary"] = pd.DataFrame(out["summary"]).set_index("policy")
     return df

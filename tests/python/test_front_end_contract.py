@@ -96,3 +96,19 @@ def test_compare_default_policies_skip_spot_without_spot_pools():
     rs = capsim.compare(capsim.load_scenario(ROOT / "scenarios" / "openb_downsized.json"))
     names = [r.summary["policy"] for r in rs]
     assert "best-fit" in names and not {"spot-fallback", "spot-only", "on-demand-only", "static-split"} & set(names)
+
+
+def test_python_inflate_reports_what_the_cli_writes(tmp_path):
+    # One report (experiments/inflation_report.h) behind both: the same per-policy figures.
+    path = ROOT / "scenarios" / "openb_downsized.json"
+    out = tmp_path / "inflate"
+    p = subprocess.run([CAPSIM, "inflate", str(path), "--policies", "best-fit,fgd", "--repeats", "2",
+                        "--out", str(out)], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    cli = json.loads((out / "summary.json").read_text())["policies"]
+    py = capsim.inflate(capsim.load_scenario(path), policies=["best-fit", "fgd"], repeats=2).attrs["summary"]
+    assert list(py.index) == ["best-fit", "fgd"]
+    for policy, row in cli.items():
+        for key in ("alloc_ratio_at_100_mean", "alloc_ratio_at_100_std", "unallocated_gpus_end_mean",
+                    "fragmentation_share_at_100_mean", "pods_failed_mean"):
+            assert py.loc[policy, key] == pytest.approx(row[key], rel=1e-12, abs=1e-12), (policy, key)

@@ -5,17 +5,23 @@
 // it. Every input ends in an input error or in a run whose invariants hold:
 // no node or GPU allocated past capacity (the engine checks each allocation),
 // no job waiting while a node it may use has room, allocation integrals equal
-// to the per-segment job log. Anything else aborts.
+// to the per-segment job log, and (for the inputs the seed byte prices with
+// a small catalog) cost conserved: in every ledger window and cost center the
+// bill is its idle part plus the teams' charges, nothing idle is negative,
+// and the jobs' costs sum to the charges. Anything else aborts.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cmath>
 #include <cstring>
 #include <string>
 
 #include "experiments/runner.h"
 #include "policies/registry.h"
 #include "sim/base/check.h"
+#include "sim/io/fleet_pricing.h"
+#include "sim/io/price_catalog_loader.h"
 #include "sim/io/scenario_loader.h"
 #include "../unit/random_scenario.h"
 #include "../unit/segment_log.h"
@@ -33,6 +39,60 @@ bool small_enough(const config::Scenario& s) {
   return jobs <= 2000 && nodes <= 200;
 }
 
+// Every node priced per core from one catalog entry: owned pools on premises,
+// the others in a cloud region with a 1-year commitment for reserved ones.
+const char* kCatalog = R"({
+  "currency": "USD", "source": "fuzz", "as_of": "2026-11-30",
+  "discounts": [{"provider": "aws", "pool_kind": "on-demand", "fraction": 0.2}],
+  "nodes": [
+    {"provider": "aws", "region": "r", "node_type": "box", "gpu_model": "T4", "gpus": 1, "cpu_cores": 4,
+     "memory_gib": 16, "on_demand_per_hour": 3.6, "spot_per_hour": 1.2,
+     "commitments": [{"name": "1y", "term_months": 12, "upfront": 8760, "per_hour": 0.5}]},
+    {"provider": "onprem", "region": "dc", "node_type": "box", "gpu_model": "T4", "gpus": 1, "cpu_cores": 4,
+     "memory_gib": 16, "on_demand_per_hour": 10,
+     "owned": {"purchase": 73000, "depreciation_months": 100, "residual": 0, "power_idle_kw": 1,
+               "power_busy_kw": 3, "pue": 1.5, "electricity_per_kwh": 0.2, "ops_per_month": 730}}
+  ]})";
+
+void price_every_pool(config::Scenario& s) {
+  for (auto& pool : *s.mutable_fleet()->mutable_pools()) {
+    const bool owned = pool.kind() == "owned" || pool.kind().empty();
+    pool.set_provider(owned ? "onprem" : "aws");
+    pool.set_region(owned ? "dc" : "r");
+    pool.set_commitment("1y");
+    pool.clear_prices();
+    auto* rule = pool.add_prices();
+    rule->set_node_type("box");
+    rule->set_scale("cpu");
+  }
+}
+
+// "" when cost is conserved, else what is not.
+std::string cost_mismatch(const RunResult& r) {
+  const CostResult& c = r.cost;
+  const std::size_t C = c.centers.size(), T = c.teams.size();
+  double charges = 0;
+  for (std::size_t w = 0; w < c.windows; ++w)
+    for (std::size_t k = 0; k < C; ++k) {
+      double ch = 0;
+      for (std::size_t m = 0; m < T; ++m) ch += c.charge[(w * C + k) * T + m];
+      const double b = c.bill[w * C + k], tol = 1e-9 * std::max(1.0, std::abs(b));
+      if (std::abs(b - c.idle[w * C + k] - ch) > tol)
+        return "window " + std::to_string(w) + " center " + std::to_string(k) + ": bill " + std::to_string(b) +
+               " != idle " + std::to_string(c.idle[w * C + k]) + " + charges " + std::to_string(ch);
+      if (c.idle[w * C + k] < -tol) return "negative idle cost in window " + std::to_string(w);
+      charges += ch;
+    }
+  double jobs = 0;
+  for (const auto& col : r.jobs.real_columns)
+    if (col.name == "cost")
+      for (double v : col.values)
+        if (!std::isnan(v)) jobs += v;
+  if (std::abs(jobs - charges) > 1e-9 * std::max(1.0, std::abs(charges)))
+    return "job costs " + std::to_string(jobs) + " != charges " + std::to_string(charges);
+  return "";
+}
+
 [[noreturn]] void fail(const std::string& what, const std::string& scenario) {
   std::fprintf(stderr, "invariant broken: %s\nscenario: %s\n", what.c_str(), scenario.c_str());
   std::abort();
@@ -47,6 +107,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto& names = placement_policy_names();
   const std::string policy = names[data[8] % names.size()];
   const bool strict = data[9] & 1;
+  const bool priced = data[9] & 2;
   std::string json(reinterpret_cast<const char*>(data) + 10, size - 10);
   config::Scenario s;
   try {
@@ -59,17 +120,35 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!small_enough(s)) return 0;
   if (s.horizon_s() <= 0 || s.horizon_s() > test::kHorizonS) s.set_horizon_s(test::kHorizonS);
   if (strict) s.set_queue("strict-fifo");
+  if (priced) price_every_pool(s);
   try {
     PreparedScenario prepared(s, "");
     test::WaitingInvariant waiting;
     test::SegmentLog segments;
     test::BothListeners both(waiting, segments);
     RunSetup setup = prepared.setup(s.seed());
+    RunInputs inputs;
+    if (priced) {
+      inputs = *setup.inputs;
+      config::PriceCatalog cat;
+      parse_json_into(cat, kCatalog, "fuzz catalog");
+      validate_price_catalog(cat, "fuzz catalog");
+      inputs.pricing = price_fleet(inputs.fleet, s.fleet().pools(), cat, "fuzz catalog");
+      inputs.cost.window_us = seconds_to_us(1800.0);
+      setup.inputs = &inputs;
+    }
     setup.observer = &both;
     const RunResult r = run_one(setup, RunSpec{policy, {}, s.seed()}).result;
     if (!waiting.violations.empty()) fail(policy + ": " + waiting.violations.front(), json);
     const std::string m = segments.mismatch(r.summary, setup.inputs->fleet);
     if (!m.empty()) fail(policy + ": " + m, json);
+    if (priced) {
+      if (!r.cost.present) fail(policy + ": a priced run has no cost", json);
+      const std::string c = cost_mismatch(r);
+      if (!c.empty()) fail(policy + ": " + c, json);
+      if (std::getenv("CAPSIM_FUZZ_TRACE"))
+        std::fprintf(stderr, "priced run conserved: %zu windows, %zu centers\n", r.cost.windows, r.cost.centers.size());
+    }
   } catch (const InputError&) {
     // a clear input error is a right answer
   }

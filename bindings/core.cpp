@@ -292,7 +292,8 @@ std::vector<PyResult> compare(const PyScenario& s, const std::vector<std::string
 // The inflation experiment: one dict of curves per (policy, seed), and the
 // per-policy summary `capsim inflate` prints (experiments/inflation_report.h).
 py::dict inflate(const PyScenario& s, const std::vector<std::string>& policies, int repeats, double target_share,
-                 int threads) {
+                 int threads, const std::string& protocol) {
+  const InflationProtocol proto = inflation_protocol(protocol);
   if (repeats < 1) throw InputError("inflate: repeats must be at least 1");
   const RunInputs inputs = build_run_inputs(s.scenario, s.base_dir, s.jobs_override ? InputUse::kReplay : InputUse::kInflation,
                                            s.jobs_override.get());
@@ -300,7 +301,7 @@ py::dict inflate(const PyScenario& s, const std::vector<std::string>& policies, 
   std::vector<InflationRun> runs;
   {
     py::gil_scoped_release release;
-    runs = run_inflation_many(inputs, specs, target_share, threads);
+    runs = run_inflation_many(inputs, specs, target_share, threads, {}, proto);
   }
   const InflationReport report = summarize_inflation(inputs, policies, runs, target_share, s.scenario.seed(), repeats);
   py::list summary;
@@ -498,7 +499,7 @@ PYBIND11_MODULE(_core, m) {
         py::arg("python_policy"));
   m.def("compare", &compare, py::arg("scenario"), py::arg("policies"), py::arg("seeds"), py::arg("threads"));
   m.def("inflate", &inflate, py::arg("scenario"), py::arg("policies"), py::arg("repeats"), py::arg("target_share"),
-        py::arg("threads"));
+        py::arg("threads"), py::arg("protocol") = "capsim");
   m.def("read_trace", &read_trace, py::arg("path"), py::arg("kind"), py::arg("node_memory_gib") = 0.0,
         py::arg("skip_bad_rows") = false);
   py::class_<PyCost>(m, "Cost").def("arrays", &PyCost::arrays).def("report", &PyCost::report);

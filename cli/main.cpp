@@ -14,6 +14,7 @@
 #include <boost/program_options.hpp>
 
 #include "experiments/cost_report.h"
+#include "experiments/fgd_sim.h"
 #include "experiments/inflation_report.h"
 #include "experiments/runner.h"
 #include "policies/registry.h"
@@ -410,6 +411,9 @@ int cmd_inflate(int argc, char** argv) {
       ("repeats", po::value<int>()->default_value(10), "seeds per policy: the scenario seed and the ones after it")
       ("target", po::value<double>()->default_value(130), "stop when arrived GPU requests reach this % of capacity")
       ("threads", po::value<int>()->default_value(0), "worker threads (0: all cores); results do not depend on it")
+      ("protocol", po::value<std::string>()->default_value("capsim"),
+       "capsim (this simulator's rules, any policy) or fgd-sim (the FGD paper's reference simulator: its arrival "
+       "protocol, six integer-scored policies and fragmentation measure)")
       ("out", po::value<std::string>()->default_value("out/inflate"), "directory: inflation.h5 and summary.json")
       ("csv", po::bool_switch(), "print the table as CSV");
   po::positional_options_description pos;
@@ -418,13 +422,17 @@ int cmd_inflate(int argc, char** argv) {
   if (!parse_command(argc, argv, o, pos, vm, "usage: capsim inflate [SCENARIO] [--nodes F --pods F] [options]"))
     return 0;
   Inputs in = load_inputs(vm);
-  const std::vector<std::string> policies = policy_list(vm);
+  const InflationProtocol protocol = inflation_protocol(vm["protocol"].as<std::string>());
+  const std::vector<std::string> policies = protocol == InflationProtocol::kFgdSim && vm["policies"].as<std::string>() == "all"
+                                                ? fgd_sim_policy_names()
+                                                : policy_list(vm);
   const int repeats = vm["repeats"].as<int>();
   if (repeats < 1 || repeats > 10000) throw InputError("--repeats: must be in [1, 10000]");
   const double target = vm["target"].as<double>();
   if (!(target > 0 && target <= 1000)) throw InputError("--target: must be in (0, 1000] percent");
   const std::vector<RunSpec> specs = inflation_specs(policies, in.scenario.seed(), repeats);
-  for (const auto& s : specs) validate_placement_policy(s.policy, s.params);
+  if (protocol == InflationProtocol::kCapsim)
+    for (const auto& s : specs) validate_placement_policy(s.policy, s.params);
   const RunInputs inputs = build_run_inputs(in.scenario, in.base_dir, InputUse::kInflation);
   print_skips(inputs);
   std::vector<InflationRun> runs;
@@ -432,7 +440,8 @@ int cmd_inflate(int argc, char** argv) {
   {
     ProgressLine line;
     runs = run_inflation_many(inputs, specs, target / 100.0, vm["threads"].as<int>(),
-                              [&](std::size_t done) { line.update("%zu of %zu runs done", done, specs.size()); });
+                              [&](std::size_t done) { line.update("%zu of %zu runs done", done, specs.size()); },
+                              protocol);
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 

@@ -9,6 +9,7 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include "experiments/fgd_sim.h"
 #include "policies/registry.h"
 #include "sim/components/registry.h"
 #include "sim/io/scenario_loader.h"
@@ -172,10 +173,25 @@ std::vector<TimedResult> run_many(PreparedScenario& scenario, const std::vector<
 
 namespace capsim {
 
+InflationProtocol inflation_protocol(const std::string& name) {
+  if (name == "capsim") return InflationProtocol::kCapsim;
+  if (name == "fgd-sim") return InflationProtocol::kFgdSim;
+  throw InputError("--protocol: '" + name + "' is not a protocol (capsim, fgd-sim)");
+}
+
 std::vector<InflationRun> run_inflation_many(const RunInputs& inputs, const std::vector<RunSpec>& specs,
                                              double target_share, int threads,
-                                             const std::function<void(std::size_t)>& on_done) {
-  for (const auto& s : specs) validate_placement_policy(s.policy, s.params);
+                                             const std::function<void(std::size_t)>& on_done,
+                                             InflationProtocol protocol) {
+  const bool fgd_sim = protocol == InflationProtocol::kFgdSim;
+  for (const auto& s : specs) {
+    if (!fgd_sim) {
+      validate_placement_policy(s.policy, s.params);
+    } else {
+      fgd_sim_policy(s.policy);
+      if (!s.params.empty()) fgd_sim_policy(s.name());  // names the six; they take no parameters
+    }
+  }
   const FragmentationModel model(task_classes_of(inputs.jobs));
   std::vector<InflationRun> runs(specs.size());
   std::atomic<std::size_t> finished{0};
@@ -183,10 +199,15 @@ std::vector<InflationRun> run_inflation_many(const RunInputs& inputs, const std:
   arena.execute([&] {
     tbb::parallel_for(std::size_t{0}, specs.size(), [&](std::size_t i) {
       const auto t0 = std::chrono::steady_clock::now();
-      auto policy = make_placement_policy(specs[i].policy, specs[i].params,
-                                          PolicyContext{specs[i].seed, &inputs.fleet, &inputs.jobs});
       runs[i].spec = specs[i];
-      runs[i].curve = run_inflation(inputs.fleet, inputs.jobs, *policy, model, {target_share, specs[i].seed});
+      if (fgd_sim) {
+        runs[i].curve = run_fgd_sim(inputs.fleet, inputs.jobs, fgd_sim_policy(specs[i].policy), specs[i].seed,
+                                    target_share, model);
+      } else {
+        auto policy = make_placement_policy(specs[i].policy, specs[i].params,
+                                            PolicyContext{specs[i].seed, &inputs.fleet, &inputs.jobs});
+        runs[i].curve = run_inflation(inputs.fleet, inputs.jobs, *policy, model, {target_share, specs[i].seed});
+      }
       runs[i].wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       const std::size_t done = ++finished;
       if (on_done) on_done(done);

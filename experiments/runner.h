@@ -99,9 +99,14 @@ struct InflationRun {
   InflationCurve curve;
   double wall_s = 0;
 };
+// The protocol: capsim's own (experiments/inflation.h, any placement policy)
+// or the FGD paper's reference simulator (experiments/fgd_sim.h, its six).
+enum class InflationProtocol : std::uint8_t { kCapsim, kFgdSim };
+InflationProtocol inflation_protocol(const std::string& name);  // "capsim" or "fgd-sim"; InputError otherwise
 std::vector<InflationRun> run_inflation_many(const RunInputs& inputs, const std::vector<RunSpec>& specs,
                                              double target_share, int threads,
-                                             const std::function<void(std::size_t)>& on_done = {});
+                                             const std::function<void(std::size_t)>& on_done = {},
+                                             InflationProtocol protocol = InflationProtocol::kCapsim);
 
 std::string params_to_json(const std::map<std::string, std::string>& params);
 

@@ -263,7 +263,7 @@ def read_results(path):
 
 
 def inflate(scenario, policies=("random", "dot-product", "gpu-packing", "gpu-clustering", "best-fit", "fgd"),
-            repeats=10, target=1.3, threads=0):
+            repeats=10, target=1.3, threads=0, protocol="capsim"):
     """The workload-inflation experiment (as `capsim inflate`): one row per
     (policy, seed, point) with arrived_share, gpu_alloc_ratio,
     fragmentation_gpus, fragmentation_share, failed_pods and unallocated_gpus.
@@ -273,8 +273,13 @@ def inflate(scenario, policies=("random", "dot-product", "gpu-packing", "gpu-clu
     per (policy, seed), the GPUs left free at the end by why the target
     workload cannot use them (columns as in `capsim inflate`; they sum to
     the unallocated GPUs). df.attrs["summary"] holds the per-policy figures
-    `capsim inflate` prints and writes to summary.json (the same numbers)."""
-    out = _core.inflate(scenario, list(policies), int(repeats), float(target), int(threads))
+    `capsim inflate` prints and writes to summary.json (the same numbers).
+
+    protocol="fgd-sim" runs the FGD paper's reference simulator instead (as
+    `capsim inflate --protocol fgd-sim`): its arrival protocol, its six
+    integer-scored policies and its fragmentation measure; points are whole
+    percents, each the mean over the pods that arrived at it."""
+    out = _core.inflate(scenario, list(policies), int(repeats), float(target), int(threads), str(protocol))
     runs = out["runs"]
     frames = []
     causes = pd.DataFrame([{"policy": r["policy"], "seed": r["seed"], **r["unallocated_gpus_end_by_cause"]}

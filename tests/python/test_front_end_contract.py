@@ -112,3 +112,19 @@ def test_python_inflate_reports_what_the_cli_writes(tmp_path):
         for key in ("alloc_ratio_at_100_mean", "alloc_ratio_at_100_std", "unallocated_gpus_end_mean",
                     "fragmentation_share_at_100_mean", "pods_failed_mean"):
             assert py.loc[policy, key] == pytest.approx(row[key], rel=1e-12, abs=1e-12), (policy, key)
+
+
+def test_fgd_sim_protocol_is_the_same_from_python_and_the_cli(tmp_path):
+    path = ROOT / "scenarios" / "openb_downsized.json"
+    out = tmp_path / "fgd-sim"
+    p = subprocess.run([CAPSIM, "inflate", str(path), "--protocol", "fgd-sim", "--policies", "best-fit,fgd",
+                        "--repeats", "2", "--out", str(out)], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    cli = json.loads((out / "summary.json").read_text())["policies"]
+    py = capsim.inflate(capsim.load_scenario(path), policies=["best-fit", "fgd"], repeats=2,
+                        protocol="fgd-sim").attrs["summary"]
+    for policy, row in cli.items():
+        assert py.loc[policy, "alloc_ratio_at_100_mean"] == pytest.approx(row["alloc_ratio_at_100_mean"], rel=1e-12)
+    bad = subprocess.run([CAPSIM, "inflate", str(path), "--protocol", "fgd-sim", "--policies", "worst-fit",
+                          "--out", str(tmp_path / "bad")], capture_output=True, text=True)
+    assert bad.returncode == 2 and "worst-fit" in bad.stderr and "gpu-packing" in bad.stderr

@@ -23,7 +23,7 @@ clang++ "${flags[@]}" -o "$out/fuzz_price_catalog" "$src/tests/fuzz/fuzz_price_c
 # Whole runs: every library source but the HDF5 writers.
 run_sources=()
 for f in "$src"/sim/*/*.cpp "$src"/policies/*.cpp "$src"/workloads/*.cpp "$src"/scenario/*.cpp \
-         "$src"/experiments/runner.cpp "$src"/experiments/inflation.cpp; do
+         "$src"/experiments/runner.cpp "$src"/experiments/inflation.cpp "$src"/experiments/fgd_sim.cpp; do
   case "$f" in */results_h5.cpp|*/cost_h5.cpp) ;; *) run_sources+=("$f") ;; esac
 done
 clang++ "${flags[@]}" -o "$out/fuzz_run" "$src/tests/fuzz/fuzz_run.cpp" "${run_sources[@]}" \

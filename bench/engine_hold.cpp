@@ -46,7 +46,7 @@ double run_hold(std::size_t pending, std::size_t ops, const std::vector<SimTime>
 int main() {
   const auto inc = increments(1 << 20);
   std::printf("hold benchmark: events/s (one pop + one push = one event), 24-byte events\n");
-  std::printf("%10s %14s %18s %8s\n", "pending", "capsim_4ary", "std_priority_queue", "ratio");
+  std::printf("%10s %14s %18s %8s\n", "pending", "capsim_radix", "std_priority_queue", "ratio");
   // Best of 3 alternating rounds: the machine is shared, and the best run is
   // the one least disturbed by others.
   for (std::size_t pending : {1000ul, 10000ul, 100000ul, 1000000ul}) {

@@ -17,8 +17,8 @@ BestFitPolicy::BestFitPolicy(const PolicyParams& p, std::uint64_t seed)
 
 Placement BestFitPolicy::place(std::uint32_t, const JobRequest& r, const ClusterState& c, SimTime) {
   if (mode_ == ScoreMode::kExact)
-    return min_score_placement(r, c, GpuChoice::kTightest,
-                               [&](std::size_t n) { return free_fraction_after(c, n, r, weights_); });
+    return indexed_min_score_placement(index_, r, c, GpuChoice::kTightest,
+                                       [&](std::size_t n) { return free_fraction_after(c, n, r, weights_); });
   const std::uint64_t placement = ++placements_;
   return min_score_placement(r, c, GpuChoice::kTightest, [&](std::size_t n) {
     const auto used = static_cast<int>(100.0 * (1.0 - free_fraction_after(c, n, r, weights_)));
@@ -29,8 +29,8 @@ Placement BestFitPolicy::place(std::uint32_t, const JobRequest& r, const Cluster
 WorstFitPolicy::WorstFitPolicy(const PolicyParams& p) : weights_(fit_weights_from("worst-fit", p)) {}
 
 Placement WorstFitPolicy::place(std::uint32_t, const JobRequest& r, const ClusterState& c, SimTime) {
-  return min_score_placement(r, c, GpuChoice::kLoosest,
-                             [&](std::size_t n) { return -free_fraction_after(c, n, r, weights_); });
+  return indexed_min_score_placement(index_, r, c, GpuChoice::kLoosest,
+                                     [&](std::size_t n) { return -free_fraction_after(c, n, r, weights_); });
 }
 
 }  // namespace capsim

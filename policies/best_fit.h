@@ -18,6 +18,7 @@ class BestFitPolicy final : public PlacementPolicy {
   FitWeights weights_;
   ScoreMode mode_;
   std::uint64_t seed_;
+  ScoreIndex<double> index_;  // exact mode: the score is a function of the node's state
   std::uint64_t placements_ = 0;
 };
 
@@ -30,6 +31,7 @@ class WorstFitPolicy final : public PlacementPolicy {
 
  private:
   FitWeights weights_;
+  ScoreIndex<double> index_;
 };
 
 FitWeights fit_weights_from(const std::string& policy, const PolicyParams& params);

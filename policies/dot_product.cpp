@@ -5,7 +5,7 @@ namespace capsim {
 Placement DotProductPolicy::place(std::uint32_t, const JobRequest& r, const ClusterState& c, SimTime) {
   const Fleet& f = c.fleet();
   const double gpu_request = static_cast<double>(r.gpu_milli_total());
-  return min_score_placement(r, c, GpuChoice::kLoosest, [&](std::size_t n) {
+  return indexed_min_score_placement(index_, r, c, GpuChoice::kLoosest, [&](std::size_t n) {
     const double cpu_cap = static_cast<double>(f.cpu_milli[n]);
     const double mem_cap = f.memory_mib[n] > 0 ? static_cast<double>(f.memory_mib[n]) : 1.0;
     double dot = (static_cast<double>(c.free_cpu_milli[n]) / cpu_cap) * (static_cast<double>(r.cpu_milli) / cpu_cap) +

@@ -10,6 +10,9 @@ namespace capsim {
 class DotProductPolicy final : public PlacementPolicy {
  public:
   Placement place(std::uint32_t job, const JobRequest& r, const ClusterState& c, SimTime now) override;
+
+ private:
+  ScoreIndex<double> index_;
 };
 
 }  // namespace capsim

@@ -7,6 +7,10 @@ namespace capsim {
 class FirstFitPolicy final : public PlacementPolicy {
  public:
   Placement place(std::uint32_t job, const JobRequest& r, const ClusterState& c, SimTime now) override;
+  static constexpr std::size_t kIndexedFrom = 4096;  // nodes; below, a scan from node 0 is cheaper
+
+ private:
+  ScoreIndex<int> index_;
 };
 
 }  // namespace capsim

@@ -10,7 +10,7 @@ Placement GpuClusteringPolicy::place(std::uint32_t, const JobRequest& r, const C
     if (r.num_gpu == 0) return 0;
     return c.jobs_with_gpu_request(n, key) > 0 ? 0 : 1;
   };
-  return min_score_placement(r, c, GpuChoice::kTightest, [&](std::size_t n) {
+  return indexed_min_score_placement(index_, r, c, GpuChoice::kTightest, [&](std::size_t n) {
     return std::make_pair(tier(n), free_fraction_after(c, n, r, FitWeights{}));
   });
 }

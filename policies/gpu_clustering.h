@@ -1,4 +1,6 @@
 #pragma once
+#include <utility>
+
 #include "sim/core/placement_policy.h"
 
 namespace capsim {
@@ -14,6 +16,9 @@ namespace capsim {
 class GpuClusteringPolicy final : public PlacementPolicy {
  public:
   Placement place(std::uint32_t job, const JobRequest& r, const ClusterState& c, SimTime now) override;
+
+ private:
+  ScoreIndex<std::pair<int, double>> index_;
 };
 
 }  // namespace capsim

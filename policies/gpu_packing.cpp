@@ -16,7 +16,7 @@ Placement GpuPackingPolicy::place(std::uint32_t, const JobRequest& r, const Clus
     }
     return partial_gpu_fits ? 0 : node_used ? 1 : 2;
   };
-  return min_score_placement(r, c, GpuChoice::kTightest, [&](std::size_t n) {
+  return indexed_min_score_placement(index_, r, c, GpuChoice::kTightest, [&](std::size_t n) {
     return std::make_pair(tier(n), free_fraction_after(c, n, r, FitWeights{}));
   });
 }

@@ -1,4 +1,6 @@
 #pragma once
+#include <utility>
+
 #include "sim/core/placement_policy.h"
 
 namespace capsim {
@@ -12,6 +14,9 @@ namespace capsim {
 class GpuPackingPolicy final : public PlacementPolicy {
  public:
   Placement place(std::uint32_t job, const JobRequest& r, const ClusterState& c, SimTime now) override;
+
+ private:
+  ScoreIndex<std::pair<int, double>> index_;
 };
 
 }  // namespace capsim

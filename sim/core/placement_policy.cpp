@@ -26,6 +26,12 @@ std::atomic<std::size_t> g_parallel_scoring_min_nodes{2048};
 std::size_t parallel_scoring_min_nodes() { return g_parallel_scoring_min_nodes.load(std::memory_order_relaxed); }
 void set_parallel_scoring_min_nodes(std::size_t nodes) { g_parallel_scoring_min_nodes.store(nodes); }
 
+namespace {
+std::atomic<ScoreIndexUse> g_score_index_use{ScoreIndexUse::kAuto};
+}  // namespace
+ScoreIndexUse score_index_use() { return g_score_index_use.load(std::memory_order_relaxed); }
+void set_score_index_use(ScoreIndexUse use) { g_score_index_use.store(use); }
+
 std::uint64_t choose_gpus(const ClusterState& c, std::size_t node, const JobRequest& r,
                           GpuChoice choice) {
   if (r.num_gpu == 0) return 0;

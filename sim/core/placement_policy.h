@@ -12,6 +12,7 @@
 #include <tbb/parallel_reduce.h>
 
 #include "sim/base/time.h"
+#include "sim/core/score_index.h"
 #include "sim/model/cluster_state.h"
 
 namespace capsim {
@@ -163,6 +164,26 @@ std::int32_t min_score_node(const JobRequest& r, const ClusterState& c, ScoreFn 
 template <typename ScoreFn>
 Placement min_score_placement(const JobRequest& r, const ClusterState& c, GpuChoice gpu_choice, ScoreFn score) {
   const std::int32_t node = min_score_node(r, c, score);
+  if (node < 0) return {};
+  return {node, choose_gpus(c, static_cast<std::size_t>(node), r, gpu_choice)};
+}
+
+// Whether policies answer from their score indexes (sim/core/score_index.h)
+// or scan every node. The answer is the same either way (a property test
+// runs both); kAuto indexes the scoring policies always and first-fit from
+// 4,096 nodes, where a scan from node 0 stops being cheaper. A knob for tests
+// and benchmarks, not for results.
+enum class ScoreIndexUse : std::uint8_t { kAuto, kAlways, kNever };
+ScoreIndexUse score_index_use();
+void set_score_index_use(ScoreIndexUse use);
+
+// The same answer as min_score_placement from a ScoreIndex the policy keeps:
+// for scores that are a pure function of the node's state and the request.
+template <typename Score, typename ScoreFn>
+Placement indexed_min_score_placement(ScoreIndex<Score>& index, const JobRequest& r, const ClusterState& c,
+                                      GpuChoice gpu_choice, ScoreFn score) {
+  if (score_index_use() == ScoreIndexUse::kNever) return min_score_placement(r, c, gpu_choice, score);
+  const std::int32_t node = index.best(r, c, score);
   if (node < 0) return {};
   return {node, choose_gpus(c, static_cast<std::size_t>(node), r, gpu_choice)};
 }

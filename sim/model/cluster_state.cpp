@@ -1,6 +1,7 @@
 #include "sim/model/cluster_state.h"
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cmath>
 
@@ -8,6 +9,36 @@
 #include "sim/model/fleet_graph.h"
 
 namespace capsim {
+namespace {
+std::atomic<std::uint64_t> next_instance{1};
+}  // namespace
+
+ClusterState::ClusterState(const ClusterState& o)
+    : free_cpu_milli(o.free_cpu_milli),
+      free_memory_mib(o.free_memory_mib),
+      free_gpu_milli(o.free_gpu_milli),
+      whole_free_gpus(o.whole_free_gpus),
+      max_free_gpu_milli(o.max_free_gpu_milli),
+      node_version(o.node_version),
+      online(o.online),
+      spot_node(o.spot_node),
+      fleet_(o.fleet_),
+      alloc_cpu_milli_(o.alloc_cpu_milli_),
+      alloc_memory_mib_(o.alloc_memory_mib_),
+      alloc_gpu_milli_(o.alloc_gpu_milli_),
+      busy_gpus_(o.busy_gpus_),
+      jobs_on_(o.jobs_on_),
+      changes_(o.changes_),
+      instance_(next_instance++),
+      change_ring_(o.change_ring_),
+      numa_offset_(o.numa_offset_),
+      numa_free_cpu_milli_(o.numa_free_cpu_milli_),
+      numa_free_memory_mib_(o.numa_free_memory_mib_),
+      gpu_numa_(o.gpu_numa_),
+      pool_interruptions_(o.pool_interruptions_),
+      pool_last_interruption_(o.pool_last_interruption_),
+      pool_nodes_(o.pool_nodes_),
+      gpu_requests_(o.gpu_requests_) {}
 
 ClusterState::ClusterState(const Fleet& fleet)
     : free_cpu_milli(fleet.cpu_milli),
@@ -24,11 +55,15 @@ ClusterState::ClusterState(const Fleet& fleet)
       pool_last_interruption_(fleet.pools.size(), 0),
       pool_nodes_(fleet.pools.size(), 0),
       gpu_requests_(fleet.size()) {
+  instance_ = next_instance++;
   for (std::size_t n = 0; n < fleet.size(); ++n) {
     max_free_gpu_milli[n] = fleet.gpu_count[n] > 0 ? kMilliPerGpu : 0;
     spot_node[n] = fleet.pools[static_cast<std::size_t>(fleet.pool[n])].kind == PoolKind::kSpot;
     ++pool_nodes_[static_cast<std::size_t>(fleet.pool[n])];
   }
+  std::size_t ring = 1024;
+  while (ring < 2 * fleet.size()) ring *= 2;
+  change_ring_.assign(ring, 0);
   numa_offset_.assign(fleet.size() + 1, 0);
   bool several_numa = false;
   for (std::size_t n = 0; n < fleet.size(); ++n) {
@@ -143,6 +178,7 @@ void ClusterState::allocate(const JobRequest& r, const Placement& p) {
   }
   if (p.gpu_mask) refresh_gpu_summary(n);
   ++node_version[n];
+  note_change(n);
   ++jobs_on_[n];
   if (r.num_gpu > 0) count_gpu_request(n, gpu_request_key(r), +1);
 }
@@ -168,6 +204,7 @@ void ClusterState::release(const JobRequest& r, const Placement& p) {
   }
   if (p.gpu_mask) refresh_gpu_summary(n);
   ++node_version[n];
+  note_change(n);
   CAPSIM_CHECK(jobs_on_[n] > 0, "a node releases only jobs it holds");
   --jobs_on_[n];
   if (r.num_gpu > 0) count_gpu_request(n, gpu_request_key(r), -1);
@@ -176,6 +213,7 @@ void ClusterState::release(const JobRequest& r, const Placement& p) {
 void ClusterState::set_online(std::size_t node, bool on) {
   online[node] = on ? 1 : 0;
   ++node_version[node];
+  note_change(node);
 }
 
 std::int32_t ClusterState::jobs_with_gpu_request(std::size_t node, std::uint32_t key) const {

@@ -23,6 +23,8 @@ struct Placement {
 class ClusterState {
  public:
   explicit ClusterState(const Fleet& fleet);
+  ClusterState(const ClusterState& o);
+  ClusterState& operator=(const ClusterState&) = delete;
 
   const Fleet& fleet() const { return *fleet_; }
 
@@ -92,6 +94,14 @@ class ClusterState {
   // Bumped on every allocate and release of the node: lets policies cache
   // per-node scores and recompute only the nodes that changed.
   std::vector<std::uint32_t> node_version;
+  // Every version bump in order: how many there have been, and the node of
+  // each of the last change_ring_size() (score indexes replay what changed
+  // since they last looked; older history is gone and they rebuild).
+  std::uint64_t changes() const { return changes_; }
+  // Distinct for every cluster state ever built in the process (copies get their own).
+  std::uint64_t instance() const { return instance_; }
+  std::size_t change_ring_size() const { return change_ring_.size(); }
+  std::int32_t changed_node(std::uint64_t i) const { return change_ring_[i & (change_ring_.size() - 1)]; }
   std::vector<std::uint8_t> online;  // 1 for usable nodes (all of them without elastic pools)
   std::vector<std::uint8_t> spot_node;  // 1 for nodes of spot pools: only spot_ok jobs go there
 
@@ -111,6 +121,7 @@ class ClusterState {
  private:
   void refresh_gpu_summary(std::size_t node);
   void pin(const JobRequest& r, const Placement& p, int sign);
+  void note_change(std::size_t node) { change_ring_[changes_++ & (change_ring_.size() - 1)] = static_cast<std::int32_t>(node); }
   void check_shape(const JobRequest& r, const Placement& p) const;
   void count_gpu_request(std::size_t node, std::uint32_t key, std::int32_t delta);
 
@@ -120,6 +131,9 @@ class ClusterState {
   std::int64_t alloc_gpu_milli_ = 0;
   std::int64_t busy_gpus_ = 0;
   std::vector<std::int32_t> jobs_on_;
+  std::uint64_t changes_ = 0;
+  std::uint64_t instance_ = 0;
+  std::vector<std::int32_t> change_ring_;  // a power of two, at least twice the nodes
   std::vector<std::int32_t> numa_offset_;  // per node + 1: first NUMA node in the flat columns
   std::vector<std::int64_t> numa_free_cpu_milli_, numa_free_memory_mib_;
   std::vector<std::int8_t> gpu_numa_;      // per flat GPU; empty when every node has one NUMA node

@@ -73,16 +73,22 @@ Placement FgdPolicy::place(std::uint32_t, const JobRequest& r, const ClusterStat
     return s;
   };
   const std::uint64_t placement = ++placements_;
-  const std::int32_t best =
-      mode_ == ScoreMode::kExact
-          ? min_score_node(r, c, [&](std::size_t n) { return cached(n).delta; })
-          : min_score_node(r, c, [&](std::size_t n) {
-              return std::make_pair(-int{cached(n).kubernetes}, tie_key(seed_, placement, n));
-            });
+  // Exact scores are a function of the node's state: the score index answers
+  // from the nodes that changed. Kubernetes mode draws a tie key per placement.
+  std::int32_t best = -1;
+  if (mode_ != ScoreMode::kExact)
+    best = min_score_node(r, c, [&](std::size_t n) {
+      return std::make_pair(-int{cached(n).kubernetes}, tie_key(seed_, placement, n));
+    });
+  else if (score_index_use() == ScoreIndexUse::kNever)
+    best = min_score_node(r, c, [&](std::size_t n) { return cached(n).delta; });
+  else
+    best = index_.best(r, c, [&](std::size_t n) { return cached(n).delta; });
   if (best < 0) return {};
   const auto node = static_cast<std::size_t>(best);
   if (r.num_gpu != 1) return {best, choose_gpus(c, node, r, GpuChoice::kLowestIndex)};
-  const std::int8_t gpu = row ? (*row)[node].gpu : score(r, c, node).gpu;
+  const bool fresh_row = row && (*row)[node].version_plus_one == c.node_version[node] + 1;
+  const std::int8_t gpu = fresh_row ? (*row)[node].gpu : score(r, c, node).gpu;
   return {best, std::uint64_t{1} << gpu};
 }
 

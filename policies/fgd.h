@@ -56,6 +56,7 @@ class FgdPolicy final : public PlacementPolicy {
   std::vector<NodeFragmentation> node_fragmentation_;
   std::map<std::tuple<std::int64_t, std::int64_t, std::int32_t, std::int32_t, GpuModelMask>, std::size_t> rows_;
   std::vector<std::vector<Score>> cache_;  // [row][node]
+  ScoreIndex<double> index_;              // exact mode
   static constexpr std::size_t kMaxCachedShapes = 4096;
 };
 

@@ -38,7 +38,7 @@ void check_same(const RunResult& a, const RunResult& b) {
   }
 }
 
-const char* kIndexed[] = {"first-fit", "best-fit", "worst-fit", "dot-product", "gpu-packing", "gpu-clustering"};
+const char* kIndexed[] = {"first-fit", "best-fit", "worst-fit", "dot-product", "gpu-packing", "gpu-clustering", "fgd"};
 
 }  // namespace
 

@@ -49,6 +49,8 @@ bench: build
 	/usr/bin/time -f "inflation, 6 policies x 10 seeds: %e s wall" $(BUILD)/capsim inflate --nodes traces/alibaba-gpu-v2023/openb_node_list_gpu_node.csv --pods traces/alibaba-gpu-v2023/openb_pod_list_default.csv --out out/bench/inflate60
 	PYTHONPATH=$(BUILD)/python $(PY) bench/python_overhead.py
 	/usr/bin/time -f "overloaded_queue: %e s wall, %M KiB max RSS" $(BUILD)/capsim run bench/overloaded_queue.json --policy best-fit --out out/bench/overloaded
+	$(PY) bench/scale.py --capsim $(BUILD)/capsim
+	$(PY) scripts/fgd_sim_check.py --capsim $(BUILD)/capsim --out out/bench/fgd_sim
 
 clean:
 	rm -rf $(BUILD) out

@@ -11,6 +11,8 @@
 #include "sim/core/pending_event_set.h"
 #include "sim/base/random.h"
 
+#include "recorded.h"
+
 using namespace capsim;
 
 namespace {
@@ -69,7 +71,9 @@ int main() {
                             return e;
                           }));
     }
-    std::printf("%10zu %14.3g %18.3g %8.2f\n", pending, a, b, a / b);
+    std::printf("%10zu %14.3g %18.3g %8.2f%s\n", pending, a, b, a / b,
+                bench::versus_recorded("hold/" + std::to_string(pending) + "/events_per_s", a, false).c_str());
   }
+  bench::print_slowdown_summary();
   return 0;
 }

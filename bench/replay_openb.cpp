@@ -13,6 +13,7 @@
 #include "scenario/run_inputs.h"
 
 #include "peak_rss.h"
+#include "recorded.h"
 
 using namespace capsim;
 
@@ -47,8 +48,10 @@ int main(int argc, char** argv) {
         events = summary_number(res.result.summary, "events_processed");
       }
     }
-    std::printf("%-15s %10.4f %10.4f %12.4f %14.3g %12.1f\n", name.c_str(), best_read, best_sim, best_total,
-                events / best_sim, peak_rss_mib());
+    std::printf("%-15s %10.4f %10.4f %12.4f %14.3g %12.1f%s\n", name.c_str(), best_read, best_sim, best_total,
+                events / best_sim, peak_rss_mib(),
+                bench::versus_recorded("replay_openb/" + name + "/sim_s", best_sim, true).c_str());
   }
+  bench::print_slowdown_summary();
   return 0;
 }

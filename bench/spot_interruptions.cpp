@@ -8,6 +8,8 @@
 #include <string>
 
 #include "experiments/runner.h"
+
+#include "recorded.h"
 #include "sim/base/random.h"
 #include "sim/io/scenario_loader.h"
 #include "scenario/run_inputs.h"
@@ -62,5 +64,7 @@ int main(int argc, char** argv) {
               summary_number(sum, "lost_gpu_hours"), summary_number(sum, "restarts_per_job_mean"));
   std::printf("slowdown mean %.3f p95 %.3f, events %.0f\n", summary_number(sum, "slowdown_mean"),
               summary_number(sum, "slowdown_p95"), summary_number(sum, "events_processed"));
+  std::printf("run time%s\n", bench::versus_recorded("spot/" + std::to_string(n_jobs) + "/run_s", best, true).c_str());
+  bench::print_slowdown_summary();
   return 0;
 }

@@ -1,0 +1,103 @@
+// Load curves (workloads/load_series.h): a CSV summed per window by hand,
+// every bad-input error naming file, line and column, the diurnal
+// generator's shape, and the real Alibaba GenAI daily tide.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <filesystem>
+#include <fstream>
+
+#include "sim/base/check.h"
+#include "workloads/load_series.h"
+
+using namespace capsim;
+using Catch::Matchers::Contains;
+
+namespace {
+
+std::string write_csv(const std::string& name, const std::string& text) {
+  const auto path = std::filesystem::temp_directory_path() / ("capsim_load_" + name + ".csv");
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+}  // namespace
+
+TEST_CASE("a load CSV summed per window: each window's samples add up", "[load]") {
+  const std::string path = write_csv("window", "timestamp,value\n100,1\n110,2\n170,0.5\n200,4\n250,1\n");
+  LoadCsvOptions o;
+  o.window_s = 60;
+  const LoadSeries s = read_load_csv(path, o);
+  // Windows from the first row (t = 100): [0, 60): 1 + 2; [60, 120): 0.5 + 4; [120, 180): 1.
+  REQUIRE(s.t_us.size() == 3);
+  CHECK(s.rps == std::vector<double>{3, 4.5, 1});
+  CHECK(s.t_us == std::vector<SimTime>{0, seconds_to_us(60.0), seconds_to_us(120.0)});
+  CHECK(s.at(seconds_to_us(90.0)) == 4.5);
+  CHECK(s.at(seconds_to_us(150.0)) == 1);
+  CHECK(s.at(seconds_to_us(500.0)) == 1);
+}
+
+TEST_CASE("load CSV errors name the file, line and column", "[load][errors]") {
+  LoadCsvOptions o;
+  auto error = [&](const std::string& name, const std::string& text) {
+    try {
+      read_load_csv(write_csv(name, text), o);
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  CHECK_THAT(error("unsorted", "timestamp,value\n10,1\n5,1\n"), Contains(":3") && Contains("timestamp") && Contains("decrease"));
+  CHECK_THAT(error("negative", "timestamp,value\n10,1\n20,-2\n"), Contains(":3") && Contains("value") && Contains("negative"));
+  CHECK_THAT(error("nan", "timestamp,value\n10,1\n20,nan\n"), Contains(":3") && Contains("value"));
+  CHECK_THAT(error("empty", "timestamp,value\n"), Contains("no load rows"));
+  CHECK_THAT(error("column", "t,value\n10,1\n"), Contains("timestamp"));
+  o.max_gap_s = 60;
+  CHECK_THAT(error("gap", "timestamp,value\n0,1\n30,1\n200,1\n"), Contains(":4") && Contains("gap"));
+}
+
+TEST_CASE("the diurnal generator peaks at its hour, keeps its mean, applies events and weekends", "[load]") {
+  DiurnalLoad d;
+  d.mean_rps = 100;
+  d.daily_amplitude = 0.5;
+  d.peak_hour = 20;
+  d.step_s = 600;
+  d.span_s = 7 * 86400;
+  d.weekend_factor = 0.5;
+  d.events = {{86400 + 12 * 3600, 3600, 3.0}};  // a promotion on day 1 at noon, one hour, 3x
+  const LoadSeries s = diurnal_load(d, 1);
+  CHECK(s.at(seconds_to_us(20 * 3600.0)) == Approx(150));  // Monday's peak
+  CHECK(s.at(seconds_to_us(8 * 3600.0)) == Approx(50));    // its trough
+  CHECK(s.at(seconds_to_us(5 * 86400 + 20 * 3600.0)) == Approx(75));  // Saturday's peak, halved
+  const double noon = 100 * (1 + 0.5 * std::cos(2 * std::numbers::pi * (12 + 600 / 3600.0 - 20) / 24.0));
+  CHECK(s.at(seconds_to_us(86400 + 12 * 3600.0 + 600)) == Approx(3 * noon).epsilon(1e-6));
+  DiurnalLoad day = d;
+  day.span_s = 86400;
+  day.events.clear();
+  CHECK(diurnal_load(day, 1).mean() == Approx(100).epsilon(1e-9));  // the cosine averages out over a day
+  d.noise = 0.1;
+  CHECK(diurnal_load(d, 7).rps == diurnal_load(d, 7).rps);
+  CHECK(diurnal_load(d, 7).rps != diurnal_load(d, 8).rps);
+  d.daily_amplitude = 1.5;
+  CHECK_THROWS_AS(diurnal_load(d, 1), InputError);
+}
+
+TEST_CASE("the Alibaba GenAI v2026 qps trace summed per hour is a daily tide", "[load][trace]") {
+  LoadCsvOptions o;
+  o.time_column = "timestamp_anon";
+  o.window_s = 3600;
+  o.max_gap_s = 3600;
+  LoadSeries s = read_load_csv(std::string(CAPSIM_SOURCE_DIR) + "/traces/alibaba-genai-v2026/qps.csv", o);
+  REQUIRE(s.rps.size() >= 20);
+  const auto peak = std::max_element(s.rps.begin(), s.rps.end()) - s.rps.begin();
+  // It rises from near zero to a peak inside the day and falls back.
+  CHECK(s.rps.front() < 0.2 * s.peak());
+  CHECK(s.rps.back() < 0.5 * s.peak());
+  CHECK(peak > 2);
+  CHECK(peak < static_cast<long>(s.rps.size()) - 2);
+  const double before = s.peak();
+  s.scale(10);
+  CHECK(s.peak() == Approx(10 * before));
+}

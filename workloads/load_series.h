@@ -1,0 +1,65 @@
+#pragma once
+// Load curves for online services: requests per second over time, constant
+// from each point to the next. From a CSV (a trace's samples, optionally
+// summed per time window, as the Alibaba GenAI v2026 qps.csv needs: one row
+// per container sample) or from a diurnal generator (daily and weekly
+// shape, noise, one-off events such as a promotion), and scalable so one
+// curve drives many services. Groundwork for the service model: nothing
+// in a run reads these yet (README "Not there yet").
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/base/time.h"
+
+namespace capsim {
+
+struct LoadSeries {
+  std::vector<SimTime> t_us;  // increasing
+  std::vector<double> rps;    // >= 0, finite
+
+  // The load at t: the last point at or before t (the first point's before it).
+  double at(SimTime t) const;
+  // Time-weighted mean over [first point, last point + the last step).
+  double mean() const;
+  double peak() const;
+  void scale(double factor);
+};
+
+struct LoadCsvOptions {
+  std::string time_column = "timestamp";  // seconds
+  std::string value_column = "value";     // requests per second
+  // > 0: rows are samples summed per window of this many seconds (the
+  // window's load); 0: each row is a point of the curve.
+  double window_s = 0;
+  // The longest step between consecutive rows that is not a gap in the data
+  // (an error); 0: windowed series use the window, point series no limit.
+  double max_gap_s = 0;
+  double scale = 1;
+};
+// Errors (InputError, exit 2) name the file, line and column: unsorted
+// times, negative or non-finite values, a gap, no rows. Times start at 0 at
+// the first row.
+LoadSeries read_load_csv(const std::string& path, const LoadCsvOptions& options);
+
+struct LoadEvent {
+  double at_s = 0;
+  double duration_s = 0;
+  double multiplier = 1;  // the load is multiplied by this while it lasts
+};
+
+struct DiurnalLoad {
+  double mean_rps = 0;
+  double daily_amplitude = 0.5;  // relative: 0.5 swings between 0.5x and 1.5x the mean over a day
+  double peak_hour = 20;         // hour of the daily peak (0-24)
+  double weekend_factor = 1;     // Saturday and Sunday load relative to weekdays (day 0 is a Monday)
+  double noise = 0;              // relative standard deviation per step (normal, clipped at 0)
+  double step_s = 60;
+  double span_s = 86400;
+  std::vector<LoadEvent> events;
+};
+// Deterministic for a seed (stream "load/diurnal"). InputError for a negative
+// mean, an amplitude outside [0, 1], a step that is not positive, ...
+LoadSeries diurnal_load(const DiurnalLoad& spec, std::uint64_t seed);
+
+}  // namespace capsim

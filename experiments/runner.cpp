@@ -12,6 +12,7 @@
 #include "experiments/fgd_sim.h"
 #include "policies/registry.h"
 #include "sim/components/registry.h"
+#include "sim/components/services.h"
 #include "sim/io/scenario_loader.h"
 #include "sim/io/summary_json.h"
 #include "sim/metrics/cost_ledger.h"
@@ -95,6 +96,7 @@ TimedResult run_one_with(const RunSetup& setup, const RunSpec& spec, PlacementPo
   interruptions.take(sim, r);
   fragmentation.take(r);
   if (ledger) ledger->take(sim, r);
+  if (const auto* services = dynamic_cast<const ServiceFleet*>(sim.component("services"))) services->add_summary(r.summary);
   out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return out;
 }

@@ -89,6 +89,16 @@ MemoryEstimate estimate_inputs(const config::Scenario& s, const std::string& bas
     } else if (w.has_trace()) {
       const double rows = file_rows(resolve_path(base_dir, w.trace().path()));
       e.add(field + ".trace.path", rows * kBytesPerJob, count(rows, "pod rows at most"));
+    } else if (w.has_service()) {
+      const auto& v = w.service();
+      const double slots = std::max({double(v.max_replicas()), double(v.replicas()), double(v.min_replicas()), 1.0});
+      e.add(field + ".service.max_replicas", slots * kBytesPerJob, count(slots, "replica slots"));
+      if (v.load().has_diurnal()) {
+        const auto& d = v.load().diurnal();
+        const double span = d.span_s() > 0 ? d.span_s() : (v.end_s() > 0 ? v.end_s() : s.horizon_s()) - v.start_s();
+        const double steps = std::max(1.0, span / (d.step_s() > 0 ? d.step_s() : 60.0));
+        e.add(field + ".service.load.diurnal", steps * 16, count(steps, "load steps"));
+      }
     }
   }
   return e;
@@ -98,9 +108,20 @@ MemoryEstimate estimate_results(const config::Scenario& s, const JobTable& jobs,
   MemoryEstimate e;
   if (jobs.size() == 0) return e;
   SimTime last = 0;
-  for (std::size_t j = 0; j < jobs.size(); ++j) last = std::max(last, jobs.submit_us[j] + jobs.duration_us[j]);
-  double span_s = us_to_seconds(last - jobs.submit_us.front());
-  if (s.horizon_s() > 0) span_s = std::min(span_s, std::max(0.0, s.horizon_s() - us_to_seconds(jobs.submit_us.front())));
+  SimTime first = kNever;
+  for (std::size_t j = 0; j < jobs.size(); ++j)
+    if (jobs.submit_us[j] != kNever && jobs.duration_us[j] != kNever) {
+      last = std::max(last, jobs.submit_us[j] + jobs.duration_us[j]);
+      first = std::min(first, jobs.submit_us[j]);
+    }
+  for (const ServiceSpec& v : jobs.services)
+    if (v.end_us != kNever) {
+      last = std::max(last, v.end_us);
+      first = std::min(first, SimTime{0});
+    }
+  if (first == kNever) return e;
+  double span_s = us_to_seconds(last - first);
+  if (s.horizon_s() > 0) span_s = std::min(span_s, std::max(0.0, s.horizon_s() - us_to_seconds(first)));
   const double interval = s.sample_interval_s() > 0 ? s.sample_interval_s() : 3600.0;
   constexpr double kSeriesColumns = 16;
   const double samples = span_s / interval + 2;

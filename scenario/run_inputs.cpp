@@ -14,6 +14,7 @@
 #include "sim/model/cluster_state.h"
 #include "workloads/node_list_reader.h"
 #include "workloads/openb_pod_reader.h"
+#include "workloads/service_jobs.h"
 #include "workloads/synthetic.h"
 
 namespace capsim {
@@ -142,7 +143,7 @@ void check_jobs_fit_fleet(RunInputs& in, bool skip) {
                                  ? "; it does not tolerate spot, and " + std::to_string(spot_nodes) + " of the " +
                                        std::to_string(in.fleet.size()) + " nodes are spot"
                                  : "");
-    if (!skip) throw InputError(msg);
+    if (!skip || in.jobs.service[j] >= 0) throw InputError(msg);  // a service replica is never dropped
     if (in.jobs_impossible++ == 0 && in.first_skip_reason.empty()) in.first_skip_reason = msg;
     possible[j] = false;
   }
@@ -150,11 +151,13 @@ void check_jobs_fit_fleet(RunInputs& in, bool skip) {
   JobTable kept;
   kept.source_names = in.jobs.source_names;
   kept.resilience_classes = in.jobs.resilience_classes;
+  kept.services = in.jobs.services;
   for (std::size_t j = 0; j < in.jobs.size(); ++j)
     if (possible[j])
       kept.add({in.jobs.name[j], in.jobs.submit_us[j], in.jobs.duration_us[j], in.jobs.request(j),
                 in.jobs.qos_names[in.jobs.qos[j]], in.jobs.source[j], in.jobs.source_line[j],
-                in.jobs.team_names[in.jobs.team[j]], in.jobs.resilience[j], in.jobs.workers[j]});
+                in.jobs.team_names[in.jobs.team[j]], in.jobs.resilience[j], in.jobs.workers[j],
+                in.jobs.service[j]});
   in.jobs = std::move(kept);
 }
 
@@ -292,6 +295,9 @@ RunInputs build_run_inputs(const config::Scenario& s, const std::string& base_di
       read_openb_pods(resolve_path(base_dir, w.trace().path()), bad, in.jobs);
       if (!w.trace().team().empty()) in.jobs.set_team(first, in.jobs.size(), w.trace().team());
       if (w.trace().has_resilience()) in.jobs.set_resilience(first, in.jobs.size(), resilience_of(w.trace().resilience()));
+    } else if (w.has_service()) {
+      in.jobs.append(service_jobs(w.service(), "workloads[" + std::to_string(i) + "].service", base_dir,
+                                  s.horizon_s() > 0 ? seconds_to_us(s.horizon_s()) : kNever, workload_seed_of(s)));
     } else {
       const std::string name = "workloads[" + std::to_string(i) + "].synthetic";
       in.jobs.append(synthetic_jobs(w.synthetic(), name, base_dir, workload_seed_of(s), bad));
@@ -341,12 +347,12 @@ std::uint64_t workload_seed_of(const config::Scenario& s) {
 bool workload_depends_on_seed(const config::Scenario& s) {
   if (s.has_workload_seed()) return false;
   for (const auto& w : s.workloads())
-    if (w.has_synthetic()) return true;
+    if (w.has_synthetic() || (w.has_service() && w.service().load().diurnal().noise() > 0)) return true;
   return false;
 }
 
 void check_horizon(const config::Scenario& s, const JobTable& jobs) {
-  if (s.horizon_s() <= 0 || jobs.size() == 0) return;
+  if (s.horizon_s() <= 0 || jobs.size() == 0 || jobs.submit_us.front() == kNever) return;
   const SimTime horizon = seconds_to_us(s.horizon_s());
   if (horizon >= jobs.submit_us.front()) return;
   throw InputError("scenario field horizon_s: " + json_number(s.horizon_s()) + " s is before the first arrival, at " +

@@ -11,28 +11,6 @@
 
 namespace capsim {
 
-double LoadSeries::at(SimTime t) const {
-  if (t_us.empty()) return 0;
-  const auto it = std::upper_bound(t_us.begin(), t_us.end(), t);
-  return rps[it == t_us.begin() ? 0 : static_cast<std::size_t>(it - t_us.begin()) - 1];
-}
-
-double LoadSeries::mean() const {
-  if (t_us.size() < 2) return rps.empty() ? 0 : rps.front();
-  double area = 0;
-  for (std::size_t i = 0; i + 1 < t_us.size(); ++i) area += rps[i] * static_cast<double>(t_us[i + 1] - t_us[i]);
-  const SimTime last_step = t_us.back() - t_us[t_us.size() - 2];
-  area += rps.back() * static_cast<double>(last_step);
-  return area / static_cast<double>(t_us.back() + last_step - t_us.front());
-}
-
-double LoadSeries::peak() const { return rps.empty() ? 0 : *std::max_element(rps.begin(), rps.end()); }
-
-void LoadSeries::scale(double factor) {
-  if (!(factor >= 0) || !std::isfinite(factor)) throw InputError("load scale must be finite and non-negative");
-  for (double& v : rps) v *= factor;
-}
-
 LoadSeries read_load_csv(const std::string& path, const LoadCsvOptions& o) {
   if (!(o.window_s >= 0) || !(o.max_gap_s >= 0) || !(o.scale >= 0) || !std::isfinite(o.scale))
     throw InputError(path + ": load window, gap and scale must be non-negative");

@@ -11,20 +11,10 @@
 #include <vector>
 
 #include "sim/base/time.h"
+#include "sim/model/load_series.h"
 
 namespace capsim {
 
-struct LoadSeries {
-  std::vector<SimTime> t_us;  // increasing
-  std::vector<double> rps;    // >= 0, finite
-
-  // The load at t: the last point at or before t (the first point's before it).
-  double at(SimTime t) const;
-  // Time-weighted mean over [first point, last point + the last step).
-  double mean() const;
-  double peak() const;
-  void scale(double factor);
-};
 
 struct LoadCsvOptions {
   std::string time_column = "timestamp";  // seconds

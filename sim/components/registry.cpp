@@ -1,6 +1,7 @@
 #include "sim/components/registry.h"
 
 #include "sim/components/elastic_pools.h"
+#include "sim/components/services.h"
 #include "sim/components/spot_market.h"
 #include "sim/core/simulation.h"
 
@@ -17,6 +18,11 @@ const std::vector<ComponentEntry>& component_registry() {
        [](const Simulation& s) -> std::unique_ptr<Component> {
          if (!ElasticPools::needed(s.fleet())) return nullptr;
          return std::make_unique<ElasticPools>(s.fleet());
+       }},
+      {"services",
+       [](const Simulation& s) -> std::unique_ptr<Component> {
+         if (!ServiceFleet::needed(s.jobs())) return nullptr;
+         return std::make_unique<ServiceFleet>(s.jobs());
        }},
   };
   return entries;

@@ -34,6 +34,12 @@ class Component {
   virtual void on_node_emptied(Simulation&, SimTime, std::size_t /*node*/) {}
   // A scheduling pass ended; pending jobs are those it could not place.
   virtual void on_pass_end(Simulation&, SimTime) {}
+  // Per job transition, only for components that ask (wants_job_signals):
+  // the job started (its allocation is in the cluster), or stopped running
+  // (finished, interrupted or ended; its allocation is released).
+  virtual bool wants_job_signals() const { return false; }
+  virtual void on_job_started(Simulation&, SimTime, std::uint32_t /*job*/) {}
+  virtual void on_job_stopped(Simulation&, SimTime, std::uint32_t /*job*/) {}
 };
 
 }  // namespace capsim

@@ -70,6 +70,8 @@ class ProgressTable {
   // The job's rate changes now; returns the simulated time its segment still needs.
   SimTime set_rate(const Resilience& r, SimTime work_us, std::uint32_t j, SimTime now, double rate);
 
+  // A restart of a job without work to lose (a service replica).
+  void note_restart(std::uint32_t j) { ++restarts_[j]; }
   double rate(std::uint32_t j) const { return rate_.empty() ? 1.0 : rate_[j]; }
   std::int32_t restarts(std::size_t j) const { return restarts_.empty() ? 0 : restarts_[j]; }
   SimTime lost_us(std::size_t j) const { return lost_us_.empty() ? 0 : lost_us_[j]; }

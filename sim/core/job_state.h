@@ -4,7 +4,9 @@
 
 namespace capsim {
 
-enum class JobState : std::uint8_t { kNotArrived, kPending, kRunning, kCompleted, kGaveUp, kFailed };
+// kRemoved: a component ended the job before it started (a service replica
+// scaled in while it waited for a node).
+enum class JobState : std::uint8_t { kNotArrived, kPending, kRunning, kCompleted, kGaveUp, kFailed, kRemoved };
 const char* job_state_name(JobState s);
 
 enum class InterruptReason : std::uint8_t {

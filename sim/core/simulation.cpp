@@ -15,6 +15,7 @@ const char* job_state_name(JobState s) {
     case JobState::kCompleted: return "completed";
     case JobState::kGaveUp: return "gave_up";
     case JobState::kFailed: return "failed";
+    case JobState::kRemoved: return "removed";
   }
   return "?";
 }
@@ -39,6 +40,7 @@ Simulation::Simulation(const Fleet& fleet, const JobTable& jobs, PlacementPolicy
       generation_(jobs.size(), 0),
       start_us_(jobs.size(), -1),
       end_us_(jobs.size(), -1),
+      arrival_us_(jobs.size(), -1),
       placements_(jobs.size(), fleet.size()),
       scheduler_(*this, jobs, policy, config.queue) {
   CAPSIM_CHECK(config.sample_interval_us > 0, "sample interval is positive");
@@ -96,23 +98,31 @@ void Simulation::register_own_handlers() {
 Component& Simulation::add_component(std::unique_ptr<Component> component) {
   components_.push_back(std::move(component));
   components_.back()->attach(*this);
+  if (components_.back()->wants_job_signals()) job_components_.push_back(components_.back().get());
   return *components_.back();
+}
+
+Component* Simulation::component(const std::string& name) const {
+  for (const auto& c : components_)
+    if (name == c->name()) return c.get();
+  return nullptr;
 }
 
 SimTime Simulation::oldest_pending_submit_us() const {
   SimTime oldest = kNever;
   const PendingQueue& q = scheduler_.queue();
-  for (std::uint32_t c : q.active()) oldest = std::min(oldest, jobs_->submit_us[q.head(c)]);
+  for (std::uint32_t c : q.active()) oldest = std::min(oldest, arrival_us_[q.head(c)]);
   return oldest;
 }
 
 const RunStats& Simulation::run() {
   const JobTable& jobs = *jobs_;
-  const SimTime start = jobs.size() ? jobs.submit_us.front() : 0;
+  // On-request jobs (submit kNever: a component submits them) sort last.
+  const SimTime start = jobs.size() && jobs.submit_us.front() != kNever ? jobs.submit_us.front() : 0;
   stats_.start_us = start;
   events_.reserve(1024);
   for (auto* l : listeners_) l->on_run_start(*this, start);
-  if (jobs.size()) {
+  if (jobs.size() && jobs.submit_us[0] != kNever) {
     events_.push(jobs.submit_us[0], EventKind::kJobArrival, 0, 0);
     ++live_events_;
   }
@@ -161,34 +171,69 @@ void Simulation::on_finish(const Event& e) {
     return;
   }
   --live_events_;
-  const Placement p = release_workers(j);
-  state_[j] = JobState::kCompleted;
-  ++generation_[j];
-  end_us_[j] = e.time;
-  --running_;
-  for (auto* l : listeners_) l->on_allocation_changed(*this, e.time, j);
-  for (auto* l : listeners_) l->on_job_finished(*this, e.time, j, p);
-  request_pass(e.time);
-  nodes_left(e.time, j);
-  placements_.forget(j);
+  complete(e.time, j);
 }
 
 void Simulation::on_arrival(const Event& e) {
-  const std::uint32_t j = e.job;
   --live_events_;
-  state_[j] = JobState::kPending;
-  ++pending_;
-  scheduler_.push(j);
-  for (auto* l : listeners_) l->on_job_arrived(*this, e.time, j);
-  if (config_.max_wait_us > 0) {
-    events_.push(e.time + config_.max_wait_us, EventKind::kJobGiveUp, j, generation_[j]);
-    ++live_events_;
-  }
-  if (++next_arrival_ < jobs_->size()) {
+  arrive(e.time, e.job);
+  if (++next_arrival_ < jobs_->size() && jobs_->submit_us[next_arrival_] != kNever) {
     events_.push(jobs_->submit_us[next_arrival_], EventKind::kJobArrival, static_cast<std::uint32_t>(next_arrival_), 0);
     ++live_events_;
   }
-  request_pass(e.time);
+}
+
+void Simulation::arrive(SimTime now, std::uint32_t j) {
+  state_[j] = JobState::kPending;
+  arrival_us_[j] = now;
+  ++pending_;
+  scheduler_.push(j);
+  for (auto* l : listeners_) l->on_job_arrived(*this, now, j);
+  // Jobs that run until a component ends them (service replicas) wait as long as it takes.
+  if (config_.max_wait_us > 0 && !runs_until_ended(j)) {
+    events_.push(now + config_.max_wait_us, EventKind::kJobGiveUp, j, generation_[j]);
+    ++live_events_;
+  }
+  request_pass(now);
+}
+
+void Simulation::submit_job(SimTime now, std::uint32_t j) {
+  // A replica slot may serve several lifetimes: submitted again after it ended.
+  CAPSIM_CHECK(jobs_->submit_us[j] == kNever &&
+                   (state_[j] == JobState::kNotArrived || state_[j] == JobState::kCompleted ||
+                    state_[j] == JobState::kRemoved),
+               "a component submits only on-request jobs that are not waiting or running");
+  arrive(now, j);
+}
+
+void Simulation::end_job(SimTime now, std::uint32_t j) {
+  if (state_[j] == JobState::kPending) {
+    if (config_.max_wait_us > 0 && start_us_[j] < 0 && !runs_until_ended(j)) --live_events_;  // its give-up is stale
+    state_[j] = JobState::kRemoved;
+    ++generation_[j];
+    end_us_[j] = now;
+    --pending_;
+    scheduler_.trim_class_of(j);
+    if (config_.queue == QueueDiscipline::kStrictFifo && pending_ > 0) request_pass(now);
+    return;
+  }
+  CAPSIM_CHECK(state_[j] == JobState::kRunning, "a component ends a pending or running job");
+  if (!runs_until_ended(j)) --live_events_;  // its finish event is now stale
+  complete(now, j);
+}
+
+void Simulation::complete(SimTime now, std::uint32_t j) {
+  const Placement p = release_workers(j);
+  state_[j] = JobState::kCompleted;
+  ++generation_[j];
+  end_us_[j] = now;
+  --running_;
+  for (auto* l : listeners_) l->on_allocation_changed(*this, now, j);
+  for (auto* l : listeners_) l->on_job_finished(*this, now, j, p);
+  request_pass(now);
+  nodes_left(now, j);
+  placements_.forget(j);
+  for (auto* c : job_components_) c->on_job_stopped(*this, now, j);
 }
 
 void Simulation::on_give_up(const Event& e) {
@@ -247,20 +292,23 @@ void Simulation::start_job(SimTime now, std::uint32_t j, const Placement* placem
   const Placement& p = placements[0];
   if (workers == 1) cluster_.allocate(jobs_->request(j), p);  // checks the policy's answer against capacity
   placements_.set(j, placements, workers);
-  if (config_.max_wait_us > 0 && start_us_[j] < 0) --live_events_;  // its give-up event is now stale
+  if (config_.max_wait_us > 0 && start_us_[j] < 0 && !runs_until_ended(j)) --live_events_;  // its give-up is stale
   state_[j] = JobState::kRunning;
   ++generation_[j];
   for (std::int32_t w = 0; w < workers; ++w) ++nodes_.idle_gen[static_cast<std::size_t>(placements[w].node)];
   if (start_us_[j] < 0) start_us_[j] = now;  // the first start: waits are measured to it
   --pending_;
   ++running_;
-  const SimTime wall = progress_table_.enabled()
-                           ? progress_table_.start(jobs_->resilience_of(j), jobs_->duration_us[j], j, now)
-                           : jobs_->duration_us[j];
-  events_.push(now + wall, EventKind::kJobFinish, j, generation_[j]);
-  ++live_events_;
+  if (!runs_until_ended(j)) {
+    const SimTime wall = progress_table_.enabled()
+                             ? progress_table_.start(jobs_->resilience_of(j), jobs_->duration_us[j], j, now)
+                             : jobs_->duration_us[j];
+    events_.push(now + wall, EventKind::kJobFinish, j, generation_[j]);
+    ++live_events_;
+  }
   for (auto* l : listeners_) l->on_allocation_changed(*this, now, j);
   for (auto* l : listeners_) l->on_job_placed(*this, now, j, p);
+  for (auto* c : job_components_) c->on_job_started(*this, now, j);
 }
 
 Placement Simulation::release_workers(std::uint32_t j) {
@@ -287,9 +335,14 @@ void Simulation::interrupt_job(SimTime now, std::uint32_t j, InterruptReason rea
   CAPSIM_CHECK(progress_table_.enabled(), "a run that interrupts jobs tracks their progress (track_progress)");
   const Placement p = release_workers(j);
   const Resilience& r = jobs_->resilience_of(j);
-  const SimTime lost = progress_table_.stop(r, jobs_->duration_us[j], j, now);
-  ++generation_[j];  // its finish event is now stale
-  --live_events_;
+  SimTime lost = 0;
+  if (runs_until_ended(j)) {
+    progress_table_.note_restart(j);  // no work to lose: it serves, it does not progress
+  } else {
+    lost = progress_table_.stop(r, jobs_->duration_us[j], j, now);
+    --live_events_;  // its finish event is now stale
+  }
+  ++generation_[j];
   --running_;
   ++stats_.jobs_interrupted;
   if (reason == InterruptReason::kPreempted) ++stats_.jobs_preempted;
@@ -299,6 +352,7 @@ void Simulation::interrupt_job(SimTime now, std::uint32_t j, InterruptReason rea
   request_pass(now);  // its capacity is free (unless the node is going), and it may wait again
   nodes_left(now, j);  // a gang's other nodes may be empty now
   placements_.forget(j);
+  for (auto* c : job_components_) c->on_job_stopped(*this, now, j);
   if (r.max_retries >= 0 && progress_table_.restarts(j) > r.max_retries) {
     state_[j] = JobState::kFailed;
     end_us_[j] = now;
@@ -312,7 +366,8 @@ void Simulation::interrupt_job(SimTime now, std::uint32_t j, InterruptReason rea
 
 void Simulation::set_progress_rate(SimTime now, std::uint32_t j, double rate) {
   CAPSIM_CHECK(progress_table_.enabled(), "a run that changes progress rates tracks progress (track_progress)");
-  CAPSIM_CHECK(state_[j] == JobState::kRunning, "only a running job changes its progress rate");
+  CAPSIM_CHECK(state_[j] == JobState::kRunning && !runs_until_ended(j),
+               "only a running job with a length changes its progress rate");
   const SimTime remaining = progress_table_.set_rate(jobs_->resilience_of(j), jobs_->duration_us[j], j, now, rate);
   // The finish moves: the queued one goes stale and this one takes its place among the live events.
   events_.push(now + remaining, EventKind::kJobFinish, j, ++generation_[j]);

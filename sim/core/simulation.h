@@ -76,6 +76,8 @@ class Simulation {
   }
   // Components act in the order they are added; attach() runs now.
   Component& add_component(std::unique_ptr<Component> component);
+  // The component registered under this name, or null.
+  Component* component(const std::string& name) const;
   // Required when the fleet has elastic pools; outlives the run.
   void set_capacity_policy(CapacityPolicy* policy) { capacity_ = policy; }
   CapacityPolicy* capacity_policy() const { return capacity_; }
@@ -93,6 +95,10 @@ class Simulation {
   JobState state(std::size_t j) const { return state_[j]; }
   SimTime start_us(std::size_t j) const { return start_us_[j]; }
   SimTime end_us(std::size_t j) const { return end_us_[j]; }
+  // When the job arrived (its submit time, or when a component submitted an on-request job); -1 before.
+  SimTime arrival_us(std::size_t j) const { return arrival_us_[j]; }
+  // Jobs of unbounded length (duration kNever: service replicas) run until a component ends them.
+  bool runs_until_ended(std::size_t j) const { return jobs_->duration_us[j] == kNever; }
   // The first worker's placement; for_each_placement visits every worker's (gangs).
   const Placement& placement(std::size_t j) const { return placements_.first(static_cast<std::uint32_t>(j)); }
   template <typename F>
@@ -159,6 +165,11 @@ class Simulation {
   // its last checkpoint lost (none when it saved on notice), and it waits
   // again (or fails past its max_retries). No-op for a job not running.
   void interrupt_job(SimTime now, std::uint32_t j, InterruptReason reason);
+  // On-request jobs (submit kNever in the job table) arrive when a component submits them.
+  void submit_job(SimTime now, std::uint32_t j);
+  // A component ends a job: a running one completes now (its allocation released), a
+  // pending one is removed from the queue (state kRemoved).
+  void end_job(SimTime now, std::uint32_t j);
   // Makes the job's queued events stale; returns its new generation (for an event that replaces them).
   std::uint32_t invalidate_job_events(std::uint32_t j) { return ++generation_[j]; }
   // The running job progresses at `rate` from now (1 = as fast as its trace
@@ -199,6 +210,8 @@ class Simulation {
   void on_node_ready(const Event& e);
   void on_pass(const Event& e);
   void on_sample(const Event& e);
+  void arrive(SimTime now, std::uint32_t j);
+  void complete(SimTime now, std::uint32_t j);
   // Releases every worker of a running job; returns the first worker's placement.
   Placement release_workers(std::uint32_t j);
   // The job left its nodes: components hear of nodes it left empty.
@@ -213,6 +226,7 @@ class Simulation {
   PendingEventSet events_;
   std::array<Handler, kEventKindSlots> handlers_{};
   std::vector<std::unique_ptr<Component>> components_;
+  std::vector<Component*> job_components_;  // those that want job signals
   std::vector<EngineListener*> listeners_;
   std::vector<EngineListener*> settled_listeners_;
   std::function<void(SimTime)> progress_;
@@ -223,6 +237,7 @@ class Simulation {
   std::vector<std::uint32_t> generation_;  // bumped when a job changes state; stale events are dropped
   std::vector<SimTime> start_us_;
   std::vector<SimTime> end_us_;
+  std::vector<SimTime> arrival_us_;
   JobPlacements placements_;
   ProgressTable progress_table_;
   NodeTable nodes_;

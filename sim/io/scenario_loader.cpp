@@ -276,8 +276,40 @@ void validate_scenario(const config::Scenario& s, const std::string& origin) {
         require(sh.gpus() > 0 || sh.gpu_milli() == 0, origin, g + ".gpu_milli", "must be 0 when gpus is 0");
         require(sh.workers() <= 100000, origin, g + ".workers", "at most 100,000");
       }
+    } else if (w.has_service()) {
+      const auto& v = w.service();
+      const std::string g = f + ".service";
+      require(!v.name().empty(), origin, g + ".name", "must not be empty");
+      require(v.replica_rps() > 0 && std::isfinite(v.replica_rps()), origin, g + ".replica_rps", "must be positive");
+      require(v.cpu_cores() >= 0 && v.memory_gib() >= 0, origin, g + ".cpu_cores", "requests must not be negative");
+      require(v.gpus() <= 64 && v.gpu_milli() <= 1000, origin, g + ".gpus", "at most 64 GPUs and 1000 milli");
+      require(v.gpus() <= 1 || v.gpu_milli() == 0 || v.gpu_milli() == 1000, origin, g + ".gpu_milli",
+              "multi-GPU replicas take whole GPUs (leave 0 or 1000)");
+      require(v.max_replicas() <= 100000 && v.replicas() <= 100000, origin, g + ".max_replicas", "at most 100,000");
+      require(v.load().kind_case() != config::Load::KIND_NOT_SET, origin, g + ".load",
+              "give constant_rps, csv or diurnal");
+      require(v.load().scale() >= 0 && std::isfinite(v.load().scale()), origin, g + ".load.scale", "must not be negative");
+      if (v.load().has_constant_rps())
+        require(v.load().constant_rps() >= 0 && std::isfinite(v.load().constant_rps()), origin,
+                g + ".load.constant_rps", "must not be negative");
+      if (v.load().has_csv()) require(!v.load().csv().path().empty(), origin, g + ".load.csv.path", "must not be empty");
+      require(v.start_s() >= 0 && v.start_s() <= kMaxSeconds, origin, g + ".start_s", "must be in [0, 1e12] seconds");
+      require(v.end_s() == 0 || v.end_s() > v.start_s(), origin, g + ".end_s", "must be after start_s");
+      require(v.end_s() > 0 || s.horizon_s() > 0, origin, g + ".end_s",
+              "a service runs until end_s or the scenario's horizon_s: give one");
+      require(v.latency_slo_s() >= 0, origin, g + ".latency_slo_s", "must not be negative");
+      if (v.has_hpa()) {
+        const auto& h = v.hpa();
+        require(h.target_utilization() >= 0 && h.target_utilization() <= 1, origin, g + ".hpa.target_utilization",
+                "must be in (0, 1] (0: the default 0.7)");
+        require(!h.has_tolerance() || (h.tolerance() >= 0 && h.tolerance() < 1), origin, g + ".hpa.tolerance",
+                "must be in [0, 1)");
+        require(h.sync_s() >= 0, origin, g + ".hpa.sync_s", "must not be negative");
+        require(!h.has_scale_down_stabilization_s() || h.scale_down_stabilization_s() >= 0, origin,
+                g + ".hpa.scale_down_stabilization_s", "must not be negative");
+      }
     } else {
-      require(false, origin, f, "give either trace or synthetic");
+      require(false, origin, f, "give trace, synthetic or service");
     }
   }
 }

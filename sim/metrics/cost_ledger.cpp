@@ -70,7 +70,8 @@ void CostLedger::on_run_start(const Simulation& sim, SimTime start) {
   SimTime expected_end = sim.config().horizon_us;
   if (expected_end <= 0)
     for (std::size_t j = 0; j < n_jobs; ++j)
-      expected_end = std::max(expected_end, sim.jobs().submit_us[j] + sim.jobs().duration_us[j]);
+      if (sim.jobs().submit_us[j] != kNever && !sim.runs_until_ended(j))
+        expected_end = std::max(expected_end, sim.jobs().submit_us[j] + sim.jobs().duration_us[j]);
   if (expected_end > start) {
     const auto w = static_cast<std::size_t>((expected_end - start) / options_.window_us + 1);
     bill_.reserve(w * centers_);

@@ -44,12 +44,12 @@ void InterruptionRecorder::take(const Simulation& sim, RunResult& r) {
     lost[j] = sim.lost_us(j);
     restarts_total += restarts[j];
     const bool done = sim.state(j) == JobState::kCompleted;
-    if (done && jobs.duration_us[j] > 0)
+    if (done && jobs.duration_us[j] > 0 && !sim.runs_until_ended(j))
       slowdowns.push_back(static_cast<double>(sim.end_us(j) - jobs.submit_us[j]) / static_cast<double>(jobs.duration_us[j]));
     const SimTime after = jobs.resilience_of(j).deadline_after_us;
     if (after > 0 && sim.state(j) != JobState::kNotArrived) {
       ++deadline_jobs;
-      const SimTime due = jobs.submit_us[j] + after;
+      const SimTime due = sim.arrival_us(j) + after;
       deadline_misses += done ? sim.end_us(j) > due : end_ > due;
     }
   }

@@ -51,7 +51,7 @@ void Recorder::on_allocation_changed(const Simulation& sim, SimTime t, std::uint
 
 void Recorder::on_job_placed(const Simulation& sim, SimTime t, std::uint32_t job, const Placement&) {
   if (sim.restarts(job) > 0) return;  // a restart: the wait was measured at the first start
-  interval_wait_sum_us_ += static_cast<double>(t - sim.jobs().submit_us[job]);
+  interval_wait_sum_us_ += static_cast<double>(t - sim.arrival_us(job));
   ++interval_started_;
 }
 
@@ -108,8 +108,9 @@ void Recorder::on_run_end(const Simulation& sim, SimTime end) {
   std::int64_t arrived = 0, placed = 0, completed = 0, never_placed = 0;
   std::vector<double> waits;
   for (std::size_t j = 0; j < n; ++j) {
-    submit[j] = jobs.submit_us[j];
-    duration[j] = jobs.duration_us[j];
+    // On-request jobs (service replicas) arrive when submitted and run until ended (duration -1).
+    submit[j] = jobs.submit_us[j] != kNever ? jobs.submit_us[j] : sim.arrival_us(j);
+    duration[j] = jobs.duration_us[j] != kNever ? jobs.duration_us[j] : -1;
     start[j] = sim.start_us(j);
     finish[j] = sim.end_us(j);
     wait[j] = start[j] >= 0 ? start[j] - submit[j] : -1;

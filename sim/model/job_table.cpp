@@ -30,6 +30,9 @@ void JobTable::add(const JobRow& r) {
   resilience.push_back(r.resilience);
   CAPSIM_CHECK(r.workers >= 1, "a job has at least one worker (readers check this)");
   workers.push_back(r.workers);
+  CAPSIM_CHECK(r.service >= -1 && r.service < static_cast<std::int32_t>(services.size()),
+               "a replica slot names a service of the table");
+  service.push_back(r.service);
 }
 
 void JobTable::set_resilience(std::size_t from, std::size_t to, const Resilience& r) {
@@ -107,6 +110,7 @@ void JobTable::sort_by_submit() {
   permute(team, order);
   permute(resilience, order);
   permute(workers, order);
+  permute(service, order);
 }
 
 void JobTable::append(const JobTable& o) {
@@ -115,10 +119,13 @@ void JobTable::append(const JobTable& o) {
   resilience_classes.insert(resilience_classes.end(), o.resilience_classes.begin(), o.resilience_classes.end());
   for (const auto& s : o.source_names) source_names.push_back(s);
   for (const auto& s : o.sources_without_times) sources_without_times.push_back(s);
+  const auto service_base = static_cast<std::int32_t>(services.size());
+  services.insert(services.end(), o.services.begin(), o.services.end());
   for (std::size_t j = 0; j < o.size(); ++j) {
     JobRow r{o.name[j], o.submit_us[j], o.duration_us[j], o.request(j), o.qos_names[o.qos[j]],
              o.source[j] + source_base, o.source_line[j], o.team_names[o.team[j]],
-             static_cast<std::uint16_t>(o.resilience[j] + resilience_base), o.workers[j]};
+             static_cast<std::uint16_t>(o.resilience[j] + resilience_base), o.workers[j],
+             o.service[j] < 0 ? -1 : o.service[j] + service_base};
     add(r);
   }
 }

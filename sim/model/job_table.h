@@ -9,6 +9,7 @@
 
 #include "sim/base/time.h"
 #include "sim/model/gpu_catalog.h"
+#include "sim/model/service.h"
 
 namespace capsim {
 
@@ -54,6 +55,7 @@ struct JobRow {
   std::string team;              // who pays; empty: the QoS class, or "default" without one
   std::uint16_t resilience = 0;  // index into JobTable::resilience_classes
   std::int32_t workers = 1;      // a gang: this many workers, each with the request, placed and interrupted together
+  std::int32_t service = -1;     // index into JobTable::services for a replica slot; -1: a batch job
 };
 
 class JobTable {
@@ -93,6 +95,8 @@ class JobTable {
   std::vector<std::uint16_t> team;  // index into team_names
   std::vector<std::uint16_t> resilience;  // index into resilience_classes
   std::vector<std::int32_t> workers;      // 1, or the size of a gang
+  std::vector<std::int32_t> service;      // -1, or the service whose replica slot this job is
+  std::vector<ServiceSpec> services;      // online services (their replica slots are jobs above)
 
   std::vector<std::string> qos_names;
   std::vector<std::string> source_names;

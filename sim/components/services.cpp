@@ -1,0 +1,263 @@
+#include "sim/components/services.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "sim/base/check.h"
+#include "sim/core/simulation.h"
+#include "sim/model/service_queue.h"
+
+namespace capsim {
+namespace {
+constexpr double kInf = std::numeric_limits<double>::infinity();
+}  // namespace
+
+ServiceFleet::ServiceFleet(const JobTable& jobs) : jobs_(&jobs), state_(jobs.services.size()) {
+  for (std::size_t j = 0; j < jobs.size(); ++j)
+    if (jobs.service[j] >= 0) state_[static_cast<std::size_t>(jobs.service[j])].slots.push_back(static_cast<std::uint32_t>(j));
+  for (std::size_t s = 0; s < state_.size(); ++s) {
+    State& st = state_[s];
+    // Job rows keep their input order within a service (sorting is stable and they all submit at kNever).
+    std::sort(st.slots.begin(), st.slots.end());
+    st.active.assign(st.slots.size(), 0);
+    CAPSIM_CHECK(static_cast<std::int32_t>(st.slots.size()) == jobs.services[s].slots, "every replica slot is a job row");
+  }
+}
+
+void ServiceFleet::attach(Simulation& sim) {
+  sim.track_progress();  // replicas may be interrupted (reclaims, preemptions)
+  sim.on_event<ServiceFleet, &ServiceFleet::on_start_end>(kStartEnd, this);
+  sim.on_event<ServiceFleet, &ServiceFleet::on_load_step>(kLoadStep, this);
+  sim.on_event<ServiceFleet, &ServiceFleet::on_sync>(kSync, this);
+}
+
+void ServiceFleet::on_run_start(Simulation& sim, SimTime start) {
+  for (std::size_t s = 0; s < state_.size(); ++s) {
+    const ServiceSpec& spec = jobs_->services[s];
+    CAPSIM_CHECK(spec.end_us != kNever, "a service has an end (its own or the horizon)");
+    const SimTime from = std::max(spec.start_us, start);
+    sim.schedule(from, kStartEnd, static_cast<std::uint32_t>(s), 0);
+    sim.schedule(std::max(spec.end_us, from), kStartEnd, static_cast<std::uint32_t>(s), 1);
+    sim.hold_run(RunHold::kAlways, 1);  // the service keeps the run going until its end
+  }
+}
+
+void ServiceFleet::integrate(std::size_t s, SimTime now) {
+  State& st = state_[s];
+  const SimTime dt = now - st.last_us;
+  st.last_us = now;
+  if (!st.running || dt <= 0) return;
+  const ServiceSpec& spec = jobs_->services[s];
+  st.span_us += dt;
+  st.ready_us += static_cast<double>(st.ready) * static_cast<double>(dt);
+  const double requests = st.lambda * us_to_seconds(dt);
+  if (requests <= 0) return;
+  const QueueOutcome o = queue_outcome(st.lambda, st.ready, spec.replica_rps, spec.queue_per_replica * st.ready);
+  const double rejected = requests * o.rejected_share;
+  st.requests += requests;
+  st.rejected += rejected;
+  st.accepted += requests - rejected;
+  if (requests - rejected > 0) {
+    st.latency_sum += (requests - rejected) * o.latency_mean_s;  // infinite while unstable
+    st.mixture[{st.lambda, st.ready}] += requests - rejected;
+  }
+  if (spec.latency_slo_s > 0 && (st.ready == 0 || !o.stable || o.latency_p99_s > spec.latency_slo_s))
+    st.violation_us += static_cast<double>(dt);
+}
+
+void ServiceFleet::on_job_started(Simulation&, SimTime now, std::uint32_t j) {
+  const std::int32_t s = jobs_->service[j];
+  if (s < 0) return;
+  integrate(static_cast<std::size_t>(s), now);
+  ++state_[static_cast<std::size_t>(s)].ready;
+}
+
+void ServiceFleet::on_job_stopped(Simulation&, SimTime now, std::uint32_t j) {
+  const std::int32_t s = jobs_->service[j];
+  if (s < 0) return;
+  integrate(static_cast<std::size_t>(s), now);
+  --state_[static_cast<std::size_t>(s)].ready;
+}
+
+void ServiceFleet::on_start_end(Simulation& sim, const Event& e) {
+  const std::size_t s = e.job;
+  State& st = state_[s];
+  const ServiceSpec& spec = jobs_->services[s];
+  integrate(s, e.time);
+  if (e.generation == 0) {  // start
+    st.running = true;
+    st.last_us = e.time;
+    st.lambda = spec.load.at(0);
+    if (spec.load.t_us.size() > 1) sim.schedule(spec.start_us + spec.load.t_us[1], kLoadStep, static_cast<std::uint32_t>(s), 1);
+    scale_to(sim, s, e.time, spec.initial_replicas);
+    if (spec.hpa.enabled) sim.schedule(e.time + spec.hpa.sync_us, kSync, static_cast<std::uint32_t>(s));
+    return;
+  }
+  scale_to(sim, s, e.time, 0);  // the service ends: every replica goes
+  st.running = false;
+  sim.hold_run(RunHold::kAlways, -1);
+}
+
+void ServiceFleet::on_load_step(Simulation& sim, const Event& e) {
+  const std::size_t s = e.job;
+  State& st = state_[s];
+  if (!st.running) return;
+  const ServiceSpec& spec = jobs_->services[s];
+  integrate(s, e.time);
+  st.lambda = spec.load.rps[e.generation];
+  const std::size_t next = e.generation + 1;
+  if (next < spec.load.t_us.size() && spec.start_us + spec.load.t_us[next] < spec.end_us)
+    sim.schedule(spec.start_us + spec.load.t_us[next], kLoadStep, static_cast<std::uint32_t>(s),
+                 static_cast<std::uint32_t>(next));
+}
+
+std::int32_t ServiceFleet::hpa_desired(std::size_t s, SimTime now) {
+  State& st = state_[s];
+  const ServiceSpec& spec = jobs_->services[s];
+  const HpaSpec& h = spec.hpa;
+  std::int32_t desired = st.asked;
+  if (st.ready > 0) {
+    const double utilization = st.lambda / (st.ready * spec.replica_rps);
+    const double ratio = utilization / h.target_utilization;
+    if (std::abs(ratio - 1.0) > h.tolerance)
+      desired = static_cast<std::int32_t>(std::ceil(static_cast<double>(st.ready) * ratio - 1e-9));
+  }
+  desired = std::clamp(desired, spec.min_replicas, spec.max_replicas);
+  // Scale-down stabilization: the highest recommendation of the window (this one included).
+  st.recommendations.push_back({now, desired});
+  std::erase_if(st.recommendations, [&](const auto& r) { return now - r.first >= h.scale_down_stabilization_us; });
+  if (desired < st.asked)
+    for (const auto& r : st.recommendations) desired = std::max(desired, std::min(r.second, st.asked));
+  // Scale-up rate limit (the default behaviour): at most max(4 pods, 100%) more per period.
+  if (desired > st.asked) desired = std::min(desired, std::max(st.asked + 4, 2 * st.asked));
+  return std::clamp(desired, spec.min_replicas, spec.max_replicas);
+}
+
+void ServiceFleet::on_sync(Simulation& sim, const Event& e) {
+  const std::size_t s = e.job;
+  State& st = state_[s];
+  if (!st.running) return;
+  const ServiceSpec& spec = jobs_->services[s];
+  integrate(s, e.time);
+  const std::int32_t desired = hpa_desired(s, e.time);
+  if (desired != st.asked) {
+    ++st.scale_events;
+    scale_to(sim, s, e.time, desired);
+  }
+  if (e.time + spec.hpa.sync_us < spec.end_us) sim.schedule(e.time + spec.hpa.sync_us, kSync, static_cast<std::uint32_t>(s));
+}
+
+void ServiceFleet::scale_to(Simulation& sim, std::size_t s, SimTime now, std::int32_t replicas) {
+  State& st = state_[s];
+  const auto n = static_cast<std::int32_t>(st.slots.size());
+  // Up: the lowest free slots. Down: waiting replicas first, then running ones, newest slot first.
+  for (std::int32_t k = 0; k < n && st.asked < replicas; ++k) {
+    if (st.active[static_cast<std::size_t>(k)]) continue;
+    st.active[static_cast<std::size_t>(k)] = 1;
+    ++st.asked;
+    sim.submit_job(now, st.slots[static_cast<std::size_t>(k)]);
+  }
+  for (const JobState phase : {JobState::kPending, JobState::kRunning})
+    for (std::int32_t k = n - 1; k >= 0 && st.asked > replicas; --k) {
+      const std::uint32_t j = st.slots[static_cast<std::size_t>(k)];
+      if (!st.active[static_cast<std::size_t>(k)] || sim.state(j) != phase) continue;
+      st.active[static_cast<std::size_t>(k)] = 0;
+      --st.asked;
+      sim.end_job(now, j);
+    }
+  // Replicas that failed past their retries are no longer asked for.
+  for (std::int32_t k = n - 1; k >= 0 && st.asked > replicas; --k)
+    if (st.active[static_cast<std::size_t>(k)] && sim.state(st.slots[static_cast<std::size_t>(k)]) == JobState::kFailed) {
+      st.active[static_cast<std::size_t>(k)] = 0;
+      --st.asked;
+    }
+  st.history.push_back({now, st.asked});
+}
+
+double ServiceFleet::p99_of(const std::vector<std::size_t>& services) const {
+  // The 0.01 point of the mixture of every interval's latency distribution, weighted by its accepted requests.
+  double total = 0;
+  for (std::size_t s : services)
+    for (const auto& [key, w] : state_[s].mixture) total += w;
+  if (total <= 0) return std::nan("");
+  auto tail = [&](double t) {
+    double sum = 0;
+    for (std::size_t s : services) {
+      const ServiceSpec& spec = jobs_->services[s];
+      for (const auto& [key, w] : state_[s].mixture) {
+        const auto [lambda, c] = key;
+        const std::int32_t K = spec.queue_per_replica * c;
+        if (K == 0 && lambda >= c * spec.replica_rps) return kInf;  // a time with unbounded latency
+        sum += w * latency_tail(lambda, c, spec.replica_rps, K, t);
+      }
+    }
+    return sum / total;
+  };
+  double lo = 0, hi = 1e-3;
+  while (tail(hi) > 0.01) {
+    if (!std::isfinite(tail(hi)) || hi > 1e9) return kInf;
+    hi *= 2;
+  }
+  for (int i = 0; i < 100 && hi - lo > 1e-12 * hi; ++i) {
+    const double mid = (lo + hi) / 2;
+    (tail(mid) > 0.01 ? lo : hi) = mid;
+  }
+  return hi;
+}
+
+std::vector<ServiceOutcome> ServiceFleet::outcomes() const {
+  std::vector<ServiceOutcome> out;
+  for (std::size_t s = 0; s < state_.size(); ++s) {
+    const State& st = state_[s];
+    ServiceOutcome o;
+    o.name = jobs_->services[s].name;
+    o.requests = st.requests;
+    o.rejected = st.rejected;
+    o.latency_mean_s = st.accepted > 0 ? st.latency_sum / st.accepted : std::nan("");
+    o.latency_p99_s = p99_of({s});
+    o.slo_violation_share = st.span_us > 0 ? st.violation_us / static_cast<double>(st.span_us) : 0;
+    o.replicas_mean = st.span_us > 0 ? st.ready_us / static_cast<double>(st.span_us) : 0;
+    o.scale_events = st.scale_events;
+    out.push_back(o);
+  }
+  return out;
+}
+
+void ServiceFleet::add_summary(Summary& summary) const {
+  const std::vector<ServiceOutcome> per = outcomes();
+  double requests = 0, rejected = 0, accepted = 0, latency_sum = 0, violation = 0, span = 0, replicas = 0;
+  std::vector<std::size_t> all;
+  for (std::size_t s = 0; s < state_.size(); ++s) {
+    const State& st = state_[s];
+    requests += st.requests;
+    rejected += st.rejected;
+    accepted += st.accepted;
+    latency_sum += st.latency_sum;
+    if (jobs_->services[s].latency_slo_s > 0) {
+      violation += st.violation_us;
+      span += static_cast<double>(st.span_us);
+    }
+    replicas += per[s].replicas_mean;
+    all.push_back(s);
+  }
+  summary.push_back({"services", static_cast<std::int64_t>(state_.size())});
+  summary.push_back({"requests_total", requests});
+  summary.push_back({"requests_rejected", rejected});
+  summary.push_back({"latency_mean_s", accepted > 0 ? latency_sum / accepted : std::nan("")});
+  summary.push_back({"latency_p99_s", p99_of(all)});
+  summary.push_back({"slo_violation_share", span > 0 ? violation / span : 0.0});
+  summary.push_back({"replicas_mean", replicas});
+  for (const ServiceOutcome& o : per) {
+    const std::string k = "service." + o.name + ".";
+    summary.push_back({k + "requests_total", o.requests});
+    summary.push_back({k + "requests_rejected", o.rejected});
+    summary.push_back({k + "latency_mean_s", o.latency_mean_s});
+    summary.push_back({k + "latency_p99_s", o.latency_p99_s});
+    summary.push_back({k + "slo_violation_share", o.slo_violation_share});
+    summary.push_back({k + "replicas_mean", o.replicas_mean});
+    summary.push_back({k + "scale_events", o.scale_events});
+  }
+}
+
+}  // namespace capsim

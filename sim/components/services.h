@@ -1,0 +1,91 @@
+#pragma once
+// Online services (sim/model/service.h): each runs from its start to its
+// end, follows its load curve, and keeps replicas: job rows (replica slots)
+// it submits and ends. Between changes of load or of ready replicas the
+// service is a queue in closed form (sim/model/service_queue.h): its
+// requests, rejected requests, latency and time over its objective are
+// integrated exactly at each change, never per request. With an HPA the
+// replica count follows Kubernetes' HorizontalPodAutoscaler rule at each
+// sync period (HpaSpec). Replicas are placed by the placement policy like
+// any job; one that waits for a node or is evicted is not ready.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "sim/core/component.h"
+#include "sim/core/event.h"
+#include "sim/metrics/run_result.h"
+#include "sim/model/job_table.h"
+
+namespace capsim {
+
+struct ServiceOutcome {
+  std::string name;
+  double requests = 0;
+  double rejected = 0;
+  double latency_mean_s = 0;  // accepted requests (infinite if some time had no limit and too few replicas)
+  double latency_p99_s = 0;
+  double slo_violation_share = 0;  // share of its time whose p99 was over the objective (0 without one)
+  double replicas_mean = 0;        // ready replicas, time-weighted over its span
+  std::int64_t scale_events = 0;   // HPA changes of the replica count
+};
+
+class ServiceFleet final : public Component {
+ public:
+  static constexpr auto kStartEnd = static_cast<EventKind>(45);  // job field: service; generation 0 start, 1 end
+  static constexpr auto kLoadStep = static_cast<EventKind>(46);  // job field: service; generation: load point
+  static constexpr auto kSync = static_cast<EventKind>(47);      // job field: service
+
+  explicit ServiceFleet(const JobTable& jobs);
+  static bool needed(const JobTable& jobs) { return !jobs.services.empty(); }
+
+  const char* name() const override { return "services"; }
+  void attach(Simulation& sim) override;
+  void on_run_start(Simulation& sim, SimTime start) override;
+  bool wants_job_signals() const override { return true; }
+  void on_job_started(Simulation& sim, SimTime now, std::uint32_t job) override;
+  void on_job_stopped(Simulation& sim, SimTime now, std::uint32_t job) override;
+
+  // After the run: per service, and the summary keys over all of them.
+  std::vector<ServiceOutcome> outcomes() const;
+  void add_summary(Summary& summary) const;
+  // (time, replicas asked for) after every change, per service: the HPA's decisions.
+  const std::vector<std::pair<SimTime, std::int32_t>>& replica_history(std::size_t service) const {
+    return state_[service].history;
+  }
+
+ private:
+  struct State {
+    std::vector<std::uint32_t> slots;  // job rows, in slot order
+    std::vector<std::uint8_t> active;  // per slot: submitted and not ended
+    std::int32_t asked = 0;            // replicas submitted and not ended
+    std::int32_t ready = 0;            // running replicas
+    bool running = false;              // between its start and end
+    double lambda = 0;
+    SimTime last_us = 0;
+    SimTime span_us = 0;
+    // Integrals.
+    double requests = 0, rejected = 0, accepted = 0, latency_sum = 0;
+    double ready_us = 0, violation_us = 0;
+    std::map<std::pair<double, std::int32_t>, double> mixture;  // (lambda, ready) -> accepted requests
+    std::vector<std::pair<SimTime, std::int32_t>> recommendations;  // HPA, within the stabilization window
+    std::vector<std::pair<SimTime, std::int32_t>> history;
+    std::int64_t scale_events = 0;
+  };
+
+  void on_start_end(Simulation& sim, const Event& e);
+  void on_load_step(Simulation& sim, const Event& e);
+  void on_sync(Simulation& sim, const Event& e);
+  void integrate(std::size_t s, SimTime now);
+  void scale_to(Simulation& sim, std::size_t s, SimTime now, std::int32_t replicas);
+  std::int32_t hpa_desired(std::size_t s, SimTime now);
+  double p99_of(const std::vector<std::size_t>& services) const;
+
+  const JobTable* jobs_;
+  std::vector<State> state_;
+};
+
+}  // namespace capsim

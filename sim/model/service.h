@@ -1,0 +1,42 @@
+#pragma once
+// An online service: a deployment whose replicas are pods (jobs that run
+// until ended, one job row per replica slot), serving a load curve. The
+// service component (sim/components/services.h) submits and ends replicas
+// and evaluates the service as a queue (sim/model/service_queue.h).
+#include <cstdint>
+#include <string>
+
+#include "sim/base/time.h"
+#include "sim/model/load_series.h"
+
+namespace capsim {
+
+// Kubernetes HorizontalPodAutoscaler semantics (autoscaling/v2): every sync
+// period, desired = ceil(current x observed / target) unless the ratio is
+// within the tolerance; scale-up limited to max(4 pods, 100%) per period
+// (the default behaviour), scale-down to the highest recommendation of the
+// stabilization window; clamped to [min, max] replicas.
+struct HpaSpec {
+  bool enabled = false;
+  double target_utilization = 0.7;  // observed: load over the ready replicas' capacity
+  double tolerance = 0.1;
+  SimTime sync_us = 15'000'000;
+  SimTime scale_down_stabilization_us = 300'000'000;
+};
+
+struct ServiceSpec {
+  std::string name;
+  std::int32_t initial_replicas = 1;
+  std::int32_t min_replicas = 1;
+  std::int32_t max_replicas = 1;
+  std::int32_t slots = 1;           // job rows of this service (replica identities)
+  double replica_rps = 1;           // requests per second one replica serves (exponential times)
+  std::int32_t queue_per_replica = 0;  // room per ready replica (in service and waiting); 0: no limit
+  double latency_slo_s = 0;         // p99 objective; 0: none
+  LoadSeries load;
+  SimTime start_us = 0;
+  SimTime end_us = kNever;          // kNever: until the run's horizon
+  HpaSpec hpa;
+};
+
+}  // namespace capsim

@@ -1,0 +1,82 @@
+// Online services (sim/components/services.h): the HPA's replica count on a
+// hand-made step load, every sync worked out by hand with Kubernetes'
+// formula, tolerance, scale-up limit and scale-down stabilization; bad input.
+#include <catch2/catch.hpp>
+
+#include "experiments/runner.h"
+#include "policies/registry.h"
+#include "sim/base/check.h"
+#include "sim/components/registry.h"
+#include "sim/components/services.h"
+#include "sim/core/simulation.h"
+#include "sim/io/scenario_loader.h"
+
+using namespace capsim;
+using Catch::Matchers::Contains;
+
+namespace {
+
+config::Scenario scenario(const std::string& service_json) {
+  const std::string json = R"({"seed": 1, "fleet": {"nodes": [{"group": {"count": 20, "cpu_cores": 8, "memory_gib": 32}}]},
+    "workloads": [{"service": )" + service_json + "}]}";
+  config::Scenario s = parse_scenario_json(json, "test");
+  validate_scenario(s, "test");
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("HPA on a step load: every sync by hand", "[services]") {
+  // Load 10 req/s until 60, 40 until 180, then 5; 10 req/s per replica; target 0.5, tolerance 0.1, sync 15 s,
+  // stabilization 60 s, 2 replicas at the start, 1..10.
+  //  15-45: 10 / (2 x 10) = 0.5: ratio 1, stay at 2.
+  //  60: 40 / 20 = 2, ratio 4: ceil(2 x 4) = 8, limited to max(2 + 4, 2 x 2) = 6.
+  //  75: 40 / 60, ratio 1.33: ceil(6 x 1.33) = 8 (the limit is 12).  90-165: ratio 1, stay at 8.
+  //  180: 5 / 80, ratio 0.125: ceil(8 x 0.125) = 1, but the window (120, 180] holds 8s: stay at 8.
+  //  195, 210: the window still holds an 8 (165).  225: (165, 225] holds only 1s: down to 1.
+  //  240-285: 5 / 10 = 0.5: stay at 1. The service ends at 300: 0.
+  const config::Scenario s = scenario(R"({"name": "web", "replicas": 2, "min_replicas": 1, "max_replicas": 10,
+      "cpu_cores": 1, "memory_gib": 1, "replica_rps": 10, "end_s": 300,
+      "load": {"csv": {"path": ")" + std::string(CAPSIM_SOURCE_DIR) + R"(/tests/scenarios/data/step_load.csv"}},
+      "hpa": {"target_utilization": 0.5, "tolerance": 0.1, "sync_s": 15, "scale_down_stabilization_s": 60}})");
+  const RunInputs in = build_run_inputs(s, "");
+  auto policy = make_placement_policy("first-fit", {}, 1);
+  Simulation sim(in.fleet, in.jobs, *policy, sim_config_from(s));
+  add_standard_components(sim);
+  sim.run();
+  auto* services = dynamic_cast<ServiceFleet*>(sim.component("services"));
+  REQUIRE(services != nullptr);
+  using H = std::vector<std::pair<SimTime, std::int32_t>>;
+  CHECK(services->replica_history(0) ==
+        H{{0, 2}, {seconds_to_us(60.0), 6}, {seconds_to_us(75.0), 8}, {seconds_to_us(225.0), 1}, {seconds_to_us(300.0), 0}});
+  const ServiceOutcome o = services->outcomes().front();
+  CHECK(o.requests == Approx(10 * 60 + 40 * 120 + 5 * 120));
+  CHECK(o.scale_events == 3);
+  // Ready replicas over 300 s: 2 for 60 s, 6 for 15, 8 for 150, 1 for 75.
+  CHECK(o.replicas_mean == Approx((2 * 60 + 6 * 15 + 8 * 150 + 1 * 75) / 300.0));
+  CHECK(sim.stats().end_us == seconds_to_us(300.0));
+}
+
+TEST_CASE("service inputs: errors name the field", "[services][errors]") {
+  auto error = [](const std::string& service_json) {
+    try {
+      const config::Scenario s = scenario(service_json);
+      build_run_inputs(s, "");
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  CHECK_THAT(error(R"({"name": "a", "replica_rps": 0, "load": {"constant_rps": 1}, "end_s": 10})"),
+             Contains("replica_rps"));
+  CHECK_THAT(error(R"({"name": "a", "replica_rps": 1, "load": {"constant_rps": 1}})"), Contains("end_s"));
+  CHECK_THAT(error(R"({"name": "a", "replica_rps": 1, "end_s": 10})"), Contains("load"));
+  CHECK_THAT(error(R"({"name": "a", "replica_rps": 1, "load": {"constant_rps": 1}, "end_s": 10,
+                      "hpa": {"target_utilization": 1.5}})"),
+             Contains("target_utilization"));
+  CHECK_THAT(error(R"({"name": "a", "replica_rps": 1, "load": {"constant_rps": 1}, "end_s": 10, "cpu_cores": 64})"),
+             Contains("a") && Contains("cannot fit"));
+  CHECK_THAT(error(R"({"name": "a", "replica_rps": 1, "end_s": 10,
+                      "load": {"csv": {"path": "/nonexistent/load.csv"}}})"),
+             Contains("load.csv"));
+}

@@ -70,7 +70,12 @@ class ServiceFleet final : public Component {
     // Integrals.
     double requests = 0, rejected = 0, accepted = 0, latency_sum = 0;
     double ready_us = 0, violation_us = 0;
-    std::map<std::pair<double, std::int32_t>, double> mixture;  // (lambda, ready) -> accepted requests
+    // The latency distribution of its accepted requests, for the p99: exact as (lambda, ready) ->
+    // accepted requests while there are few distinct intervals, then as the weighted tail on a
+    // grid of latencies (kGrid points, a factor 2^(1/3) apart from 1/16 of a service time).
+    std::map<std::pair<double, std::int32_t>, double> mixture;
+    std::vector<double> grid;  // empty while exact
+    bool unbounded = false;    // some time had no admission limit and load at or above capacity
     std::vector<std::pair<SimTime, std::int32_t>> recommendations;  // HPA, within the stabilization window
     std::vector<std::pair<SimTime, std::int32_t>> history;
     std::int64_t scale_events = 0;
@@ -82,7 +87,11 @@ class ServiceFleet final : public Component {
   void integrate(std::size_t s, SimTime now);
   void scale_to(Simulation& sim, std::size_t s, SimTime now, std::int32_t replicas);
   std::int32_t hpa_desired(std::size_t s, SimTime now);
-  double p99_of(const std::vector<std::size_t>& services) const;
+  double p99_of(std::size_t s) const;
+  void add_to_grid(std::size_t s, double weight, double C, double theta);
+  static constexpr std::size_t kExactIntervals = 32;
+  static constexpr int kGrid = 54;
+  static double grid_time(double mu, int k) { return std::exp2((k - 12) / 3.0) / mu; }
 
   const JobTable* jobs_;
   std::vector<State> state_;

@@ -185,7 +185,7 @@ void Simulation::on_arrival(const Event& e) {
 
 void Simulation::arrive(SimTime now, std::uint32_t j) {
   state_[j] = JobState::kPending;
-  arrival_us_[j] = now;
+  if (arrival_us_[j] < 0) arrival_us_[j] = now;  // a replica slot's later lifetimes keep its first arrival
   ++pending_;
   scheduler_.push(j);
   for (auto* l : listeners_) l->on_job_arrived(*this, now, j);

@@ -95,7 +95,7 @@ class Simulation {
   JobState state(std::size_t j) const { return state_[j]; }
   SimTime start_us(std::size_t j) const { return start_us_[j]; }
   SimTime end_us(std::size_t j) const { return end_us_[j]; }
-  // When the job arrived (its submit time, or when a component submitted an on-request job); -1 before.
+  // When the job first arrived (its submit time, or when a component first submitted an on-request job); -1 before.
   SimTime arrival_us(std::size_t j) const { return arrival_us_[j]; }
   // Jobs of unbounded length (duration kNever: service replicas) run until a component ends them.
   bool runs_until_ended(std::size_t j) const { return jobs_->duration_us[j] == kNever; }

@@ -50,7 +50,8 @@ void Recorder::advance(const Simulation& sim, SimTime t) {
 void Recorder::on_allocation_changed(const Simulation& sim, SimTime t, std::uint32_t) { advance(sim, t); }
 
 void Recorder::on_job_placed(const Simulation& sim, SimTime t, std::uint32_t job, const Placement&) {
-  if (sim.restarts(job) > 0) return;  // a restart: the wait was measured at the first start
+  // A restart (or a replica slot's later lifetime): the wait was measured at the first start.
+  if (sim.restarts(job) > 0 || sim.start_us(job) != t) return;
   interval_wait_sum_us_ += static_cast<double>(t - sim.arrival_us(job));
   ++interval_started_;
 }

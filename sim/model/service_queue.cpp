@@ -82,16 +82,17 @@ double erlang_c(std::int32_t c, double a) {
   return 1.0 / (1.0 + (1.0 - a / c) * ratio);
 }
 
+// M/M/c: the wait is 0 (probability 1 - C) or Exp(theta = c mu - lambda), plus an Exp(mu) service.
+double latency_tail_mmc(double C, double theta, double mu, double t) {
+  const double both = std::abs(theta - mu) < 1e-12 * mu
+                          ? (1 + mu * t) * std::exp(-mu * t)
+                          : (theta * std::exp(-mu * t) - mu * std::exp(-theta * t)) / (theta - mu);
+  return (1 - C) * std::exp(-mu * t) + C * both;
+}
+
 double latency_tail(double lambda, std::int32_t c, double mu, std::int32_t K, double t) {
   if (t <= 0) return 1;
-  if (K <= 0) {  // M/M/c: the wait is 0 or Exp(c mu - lambda)
-    const double C = erlang_c(c, lambda / mu);
-    const double theta = c * mu - lambda;
-    const double both = std::abs(theta - mu) < 1e-12 * mu
-                            ? (1 + mu * t) * std::exp(-mu * t)
-                            : (theta * std::exp(-mu * t) - mu * std::exp(-theta * t)) / (theta - mu);
-    return (1 - C) * std::exp(-mu * t) + C * both;
-  }
+  if (K <= 0) return latency_tail_mmc(erlang_c(c, lambda / mu), c * mu - lambda, mu, t);
   // M/M/c/K: an accepted arrival sees n in the system with probability p_n / (1 - p_K) and, when
   // n >= c, waits an Erlang(n - c + 1, c mu) for the requests ahead.
   const std::vector<double> p = stationary(lambda, c, mu, K);
@@ -105,7 +106,7 @@ double latency_tail(double lambda, std::int32_t c, double mu, std::int32_t K, do
   return std::clamp(tail, 0.0, 1.0);
 }
 
-QueueOutcome queue_outcome(double lambda, std::int32_t c, double mu, std::int32_t K) {
+QueueOutcome queue_outcome(double lambda, std::int32_t c, double mu, std::int32_t K, bool with_p99) {
   CAPSIM_CHECK(lambda >= 0 && std::isfinite(lambda) && mu > 0 && c >= 0 && K >= 0 && (K == 0 || K >= c),
                "a queue has a finite load, a positive rate and room for its replicas");
   QueueOutcome o;
@@ -116,7 +117,7 @@ QueueOutcome queue_outcome(double lambda, std::int32_t c, double mu, std::int32_
   }
   if (lambda == 0) {
     o.latency_mean_s = 1 / mu;
-    o.latency_p99_s = std::log(100.0) / mu;
+    o.latency_p99_s = with_p99 ? std::log(100.0) / mu : 0;
     return o;
   }
   if (K == 0) {
@@ -132,24 +133,45 @@ QueueOutcome queue_outcome(double lambda, std::int32_t c, double mu, std::int32_
     o.wait_probability = C;
     o.latency_mean_s = C / (c * mu - lambda) + 1 / mu;
   } else {
-    const std::vector<double> p = stationary(lambda, c, mu, K);
-    const double pk = p[static_cast<std::size_t>(K)];
-    double L = 0, waits = 0;
-    for (std::int32_t n = 0; n <= K; ++n) {
-      L += n * p[static_cast<std::size_t>(n)];
-      if (n >= c && n < K) waits += p[static_cast<std::size_t>(n)];
+    // M/M/c/K in closed form, O(c): terms relative to the one at n = c (r_n = p_n / p_c below c,
+    // rho^k above), and, when rho > 1, everything scaled by rho^-m so nothing overflows.
+    const double a = lambda / mu, rho = a / c;
+    const std::int32_t m = K - c;
+    double low = 0, low_n = 0, r = 1;  // sum of r_n and of n r_n for n = c down to 0
+    for (std::int32_t n = c; n >= 0; --n) {
+      low += r;
+      low_n += n * r;
+      r *= n / a;
+      if (r < 1e-300) break;
     }
+    const bool over = rho > 1;
+    const double scale = over ? std::exp(-m * std::log(rho)) : 1.0;  // rho^-m, or 1
+    const double top = over ? 1.0 : std::pow(rho, m);               // scale x rho^m
+    double geo, geo_k;  // scale x sum_{k=1..m} rho^k, and scale x sum k rho^k
+    if (std::abs(rho - 1) < 1e-12) {
+      geo = m;
+      geo_k = 0.5 * m * (m + 1.0);
+    } else {
+      geo = rho * (scale - top) / (1 - rho);
+      geo_k = rho * (scale - (m + 1.0) * top + m * rho * top) / ((1 - rho) * (1 - rho));
+    }
+    const double z = scale * low + geo;
+    const double pk = top / z;
+    const double L = (scale * low_n + c * geo + geo_k) / z;
     o.rejected_share = pk;
     o.utilization = lambda * (1 - pk) / (c * mu);
-    o.wait_probability = waits / (1 - pk);
+    o.wait_probability = (scale + geo - top) / z / (1 - pk);
     o.latency_mean_s = L / (lambda * (1 - pk));  // Little's law over accepted requests
   }
+  if (!with_p99) return o;
   // The 0.01 point of the tail, by bisection.
+  const double C = K == 0 ? o.wait_probability : 0;
+  auto tail = [&](double t) { return K == 0 ? latency_tail_mmc(C, c * mu - lambda, mu, t) : latency_tail(lambda, c, mu, K, t); };
   double lo = 0, hi = 1 / mu;
-  while (latency_tail(lambda, c, mu, K, hi) > 0.01 && hi < 1e9) hi *= 2;
+  while (tail(hi) > 0.01 && hi < 1e9) hi *= 2;
   for (int i = 0; i < 100 && hi - lo > 1e-12 * hi; ++i) {
     const double mid = (lo + hi) / 2;
-    (latency_tail(lambda, c, mu, K, mid) > 0.01 ? lo : hi) = mid;
+    (tail(mid) > 0.01 ? lo : hi) = mid;
   }
   o.latency_p99_s = hi;
   return o;

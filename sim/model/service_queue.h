@@ -27,9 +27,13 @@ struct QueueOutcome {
 // The probability that a request waits in M/M/c with offered load a = lambda/mu < c.
 double erlang_c(std::int32_t c, double a);
 
-QueueOutcome queue_outcome(double lambda, std::int32_t c, double mu, std::int32_t K = 0);
+// with_p99 false leaves latency_p99_s at 0 (a bisection over the tail: the costly part).
+QueueOutcome queue_outcome(double lambda, std::int32_t c, double mu, std::int32_t K = 0, bool with_p99 = true);
 
 // P(latency > t) of an accepted request (the function whose 0.01 point is latency_p99_s).
 double latency_tail(double lambda, std::int32_t c, double mu, std::int32_t K, double t);
+// The M/M/c form of the same from the chance to wait C and the rate theta = c mu - lambda at
+// which the wait drains: exact without a limit, an approximation with one (lambda accepted).
+double latency_tail_mmc(double C, double theta, double mu, double t);
 
 }  // namespace capsim

@@ -51,6 +51,12 @@ TEST_CASE("a long enough queue is the unlimited one; no replica rejects everythi
   const QueueOutcome over = queue_outcome(120, 10, 10);
   CHECK_FALSE(over.stable);
   CHECK(std::isinf(over.latency_mean_s));
+  // Overloaded and limited, by hand: M/M/1/2 with lambda 2, mu 1: p ~ [1, 2, 4]: p2 = 4/7,
+  // L = 10/7, W = L / (2 x 3/7) = 5/3; a waiting chance of (2/7) / (3/7) = 2/3.
+  const QueueOutcome tiny = queue_outcome(2, 1, 1, 2);
+  CHECK(tiny.rejected_share == Approx(4.0 / 7).epsilon(1e-12));
+  CHECK(tiny.latency_mean_s == Approx(5.0 / 3).epsilon(1e-12));
+  CHECK(tiny.wait_probability == Approx(2.0 / 3).epsilon(1e-12));
   // Overloaded but limited: stable, rejecting about the excess.
   const QueueOutcome limited = queue_outcome(120, 10, 10, 40);
   CHECK(limited.stable);

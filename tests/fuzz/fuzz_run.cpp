@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -34,7 +35,17 @@ namespace {
 // Keeps runs small: a fuzzed count of billions would only measure memory.
 bool small_enough(const config::Scenario& s) {
   std::uint64_t jobs = 0, nodes = 0;
-  for (const auto& w : s.workloads()) jobs += w.has_synthetic() ? w.synthetic().count() : 1000;
+  for (const auto& w : s.workloads()) {
+    jobs += w.has_synthetic() ? w.synthetic().count() : 1000;
+    if (w.has_service()) {  // replica slots and generated load steps
+      const auto& v = w.service();
+      jobs += std::max({v.max_replicas(), v.replicas(), v.min_replicas()});
+      const auto& d = v.load().diurnal();
+      if (v.load().has_diurnal() && (d.step_s() < 1 || d.span_s() / std::max(1.0, d.step_s()) > 1e6 ||
+                                     (d.span_s() == 0 && (v.end_s() > 1e7 || s.horizon_s() > 1e7))))
+        return false;
+    }
+  }
   for (const auto& n : s.fleet().nodes()) nodes += n.has_group() ? n.group().count() : 1000;
   return jobs <= 2000 && nodes <= 200;
 }

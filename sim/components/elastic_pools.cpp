@@ -12,6 +12,16 @@ bool ElasticPools::needed(const Fleet& fleet) {
 }
 
 void ElasticPools::attach(Simulation& sim) {
+  // An elastic pool starts with its first min_nodes held; the rest are offline until acquired.
+  std::vector<std::int32_t> held(fleet_->pools.size(), 0);
+  for (std::size_t n = 0; n < fleet_->size(); ++n) {
+    const auto p = static_cast<std::size_t>(fleet_->pool[n]);
+    if (!fleet_->pools[p].elastic) continue;
+    if (held[p] >= fleet_->pools[p].min_nodes)
+      sim.start_offline(n);
+    else
+      ++held[p];
+  }
   sim.on_event<ElasticPools, &ElasticPools::on_idle_check>(EventKind::kNodeIdleCheck, this);
   sim.on_event<ElasticPools, &ElasticPools::on_tick>(EventKind::kCapacityTick, this);
   sim.on_event<ElasticPools, &ElasticPools::on_wake>(EventKind::kCapacityWake, this);
@@ -63,6 +73,7 @@ void ElasticPools::on_tick(Simulation& sim, const Event& e) {
   policy_->drain(sim, e.time, nodes_);
   for (std::int32_t n : nodes_) {
     const auto node = static_cast<std::size_t>(n);
+    CAPSIM_CHECK(elastic(node), "a capacity policy drains only elastic nodes");
     sim.drain_node(e.time, node);
     if (sim.cluster().jobs_on(node) == 0) sim.release_node(e.time, node);
   }

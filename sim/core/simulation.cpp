@@ -58,17 +58,9 @@ Simulation::Simulation(const Fleet& fleet, const JobTable& jobs, PlacementPolicy
   nodes_.pool_booting.assign(n_pools, 0);
   nodes_.pool_draining.assign(n_pools, 0);
   nodes_.pool_capacity.assign(n_pools, INT32_MAX);
-  // Static pools hold every node; an elastic pool starts with its first min_nodes.
-  for (std::size_t n = 0; n < n_nodes; ++n) {
-    const auto p = static_cast<std::size_t>(fleet.pool[n]);
-    if (fleet.pools[p].elastic && nodes_.pool_held[p] >= fleet.pools[p].min_nodes) {
-      nodes_.state[n] = NodeState::kOffline;
-      cluster_.set_online(n, false);
-    } else {
-      ++nodes_.pool_held[p];
-    }
-  }
-  // Jobs with resilience records (retries, checkpoints) are counted per restart.
+  // Every node starts held and online; components take away what their pools do not hold yet.
+  for (std::size_t n = 0; n < n_nodes; ++n) ++nodes_.pool_held[static_cast<std::size_t>(fleet.pool[n])];
+  // Jobs with resilience records (retries, restores) are counted per restart.
   if (jobs.resilience_classes.size() > 1) track_progress();
   if (policy.may_preempt()) {
     track_progress();
@@ -331,7 +323,7 @@ void Simulation::nodes_left(SimTime now, std::uint32_t j) {
 }
 
 void Simulation::interrupt_job(SimTime now, std::uint32_t j, InterruptReason reason) {
-  if (state_[j] != JobState::kRunning) return;  // a gang with several workers on the reclaimed node
+  if (state_[j] != JobState::kRunning) return;  // already stopped (several workers on one node)
   CAPSIM_CHECK(progress_table_.enabled(), "a run that interrupts jobs tracks their progress (track_progress)");
   const Placement p = release_workers(j);
   const Resilience& r = jobs_->resilience_of(j);
@@ -350,7 +342,7 @@ void Simulation::interrupt_job(SimTime now, std::uint32_t j, InterruptReason rea
   for (auto* l : listeners_) l->on_allocation_changed(*this, now, j);
   for (auto* l : listeners_) l->on_job_interrupted(*this, now, j, p, lost, reason);
   request_pass(now);  // its capacity is free (unless the node is going), and it may wait again
-  nodes_left(now, j);  // a gang's other nodes may be empty now
+  nodes_left(now, j);  // every node it left empty, not only the one that stopped it
   placements_.forget(j);
   for (auto* c : job_components_) c->on_job_stopped(*this, now, j);
   if (r.max_retries >= 0 && progress_table_.restarts(j) > r.max_retries) {
@@ -419,10 +411,16 @@ void Simulation::remove_reclaimed_node(SimTime now, std::size_t node) {
   node_offline(now, node);
 }
 
+void Simulation::start_offline(std::size_t node) {
+  CAPSIM_CHECK(stats_.events_processed == 0 && nodes_.state[node] == NodeState::kOnline,
+               "nodes are taken offline for the start before the run");
+  nodes_.state[node] = NodeState::kOffline;
+  cluster_.set_online(node, false);
+  --nodes_.pool_held[static_cast<std::size_t>(fleet_->pool[node])];
+}
+
 void Simulation::drain_node(SimTime now, std::size_t node) {
-  CAPSIM_CHECK(nodes_.state[node] == NodeState::kOnline &&
-                   fleet_->pools[static_cast<std::size_t>(fleet_->pool[node])].elastic,
-               "a capacity policy drains only online elastic nodes");
+  CAPSIM_CHECK(nodes_.state[node] == NodeState::kOnline, "only an online node is drained");
   nodes_.drained[node] = 1;
   cluster_.set_online(node, false);  // no new jobs; the running ones finish
   for (auto* l : listeners_) l->on_node_drained(*this, now, static_cast<std::int32_t>(node));

@@ -186,6 +186,8 @@ class Simulation {
   // The node leaves the fleet now (must be empty): released by its pool or reclaimed.
   void release_node(SimTime now, std::size_t node);
   void remove_reclaimed_node(SimTime now, std::size_t node);
+  // Set-up: the node is not held when the run starts (an elastic pool's beyond its min_nodes).
+  void start_offline(std::size_t node);
   // The capacity policy drained it: no new jobs; the running ones finish.
   void drain_node(SimTime now, std::size_t node);
   void set_pool_capacity(std::size_t pool, std::int32_t nodes) { nodes_.pool_capacity[pool] = nodes; }

@@ -20,12 +20,6 @@ constexpr double kGpuScale = 8000.0;
 
 int truncate_score(double x) { return std::clamp(static_cast<int>(std::floor(x)), 0, 100); }
 
-std::int64_t idle_total(const NodeResources& n) {
-  std::int64_t t = 0;
-  for (int g = 0; g < n.gpu_count; ++g) t += n.gpu_free[g];
-  return t;
-}
-
 bool sharing(const JobRequest& r) { return r.num_gpu == 1 && r.gpu_milli < kMilliPerGpu; }
 int kind_of(const JobRequest& r) { return sharing(r) ? 0 : r.num_gpu; }
 
@@ -104,7 +98,7 @@ std::vector<FgdSimClass> fgd_sim_target(const JobTable& pods) {
 }
 
 double fgd_sim_fragmentation(const NodeResources& n, const std::vector<FgdSimClass>& target) {
-  const auto idle = static_cast<double>(idle_total(n));
+  const auto idle = static_cast<double>(n.free_gpu_milli());
   if (idle == 0) return 0;
   double f = 0;
   for (const FgdSimClass& c : target) {
@@ -161,7 +155,7 @@ std::vector<std::uint32_t> fgd_sim_arrivals(const JobTable& pods, double capacit
 int fgd_sim_score(FgdSimPolicy policy, const FgdSimNode& node, const JobRequest& pod,
                   const std::vector<FgdSimClass>& target, std::uint64_t* fgd_device) {
   const NodeResources& n = node.free;
-  const auto gpu_left = static_cast<double>(idle_total(n));
+  const auto gpu_left = static_cast<double>(n.free_gpu_milli());
   const double pod_gpu = static_cast<double>(pod.gpu_milli_total());
   switch (policy) {
     case FgdSimPolicy::kRandom:

@@ -14,20 +14,14 @@
 #include "sim/model/cluster_state.h"
 #include "workloads/node_list_reader.h"
 #include "workloads/openb_pod_reader.h"
-#include "workloads/service_jobs.h"
+#include "scenario/requests.h"
+#include "scenario/service_inputs.h"
 #include "workloads/synthetic.h"
 
 namespace capsim {
 namespace {
 
 constexpr double kMibPerGib = 1024.0;
-
-GpuModelId model_or_fail(const std::string& name, const std::string& field) {
-  auto id = find_gpu_model(name);
-  if (!id) throw InputError("scenario field " + field + ": unknown GPU model '" + name + "' (known: " +
-                            gpu_model_names() + ")");
-  return *id;
-}
 
 void add_group(const config::NodeGroup& g, const std::string& field, std::int32_t pool, Fleet& fleet) {
   NodeSpec s;
@@ -93,14 +87,9 @@ JobTable synthetic_jobs(const config::SyntheticJobs& y, const std::string& name,
     const auto& sh = y.shapes(k);
     JobShapeSpec s;
     s.weight = sh.has_weight() ? sh.weight() : 1.0;
-    s.request.cpu_milli = std::llround(sh.cpu_cores() * 1000);
-    s.request.memory_mib = std::llround(sh.memory_gib() * kMibPerGib);
-    s.request.num_gpu = static_cast<std::int32_t>(sh.gpus());
-    s.request.gpu_milli = sh.gpus() == 0 ? 0 : (sh.gpu_milli() ? static_cast<std::int32_t>(sh.gpu_milli()) : kMilliPerGpu);
+    s.request = request_of(sh.cpu_cores(), sh.memory_gib(), sh.gpus(), sh.gpu_milli(), sh.gpu_models(),
+                           name + ".shapes[" + std::to_string(k) + "]");
     s.workers = sh.workers() ? static_cast<std::int32_t>(sh.workers()) : 1;
-    for (int m = 0; m < sh.gpu_models_size(); ++m)
-      s.request.gpu_models |= GpuModelMask{1}
-                              << model_or_fail(sh.gpu_models(m), name + ".shapes[" + std::to_string(k) + "].gpu_models");
     spec.shapes.push_back(s);
   }
   if (!y.shapes_from_trace().empty()) {

@@ -1,92 +1,21 @@
 #include "workloads/service_jobs.h"
 
-#include <algorithm>
-#include <cmath>
-
-#include "sim/base/check.h"
-#include "sim/io/scenario_loader.h"
-#include "workloads/load_series.h"
-
 namespace capsim {
 
-JobTable service_jobs(const config::ServiceSource& v, const std::string& field, const std::string& base_dir,
-                      SimTime horizon_us, std::uint64_t seed) {
-  ServiceSpec spec;
-  spec.name = v.name();
-  spec.min_replicas = static_cast<std::int32_t>(std::max<std::uint32_t>(1, v.min_replicas()));
-  spec.initial_replicas = static_cast<std::int32_t>(v.replicas() > 0 ? v.replicas() : static_cast<std::uint32_t>(spec.min_replicas));
-  spec.max_replicas = std::max({static_cast<std::int32_t>(v.max_replicas()), spec.initial_replicas, spec.min_replicas});
-  if (v.max_replicas() > 0 && static_cast<std::int32_t>(v.max_replicas()) < spec.min_replicas)
-    throw InputError("scenario field " + field + ".max_replicas: below min_replicas");
-  if (v.replicas() > 0 && v.max_replicas() > 0 && v.replicas() > v.max_replicas())
-    throw InputError("scenario field " + field + ".replicas: above max_replicas");
-  spec.slots = spec.max_replicas;
-  spec.replica_rps = v.replica_rps();
-  spec.queue_per_replica = static_cast<std::int32_t>(v.queue_per_replica());
-  spec.latency_slo_s = v.latency_slo_s();
-  spec.start_us = seconds_to_us(v.start_s());
-  spec.end_us = v.end_s() > 0 ? seconds_to_us(v.end_s()) : horizon_us;
-  if (v.has_hpa()) {
-    const auto& h = v.hpa();
-    spec.hpa.enabled = true;
-    if (h.target_utilization() > 0) spec.hpa.target_utilization = h.target_utilization();
-    if (h.has_tolerance()) spec.hpa.tolerance = h.tolerance();
-    if (h.sync_s() > 0) spec.hpa.sync_us = seconds_to_us(h.sync_s());
-    if (h.has_scale_down_stabilization_s()) spec.hpa.scale_down_stabilization_us = seconds_to_us(h.scale_down_stabilization_s());
-  }
-  // The load curve, in the service's time (0 at start_s).
-  const auto& l = v.load();
-  if (l.has_constant_rps()) {
-    spec.load.t_us = {0};
-    spec.load.rps = {l.constant_rps()};
-  } else if (l.has_csv()) {
-    LoadCsvOptions o;
-    if (!l.csv().time_column().empty()) o.time_column = l.csv().time_column();
-    if (!l.csv().value_column().empty()) o.value_column = l.csv().value_column();
-    o.window_s = l.csv().window_s();
-    o.max_gap_s = l.csv().max_gap_s();
-    spec.load = read_load_csv(resolve_path(base_dir, l.csv().path()), o);
-  } else {
-    const auto& d = l.diurnal();
-    DiurnalLoad g;
-    g.mean_rps = d.mean_rps();
-    g.daily_amplitude = d.daily_amplitude();
-    g.peak_hour = d.peak_hour();
-    g.weekend_factor = d.weekend_factor() > 0 ? d.weekend_factor() : 1;
-    g.noise = d.noise();
-    g.step_s = d.step_s() > 0 ? d.step_s() : 60;
-    g.span_s = d.span_s() > 0 ? d.span_s() : us_to_seconds(spec.end_us - spec.start_us);
-    for (const auto& e : d.events()) g.events.push_back({e.at_s(), e.duration_s(), e.multiplier()});
-    try {
-      spec.load = diurnal_load(g, seed);
-    } catch (const InputError& e) {
-      throw InputError("scenario field " + field + ".load." + e.what());
-    }
-  }
-  spec.load.scale(l.scale() > 0 ? l.scale() : 1.0);
-
+JobTable replica_slots(const ServiceSpec& spec, const JobRequest& request, const std::string& team,
+                       const std::string& source) {
   JobTable t;
   t.services.push_back(spec);
-  t.add_source(field);
-  JobRequest r;
-  r.cpu_milli = static_cast<std::int64_t>(std::llround(v.cpu_cores() * 1000));
-  r.memory_mib = static_cast<std::int64_t>(std::llround(v.memory_gib() * 1024));
-  r.num_gpu = static_cast<std::int32_t>(v.gpus());
-  r.gpu_milli = r.num_gpu == 0 ? 0 : r.num_gpu > 1 ? kMilliPerGpu : (v.gpu_milli() > 0 ? static_cast<std::int32_t>(v.gpu_milli()) : kMilliPerGpu);
-  for (const auto& m : v.gpu_models()) {
-    const auto id = find_gpu_model(m);
-    if (!id) throw InputError("scenario field " + field + ".gpu_models: unknown GPU model '" + m + "' (known: " + gpu_model_names() + ")");
-    r.gpu_models |= GpuModelMask{1} << *id;
-  }
+  t.add_source(source);
   for (std::int32_t k = 0; k < spec.slots; ++k) {
     JobRow row;
     row.name = spec.name + "/replica-" + std::to_string(k);
     row.submit_us = kNever;    // submitted by the service component
     row.duration_us = kNever;  // runs until the component ends it
-    row.request = r;
+    row.request = request;
     row.source = 0;
     row.source_line = k + 1;
-    row.team = v.team().empty() ? spec.name : v.team();
+    row.team = team;
     row.service = 0;
     t.add(row);
   }

@@ -1,18 +1,14 @@
 #pragma once
-// An online service from a scenario (`workloads[i].service`): its spec (load
-// curve read or generated, HPA settings) and one job row per replica slot,
-// on request (submit kNever) and running until ended (duration kNever): the
-// service component submits and ends them (sim/components/services.h).
-#include <cstdint>
+// A service's replica slots: one job row per slot, on request (submit kNever)
+// and running until ended (duration kNever); the service component submits
+// and ends them (sim/components/services.h). A table of one service.
 #include <string>
 
-#include "scenario.pb.h"
 #include "sim/model/job_table.h"
 
 namespace capsim {
 
-// field: "workloads[i].service" for errors; horizon_us: the scenario's (kNever: none).
-JobTable service_jobs(const config::ServiceSource& v, const std::string& field, const std::string& base_dir,
-                      SimTime horizon_us, std::uint64_t seed);
+JobTable replica_slots(const ServiceSpec& spec, const JobRequest& request, const std::string& team,
+                       const std::string& source);
 
 }  // namespace capsim

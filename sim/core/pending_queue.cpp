@@ -16,22 +16,14 @@ struct RequestKey {
   std::uint16_t resilience;
   std::int32_t workers;
   std::uint64_t policy_key;
-  bool operator==(const RequestKey& o) const {
-    return r.cpu_milli == o.r.cpu_milli && r.memory_mib == o.r.memory_mib && r.num_gpu == o.r.num_gpu &&
-           r.gpu_milli == o.r.gpu_milli && r.gpu_models == o.r.gpu_models && resilience == o.resilience &&
-           workers == o.workers && policy_key == o.policy_key;
-  }
+  bool operator==(const RequestKey& o) const = default;
 };
 
 struct RequestHash {
   std::size_t operator()(const RequestKey& k) const {
-    std::uint64_t h = 0x9E3779B97F4A7C15ULL;
-    for (std::uint64_t v : {static_cast<std::uint64_t>(k.r.cpu_milli), static_cast<std::uint64_t>(k.r.memory_mib),
-                            static_cast<std::uint64_t>(k.r.num_gpu), static_cast<std::uint64_t>(k.r.gpu_milli),
-                            k.r.gpu_models, static_cast<std::uint64_t>(k.resilience),
-                            static_cast<std::uint64_t>(k.workers), k.policy_key}) {
+    std::uint64_t h = k.r.hash();
+    for (std::uint64_t v : {static_cast<std::uint64_t>(k.resilience), static_cast<std::uint64_t>(k.workers), k.policy_key})
       h ^= v + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
-    }
     return static_cast<std::size_t>(h);
   }
 };

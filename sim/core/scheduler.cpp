@@ -101,11 +101,11 @@ bool Scheduler::place_one(std::uint32_t j, const JobRequest& r, SimTime now) {
 
 bool Scheduler::place_gang(std::uint32_t j, const JobRequest& r, std::int32_t workers, SimTime now) {
   // One call places every worker on the cluster as it fills; all or none.
-  GangDraft draft(sim_.cluster_for_gangs(), r, gang_scratch_);
+  GangDraft draft(sim_.mutable_cluster(), r, gang_scratch_);
   const bool placed = policy_.place_gang(j, r, workers, draft, now) &&
                       static_cast<std::int32_t>(gang_scratch_.size()) == workers;
   if (!placed) {
-    for (const Placement& p : gang_scratch_) sim_.cluster_for_gangs().release(r, p);
+    for (const Placement& p : gang_scratch_) sim_.mutable_cluster().release(r, p);
     return false;
   }
   return true;

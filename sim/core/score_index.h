@@ -31,7 +31,7 @@ class ScoreIndex {
       trees_.clear();
       instance_ = c.instance();
     }
-    Tree& t = tree_for(r, c);
+    Tree& t = tree_for(r);
     const std::uint64_t now = c.changes();
     if (t.leaves == 0 || now - t.seen > c.change_ring_size()) {
       build(t, r, c, score);
@@ -55,20 +55,7 @@ class ScoreIndex {
     std::uint64_t used = 0;
   };
   struct Key {
-    std::size_t operator()(const JobRequest& r) const {
-      std::uint64_t h = 0x9E3779B97F4A7C15ULL;
-      for (std::uint64_t v : {static_cast<std::uint64_t>(r.cpu_milli), static_cast<std::uint64_t>(r.memory_mib),
-                              static_cast<std::uint64_t>(r.num_gpu), static_cast<std::uint64_t>(r.gpu_milli),
-                              r.gpu_models, static_cast<std::uint64_t>(r.spot_ok)})
-        h = (h ^ v) * 0x100000001B3ULL;
-      return static_cast<std::size_t>(h);
-    }
-  };
-  struct Same {
-    bool operator()(const JobRequest& a, const JobRequest& b) const {
-      return a.cpu_milli == b.cpu_milli && a.memory_mib == b.memory_mib && a.num_gpu == b.num_gpu &&
-             a.gpu_milli == b.gpu_milli && a.gpu_models == b.gpu_models && a.spot_ok == b.spot_ok;
-    }
+    std::size_t operator()(const JobRequest& r) const { return static_cast<std::size_t>(r.hash()); }
   };
 
   static const Entry& better(const Entry& a, const Entry& b) {
@@ -79,7 +66,7 @@ class ScoreIndex {
     return a.node < b.node ? a : b;
   }
 
-  Tree& tree_for(const JobRequest& r, const ClusterState& c) {
+  Tree& tree_for(const JobRequest& r) {
     ++clock_;
     auto it = trees_.find(r);
     if (it == trees_.end()) {
@@ -92,7 +79,6 @@ class ScoreIndex {
       it = trees_.emplace(r, Tree{}).first;
       it->second.request = r;
     }
-    (void)c;
     it->second.used = clock_;
     return it->second;
   }
@@ -120,7 +106,7 @@ class ScoreIndex {
     for (i /= 2; i >= 1; i /= 2) t.nodes[i] = better(t.nodes[2 * i], t.nodes[2 * i + 1]);
   }
 
-  std::unordered_map<JobRequest, Tree, Key, Same> trees_;
+  std::unordered_map<JobRequest, Tree, Key> trees_;
   std::uint64_t clock_ = 0;
   std::uint64_t instance_ = 0;
 };

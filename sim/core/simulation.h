@@ -195,7 +195,6 @@ class Simulation {
 
   // Used by the scheduler.
   void start_job(SimTime now, std::uint32_t j, const Placement* placements, std::int32_t workers);
-  ClusterState& cluster_for_gangs() { return cluster_; }
   void count_placement_call() { ++stats_.placement_calls; }
 
  private:

@@ -27,6 +27,17 @@ struct JobRequest {
   // device for a 1-GPU job, whole devices otherwise), and the total held.
   std::int32_t gpu_milli_per_device() const { return num_gpu == 1 ? gpu_milli : kMilliPerGpu; }
   std::int64_t gpu_milli_total() const { return num_gpu == 1 ? gpu_milli : std::int64_t{num_gpu} * kMilliPerGpu; }
+
+  // The request's identity, for the pending queue's classes and the score indexes' trees.
+  bool operator==(const JobRequest&) const = default;
+  std::uint64_t hash() const {
+    std::uint64_t h = 0x9E3779B97F4A7C15ULL;
+    for (std::uint64_t v : {static_cast<std::uint64_t>(cpu_milli), static_cast<std::uint64_t>(memory_mib),
+                            static_cast<std::uint64_t>(num_gpu), static_cast<std::uint64_t>(gpu_milli), gpu_models,
+                            static_cast<std::uint64_t>(spot_ok)})
+      h ^= v + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
+    return h;
+  }
 };
 
 // How a job survives interruptions and where it may run (one record per

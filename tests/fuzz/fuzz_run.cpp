@@ -24,6 +24,7 @@
 #include "sim/io/fleet_pricing.h"
 #include "sim/io/price_catalog_loader.h"
 #include "sim/io/scenario_loader.h"
+#include "../unit/price_catalog_fixture.h"
 #include "../unit/random_scenario.h"
 #include "../unit/segment_log.h"
 #include "../unit/waiting_invariant.h"
@@ -50,21 +51,8 @@ bool small_enough(const config::Scenario& s) {
   return jobs <= 2000 && nodes <= 200;
 }
 
-// Every node priced per core from one catalog entry: owned pools on premises,
-// the others in a cloud region with a 1-year commitment for reserved ones.
-const char* kCatalog = R"({
-  "currency": "USD", "source": "fuzz", "as_of": "2026-11-30",
-  "discounts": [{"provider": "aws", "pool_kind": "on-demand", "fraction": 0.2}],
-  "nodes": [
-    {"provider": "aws", "region": "r", "node_type": "box", "gpu_model": "T4", "gpus": 1, "cpu_cores": 4,
-     "memory_gib": 16, "on_demand_per_hour": 3.6, "spot_per_hour": 1.2,
-     "commitments": [{"name": "1y", "term_months": 12, "upfront": 8760, "per_hour": 0.5}]},
-    {"provider": "onprem", "region": "dc", "node_type": "box", "gpu_model": "T4", "gpus": 1, "cpu_cores": 4,
-     "memory_gib": 16, "on_demand_per_hour": 10,
-     "owned": {"purchase": 73000, "depreciation_months": 100, "residual": 0, "power_idle_kw": 1,
-               "power_busy_kw": 3, "pue": 1.5, "electricity_per_kwh": 0.2, "ops_per_month": 730}}
-  ]})";
-
+// Every node priced per core from the test catalog's box: owned pools on
+// premises, the others in a cloud region with its 1-year commitment.
 void price_every_pool(config::Scenario& s) {
   for (auto& pool : *s.mutable_fleet()->mutable_pools()) {
     const bool owned = pool.kind() == "owned" || pool.kind().empty();
@@ -142,7 +130,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (priced) {
       inputs = *setup.inputs;
       config::PriceCatalog cat;
-      parse_json_into(cat, kCatalog, "fuzz catalog");
+      parse_json_into(cat, test::kPriceCatalog, "fuzz catalog");
       validate_price_catalog(cat, "fuzz catalog");
       inputs.pricing = price_fleet(inputs.fleet, s.fleet().pools(), cat, "fuzz catalog");
       inputs.cost.window_us = seconds_to_us(1800.0);

@@ -9,6 +9,7 @@
 
 #include "experiments/runner.h"
 #include "helpers.h"
+#include "price_catalog_fixture.h"
 #include "policies/registry.h"
 #include "sim/base/random.h"
 #include "sim/io/fleet_pricing.h"
@@ -24,18 +25,7 @@ namespace {
 // OpenCost's default weights: one node of 4 cores, 16 GiB and one GPU splits its price as below.
 constexpr double kWcpu = 4 * 0.031611, kWmem = 16 * 0.004237, kWgpu = 0.95, kW = kWcpu + kWmem + kWgpu;
 
-const char* kCatalog = R"({
-  "currency": "USD", "source": "test", "as_of": "2026-11-22",
-  "discounts": [{"provider": "aws", "pool_kind": "on-demand", "fraction": 0.2}],
-  "nodes": [
-    {"provider": "aws", "region": "r", "node_type": "box", "gpu_model": "T4", "gpus": 1, "cpu_cores": 4,
-     "memory_gib": 16, "on_demand_per_hour": 3.6, "spot_per_hour": 1.2,
-     "commitments": [{"name": "1y", "term_months": 12, "upfront": 8760, "per_hour": 0.5}]},
-    {"provider": "onprem", "region": "dc", "node_type": "box", "gpu_model": "T4", "gpus": 1, "cpu_cores": 4,
-     "memory_gib": 16, "on_demand_per_hour": 10,
-     "owned": {"purchase": 73000, "depreciation_months": 100, "residual": 0, "power_idle_kw": 1,
-               "power_busy_kw": 3, "pue": 1.5, "electricity_per_kwh": 0.2, "ops_per_month": 730}}
-  ]})";
+const char* kCatalog = test::kPriceCatalog;
 
 // One node of 4 cores, 16 GiB and one T4 in a pool described by pool_json.
 std::string one_node_scenario(const std::string& pool_json, const std::string& extra = "") {

@@ -35,6 +35,18 @@ JobTable service_jobs(const config::ServiceSource& v, const std::string& field, 
     if (h.sync_s() > 0) spec.hpa.sync_us = seconds_to_us(h.sync_s());
     if (h.has_scale_down_stabilization_s()) spec.hpa.scale_down_stabilization_us = seconds_to_us(h.scale_down_stabilization_s());
   }
+  if (v.has_usage()) {
+    auto curve = [&](const config::UsageCurve& c, const char* name, UsageCurve& out) {
+      if (!(c.idle() >= 0 && c.idle() <= 1) || !(c.busy() >= 0 && c.busy() <= 1))
+        throw InputError("scenario field " + field + ".usage." + name + ": idle and busy are shares in [0, 1]");
+      out = {c.idle(), c.busy()};
+    };
+    const auto& u = v.usage();
+    if (u.has_cpu()) curve(u.cpu(), "cpu", spec.usage.cpu);
+    if (u.has_memory()) curve(u.memory(), "memory", spec.usage.memory);
+    if (u.has_gpu()) curve(u.gpu(), "gpu", spec.usage.gpu);
+    if (u.has_gpu_memory()) curve(u.gpu_memory(), "gpu_memory", spec.usage.gpu_memory);
+  }
   // The load curve, in the service's time (0 at start_s).
   const auto& l = v.load();
   if (l.has_constant_rps()) {
@@ -67,7 +79,7 @@ JobTable service_jobs(const config::ServiceSource& v, const std::string& field, 
   spec.load.scale(l.scale() > 0 ? l.scale() : 1.0);
 
   return replica_slots(spec, request_of(v.cpu_cores(), v.memory_gib(), v.gpus(), v.gpu_milli(), v.gpu_models(), field),
-                       v.team().empty() ? spec.name : v.team(), field);
+                       v.team().empty() ? spec.name : v.team(), v.priority_class(), field);
 }
 
 }  // namespace capsim

@@ -2,7 +2,7 @@
 
 namespace capsim {
 
-JobTable replica_slots(const ServiceSpec& spec, const JobRequest& request, const std::string& team,
+JobTable replica_slots(const ServiceSpec& spec, const JobRequest& request, const std::string& team, const std::string& job_class,
                        const std::string& source) {
   JobTable t;
   t.services.push_back(spec);
@@ -16,6 +16,7 @@ JobTable replica_slots(const ServiceSpec& spec, const JobRequest& request, const
     row.source = 0;
     row.source_line = k + 1;
     row.team = team;
+    row.qos = job_class;
     row.service = 0;
     t.add(row);
   }

@@ -8,7 +8,7 @@
 
 namespace capsim {
 
-JobTable replica_slots(const ServiceSpec& spec, const JobRequest& request, const std::string& team,
+JobTable replica_slots(const ServiceSpec& spec, const JobRequest& request, const std::string& team, const std::string& job_class,
                        const std::string& source);
 
 }  // namespace capsim

@@ -53,8 +53,7 @@ void ServiceFleet::integrate(std::size_t s, SimTime now) {
   st.ready_us += static_cast<double>(st.ready) * static_cast<double>(dt);
   const double requests = st.lambda * us_to_seconds(dt);
   if (requests <= 0) return;
-  const std::int32_t K = spec.queue_per_replica * st.ready;
-  const QueueOutcome o = queue_outcome(st.lambda, st.ready, spec.replica_rps, K, /*with_p99=*/false);
+  const QueueOutcome& o = st.outcome;
   const double rejected = requests * o.rejected_share;
   const double accepted = requests - rejected;
   st.requests += requests;
@@ -89,24 +88,35 @@ void ServiceFleet::integrate(std::size_t s, SimTime now) {
     st.violation_us += static_cast<double>(dt);
 }
 
+void ServiceFleet::refresh(Simulation& sim, std::size_t s, SimTime now) {
+  State& st = state_[s];
+  const ServiceSpec& spec = jobs_->services[s];
+  st.outcome = queue_outcome(st.lambda, st.ready, spec.replica_rps, spec.queue_per_replica * st.ready, /*with_p99=*/false);
+  const double rho = st.ready > 0 ? std::clamp(st.outcome.utilization, 0.0, 1.0) : 0.0;
+  const ServiceUsage& u = spec.usage;
+  sim.set_service_usage(now, s, {u.cpu.at(rho), u.memory.at(rho), u.gpu.at(rho), u.gpu_memory.at(rho)});
+}
+
 void ServiceFleet::add_to_grid(std::size_t s, double weight, double C, double theta) {
   const double mu = jobs_->services[s].replica_rps;
   std::vector<double>& g = state_[s].grid;
   for (int k = 0; k < kGrid; ++k) g[static_cast<std::size_t>(k)] += weight * latency_tail_mmc(C, theta, mu, grid_time(mu, k));
 }
 
-void ServiceFleet::on_job_started(Simulation&, SimTime now, std::uint32_t j) {
+void ServiceFleet::on_job_started(Simulation& sim, SimTime now, std::uint32_t j) {
   const std::int32_t s = jobs_->service[j];
   if (s < 0) return;
   integrate(static_cast<std::size_t>(s), now);
   ++state_[static_cast<std::size_t>(s)].ready;
+  refresh(sim, static_cast<std::size_t>(s), now);
 }
 
-void ServiceFleet::on_job_stopped(Simulation&, SimTime now, std::uint32_t j) {
+void ServiceFleet::on_job_stopped(Simulation& sim, SimTime now, std::uint32_t j) {
   const std::int32_t s = jobs_->service[j];
   if (s < 0) return;
   integrate(static_cast<std::size_t>(s), now);
   --state_[static_cast<std::size_t>(s)].ready;
+  refresh(sim, static_cast<std::size_t>(s), now);
 }
 
 void ServiceFleet::on_start_end(Simulation& sim, const Event& e) {
@@ -118,6 +128,7 @@ void ServiceFleet::on_start_end(Simulation& sim, const Event& e) {
     st.running = true;
     st.last_us = e.time;
     st.lambda = spec.load.at(0);
+    refresh(sim, s, e.time);
     if (spec.load.t_us.size() > 1) sim.schedule(spec.start_us + spec.load.t_us[1], kLoadStep, static_cast<std::uint32_t>(s), 1);
     scale_to(sim, s, e.time, spec.initial_replicas);
     if (spec.hpa.enabled) sim.schedule(e.time + spec.hpa.sync_us, kSync, static_cast<std::uint32_t>(s));
@@ -135,6 +146,7 @@ void ServiceFleet::on_load_step(Simulation& sim, const Event& e) {
   const ServiceSpec& spec = jobs_->services[s];
   integrate(s, e.time);
   st.lambda = spec.load.rps[e.generation];
+  refresh(sim, s, e.time);
   const std::size_t next = e.generation + 1;
   if (next < spec.load.t_us.size() && spec.start_us + spec.load.t_us[next] < spec.end_us)
     sim.schedule(spec.start_us + spec.load.t_us[next], kLoadStep, static_cast<std::uint32_t>(s),

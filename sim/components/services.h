@@ -7,7 +7,9 @@
 // integrated exactly at each change, never per request. With an HPA the
 // replica count follows Kubernetes' HorizontalPodAutoscaler rule at each
 // sync period (HpaSpec). Replicas are placed by the placement policy like
-// any job; one that waits for a node or is evicted is not ready.
+// any job; one that waits for a node or is evicted is not ready. Each
+// replica uses a share of its request that follows how busy the replicas
+// are (ServiceUsage), set on the kernel's usage table at every change.
 #include <cstdint>
 #include <map>
 #include <string>
@@ -18,6 +20,7 @@
 #include "sim/core/event.h"
 #include "sim/metrics/run_result.h"
 #include "sim/model/job_table.h"
+#include "sim/model/service_queue.h"
 
 namespace capsim {
 
@@ -64,6 +67,7 @@ class ServiceFleet final : public Component {
     std::int32_t ready = 0;            // running replicas
     bool running = false;              // between its start and end
     double lambda = 0;
+    QueueOutcome outcome;              // of the load over the ready replicas now
     SimTime last_us = 0;
     SimTime span_us = 0;
     // Integrals.
@@ -84,6 +88,8 @@ class ServiceFleet final : public Component {
   void on_load_step(Simulation& sim, const Event& e);
   void on_sync(Simulation& sim, const Event& e);
   void integrate(std::size_t s, SimTime now);
+  // After a change of load or ready replicas: the queue now, and what its replicas use.
+  void refresh(Simulation& sim, std::size_t s, SimTime now);
   void scale_to(Simulation& sim, std::size_t s, SimTime now, std::int32_t replicas);
   std::int32_t hpa_desired(std::size_t s, SimTime now);
   double p99_of(std::size_t s) const;

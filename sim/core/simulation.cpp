@@ -110,9 +110,12 @@ SimTime Simulation::oldest_pending_submit_us() const {
 const RunStats& Simulation::run() {
   const JobTable& jobs = *jobs_;
   // On-request jobs (submit kNever: a component submits them) sort last.
-  const SimTime start = jobs.size() && jobs.submit_us.front() != kNever ? jobs.submit_us.front() : 0;
+  SimTime start = jobs.size() && jobs.submit_us.front() != kNever ? jobs.submit_us.front() : kNever;
+  for (const ServiceSpec& s : jobs.services) start = std::min(start, s.start_us);  // services start on their own
+  if (start == kNever) start = 0;
   stats_.start_us = start;
   events_.reserve(1024);
+  usage_.init(jobs, start);
   for (auto* l : listeners_) l->on_run_start(*this, start);
   if (jobs.size() && jobs.submit_us[0] != kNever) {
     events_.push(jobs.submit_us[0], EventKind::kJobArrival, 0, 0);
@@ -215,7 +218,7 @@ void Simulation::end_job(SimTime now, std::uint32_t j) {
 }
 
 void Simulation::complete(SimTime now, std::uint32_t j) {
-  const Placement p = release_workers(j);
+  const Placement p = release_workers(now, j);
   state_[j] = JobState::kCompleted;
   ++generation_[j];
   end_us_[j] = now;
@@ -291,6 +294,7 @@ void Simulation::start_job(SimTime now, std::uint32_t j, const Placement* placem
   if (start_us_[j] < 0) start_us_[j] = now;  // the first start: waits are measured to it
   --pending_;
   ++running_;
+  usage_.job_started(now, j, workers);
   if (!runs_until_ended(j)) {
     const SimTime wall = progress_table_.enabled()
                              ? progress_table_.start(jobs_->resilience_of(j), jobs_->duration_us[j], j, now)
@@ -303,13 +307,14 @@ void Simulation::start_job(SimTime now, std::uint32_t j, const Placement* placem
   for (auto* c : job_components_) c->on_job_started(*this, now, j);
 }
 
-Placement Simulation::release_workers(std::uint32_t j) {
+Placement Simulation::release_workers(SimTime now, std::uint32_t j) {
   const JobRequest r = jobs_->request(j);
   for_each_placement(j, [&](const Placement& q) {
     cluster_.release(r, q);
     scheduler_.node_freed(q.node);
   });
   placements_.leave_nodes(j);
+  usage_.job_stopped(now, j, jobs_->workers[j]);
   return placements_.first(j);
 }
 
@@ -325,7 +330,7 @@ void Simulation::nodes_left(SimTime now, std::uint32_t j) {
 void Simulation::interrupt_job(SimTime now, std::uint32_t j, InterruptReason reason) {
   if (state_[j] != JobState::kRunning) return;  // already stopped (several workers on one node)
   CAPSIM_CHECK(progress_table_.enabled(), "a run that interrupts jobs tracks their progress (track_progress)");
-  const Placement p = release_workers(j);
+  const Placement p = release_workers(now, j);
   const Resilience& r = jobs_->resilience_of(j);
   SimTime lost = 0;
   if (runs_until_ended(j)) {

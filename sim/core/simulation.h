@@ -27,6 +27,7 @@
 #include "sim/core/pending_event_set.h"
 #include "sim/core/placement_policy.h"
 #include "sim/core/scheduler.h"
+#include "sim/core/usage_table.h"
 #include "sim/model/cluster_state.h"
 #include "sim/model/job_table.h"
 
@@ -116,6 +117,8 @@ class Simulation {
   std::int32_t restarts(std::size_t j) const { return progress_table_.restarts(j); }
   SimTime lost_us(std::size_t j) const { return progress_table_.lost_us(j); }
   const ProgressTable& progress() const { return progress_table_; }
+  // What running jobs use of their requests (sim/core/usage_table.h).
+  const UsageTable& usage() const { return usage_; }
   std::uint32_t job_generation(std::uint32_t j) const { return generation_[j]; }
   const PlacementPolicy& placement_policy() const { return *policy_; }
   // Submit time of the oldest pending job, or kNever.
@@ -192,6 +195,8 @@ class Simulation {
   void drain_node(SimTime now, std::size_t node);
   void set_pool_capacity(std::size_t pool, std::int32_t nodes) { nodes_.pool_capacity[pool] = nodes; }
   ClusterState& mutable_cluster() { return cluster_; }
+  // Every replica of service s uses `share` of its request from now (a service's load over its replicas).
+  void set_service_usage(SimTime now, std::size_t s, const UsageShare& share) { usage_.set_service_share(now, s, share); }
 
   // Used by the scheduler.
   void start_job(SimTime now, std::uint32_t j, const Placement* placements, std::int32_t workers);
@@ -214,7 +219,7 @@ class Simulation {
   void arrive(SimTime now, std::uint32_t j);
   void complete(SimTime now, std::uint32_t j);
   // Releases every worker of a running job; returns the first worker's placement.
-  Placement release_workers(std::uint32_t j);
+  Placement release_workers(SimTime now, std::uint32_t j);
   // The job left its nodes: components hear of nodes it left empty.
   void nodes_left(SimTime now, std::uint32_t j);
   void node_offline(SimTime now, std::size_t node);
@@ -241,6 +246,7 @@ class Simulation {
   std::vector<SimTime> arrival_us_;
   JobPlacements placements_;
   ProgressTable progress_table_;
+  UsageTable usage_;
   NodeTable nodes_;
   Scheduler scheduler_;
   bool pass_scheduled_ = false;

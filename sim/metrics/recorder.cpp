@@ -32,6 +32,10 @@ void Recorder::on_run_start(const Simulation& sim, SimTime start) {
       {"jobs_gave_up", "jobs", {}},
       {"wait_mean_s", "s", {}},
       {"pending_wait_max_s", "s", {}},
+      {"cpu_used_frac", "fraction", {}},
+      {"memory_used_frac", "fraction", {}},
+      {"gpu_used_frac", "fraction of GPU milli", {}},
+      {"gpu_memory_used_frac", "fraction", {}},
   };
 }
 
@@ -72,6 +76,11 @@ void Recorder::on_sample(const Simulation& sim, SimTime t) {
   c[8].values.push_back(oldest == kNever ? 0.0 : us_to_seconds(t - oldest));
   interval_wait_sum_us_ = 0;
   interval_started_ = 0;
+  const UsageTotals used = sim.usage().fleet(t);
+  c[9].values.push_back(capacity_[kCpu] > 0 ? used.used[kUsedCpu] / capacity_[kCpu] : 0.0);
+  c[10].values.push_back(capacity_[kMemory] > 0 ? used.used[kUsedMemory] / capacity_[kMemory] : 0.0);
+  c[11].values.push_back(capacity_[kGpuMilli] > 0 ? used.used[kUsedGpu] / capacity_[kGpuMilli] : 0.0);
+  c[12].values.push_back(capacity_[kGpuMilli] > 0 ? used.used[kUsedGpuMemory] / capacity_[kGpuMilli] : 0.0);
 }
 
 void Recorder::on_run_end(const Simulation& sim, SimTime end) {
@@ -130,6 +139,21 @@ void Recorder::on_run_end(const Simulation& sim, SimTime end) {
       waits.push_back(us_to_seconds(wait[j]));
     }
   }
+  // What each job held and used (all workers, over all its runs).
+  const UsageTable& usage = sim.usage();
+  std::vector<double> cpu_alloc(n), cpu_used(n), gpu_alloc(n), gpu_used(n);
+  for (std::size_t j = 0; j < n; ++j) {
+    const auto a = usage.job_allocated_integral(static_cast<std::uint32_t>(j), end);
+    const auto u = usage.job_used_integral(static_cast<std::uint32_t>(j), end);
+    cpu_alloc[j] = a[kUsedCpu] / 1e9;  // milli-core us -> core s
+    cpu_used[j] = u[kUsedCpu] / 1e9;
+    gpu_alloc[j] = a[kUsedGpu] / 1e9;  // milli-GPU us -> GPU s
+    gpu_used[j] = u[kUsedGpu] / 1e9;
+  }
+  outcomes_.real_columns = {{"cpu_alloc_core_s", "core-seconds held", std::move(cpu_alloc)},
+                            {"cpu_used_core_s", "core-seconds used", std::move(cpu_used)},
+                            {"gpu_alloc_s", "GPU-seconds held (milli / 1000)", std::move(gpu_alloc)},
+                            {"gpu_used_s", "GPU-seconds of compute used", std::move(gpu_used)}};
   std::sort(waits.begin(), waits.end());
   double wait_sum = 0;
   for (double w : waits) wait_sum += w;
@@ -175,6 +199,44 @@ void Recorder::on_run_end(const Simulation& sim, SimTime end) {
       {"nodes_acquired", static_cast<std::int64_t>(st.nodes_acquired)},
       {"nodes_released", static_cast<std::int64_t>(st.nodes_released)},
   };
+  add_usage_keys(sim, end);
+}
+
+void Recorder::add_usage_keys(const Simulation& sim, SimTime end) {
+  const double span = static_cast<double>(end - start_);
+  const UsageTable& usage = sim.usage();
+  // Means of used and allocated over the run, as fractions of the fleet's capacity.
+  auto mean_of = [&](const ResourceAmounts& integral, const ResourceAmounts& now, int r, double capacity) {
+    if (capacity <= 0) return 0.0;
+    return span > 0 ? integral[r] / span / capacity : now[r] / capacity;
+  };
+  const double cpu = capacity_[kCpu], mem = capacity_[kMemory], gpu = capacity_[kGpuMilli];
+  const UsageTotals f = usage.fleet(end);
+  const double cpu_used = mean_of(f.used_integral, f.used, kUsedCpu, cpu);
+  const double gpu_used = mean_of(f.used_integral, f.used, kUsedGpu, gpu);
+  const double mem_used = mean_of(f.used_integral, f.used, kUsedMemory, mem);
+  auto frac = [](double v, double capacity) { return capacity > 0 ? v / capacity : 0.0; };
+  summary_.push_back({"cpu_used_mean", cpu_used});
+  summary_.push_back({"cpu_used_peak", frac(f.used_peak[kUsedCpu], cpu)});
+  summary_.push_back({"memory_used_mean", mem_used});
+  summary_.push_back({"memory_used_peak", frac(f.used_peak[kUsedMemory], mem)});
+  summary_.push_back({"gpu_used_mean", gpu_used});
+  summary_.push_back({"gpu_used_peak", frac(f.used_peak[kUsedGpu], gpu)});
+  summary_.push_back({"gpu_memory_used_mean", mean_of(f.used_integral, f.used, kUsedGpuMemory, gpu)});
+  // The gap: held but not used (what co-location could borrow).
+  summary_.push_back({"cpu_alloc_unused_mean", mean_of(f.allocated_integral, f.allocated, kUsedCpu, cpu) - cpu_used});
+  summary_.push_back({"memory_alloc_unused_mean", mean_of(f.allocated_integral, f.allocated, kUsedMemory, mem) - mem_used});
+  summary_.push_back({"gpu_alloc_unused_mean", mean_of(f.allocated_integral, f.allocated, kUsedGpu, gpu) - gpu_used});
+  const JobTable& jobs = sim.jobs();
+  auto group = [&](const std::string& prefix, const UsageTotals& t) {
+    summary_.push_back({prefix + "cpu_alloc_mean", mean_of(t.allocated_integral, t.allocated, kUsedCpu, cpu)});
+    summary_.push_back({prefix + "cpu_used_mean", mean_of(t.used_integral, t.used, kUsedCpu, cpu)});
+    summary_.push_back({prefix + "gpu_alloc_mean", mean_of(t.allocated_integral, t.allocated, kUsedGpu, gpu)});
+    summary_.push_back({prefix + "gpu_used_mean", mean_of(t.used_integral, t.used, kUsedGpu, gpu)});
+  };
+  for (std::size_t t = 0; t < jobs.team_names.size(); ++t) group("team." + jobs.team_names[t] + ".", usage.team(t, end));
+  for (std::size_t q = 0; q < jobs.qos_names.size(); ++q)
+    group("class." + (jobs.qos_names[q].empty() ? std::string("none") : jobs.qos_names[q]) + ".", usage.job_class(q, end));
 }
 
 void Recorder::take(RunResult& result) {

@@ -26,6 +26,8 @@ class Recorder final : public EngineListener {
   // Resources whose allocation is integrated over time.
   enum Resource { kCpu, kMemory, kGpuMilli, kGpuBusy, kResources };
   void advance(const Simulation& sim, SimTime t);
+  // Used vs allocated: fleet, per team, per class (sim/core/usage_table.h).
+  void add_usage_keys(const Simulation& sim, SimTime end);
 
   std::vector<double> capacity_ = std::vector<double>(kResources, 0.0);
   std::vector<double> current_ = std::vector<double>(kResources, 0.0);

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "sim/base/check.h"
+
 namespace capsim {
 
 const SummaryValue* find_summary(const Summary& s, const std::string& key) {
@@ -16,6 +18,12 @@ double summary_number(const Summary& s, const std::string& key) {
   if (auto i = std::get_if<std::int64_t>(v)) return static_cast<double>(*i);
   if (auto d = std::get_if<double>(v)) return *d;
   return std::nan("");
+}
+
+const DoubleColumn& real_column(const JobOutcomes& jobs, const std::string& name) {
+  for (const DoubleColumn& c : jobs.real_columns)
+    if (c.name == name) return c;
+  throw InvariantError("no per-job column " + name);
 }
 
 }  // namespace capsim

@@ -41,6 +41,9 @@ struct JobOutcomes {
   std::vector<std::string> state_names;  // code -> name for the "state" column
 };
 
+// The per-job real column of that name (cost, cpu_used_core_s, ...); InvariantError when absent.
+const DoubleColumn& real_column(const JobOutcomes& jobs, const std::string& name);
+
 struct RunMeta {
   std::string capsim_version;
   std::string scenario_json;

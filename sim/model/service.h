@@ -24,6 +24,24 @@ struct HpaSpec {
   SimTime scale_down_stabilization_us = 300'000'000;
 };
 
+// What a replica uses of its request, linear in how busy it is: used share =
+// idle + (busy - idle) x rho, rho the replica's busy share (accepted load
+// over the ready replicas' capacity, the M/M/c server utilization, at most
+// 1). capsim's defaults, not a published rule: a replica's request is sized
+// so a fully busy one uses its CPU; memory and GPU memory stay mostly
+// resident (heap, loaded model) whatever the load.
+struct UsageCurve {
+  double idle = 0;
+  double busy = 1;
+  double at(double rho) const { return idle + (busy - idle) * rho; }
+};
+struct ServiceUsage {
+  UsageCurve cpu{0.05, 1.0};
+  UsageCurve memory{0.6, 0.8};
+  UsageCurve gpu{0.0, 1.0};         // compute share of its GPU milli
+  UsageCurve gpu_memory{0.8, 0.9};  // of its GPUs' memory
+};
+
 struct ServiceSpec {
   std::string name;
   std::int32_t initial_replicas = 1;
@@ -37,6 +55,7 @@ struct ServiceSpec {
   SimTime start_us = 0;
   SimTime end_us = kNever;          // kNever: until the run's horizon
   HpaSpec hpa;
+  ServiceUsage usage;
 };
 
 }  // namespace capsim

@@ -102,7 +102,7 @@ TEST_CASE("per-second on-demand ledger: OpenCost job charges, idle, windows, net
   CHECK(c.charge_internal[0] == Approx(a / 0.8).epsilon(1e-12));
   CHECK(key(run.result, "cost_internal_gap") == Approx(3.6 * 1.5 * 0.2).epsilon(1e-12));
   // Per-job costs in /jobs agree with the ledger.
-  const auto& cost_col = run.result.jobs.real_columns.at(0);
+  const auto& cost_col = real_column(run.result.jobs, "cost");
   REQUIRE(cost_col.name == "cost");
   CHECK(cost_col.values[0] == Approx(a).epsilon(1e-12));
   CHECK(cost_col.values[1] == Approx(b).epsilon(1e-12));
@@ -171,8 +171,8 @@ TEST_CASE("owned hardware: depreciation, operations, idle and busy electricity; 
   CHECK(key(r, "cost_total") == Approx(held * 2 + busy * 1).epsilon(1e-12));
   const double gpu_job = held * kWgpu / kW + busy;
   const double cpu_job = held * (kWcpu / 4) / kW;
-  CHECK(r.jobs.real_columns[0].values[0] == Approx(gpu_job).epsilon(1e-12));
-  CHECK(r.jobs.real_columns[0].values[1] == Approx(cpu_job).epsilon(1e-12));
+  CHECK(real_column(r.jobs, "cost").values[0] == Approx(gpu_job).epsilon(1e-12));
+  CHECK(real_column(r.jobs, "cost").values[1] == Approx(cpu_job).epsilon(1e-12));
   CHECK(key(r, "cost_idle") == Approx(held * 2 + busy - gpu_job - cpu_job).epsilon(1e-12));
   // Break-even against the entry's on-demand equivalent (10 per hour): the GPU was busy half the run.
   const double opex = (1.0 + 0.3) * kHoursPerMonth + busy * kHoursPerMonth * 0.5;
@@ -248,7 +248,7 @@ TEST_CASE("conservation on random scenarios: bill = idle + charges per window; j
         bill += b, charges += ch;
       }
     double job_costs = 0;
-    for (double v : run.result.jobs.real_columns[0].values)
+    for (double v : real_column(run.result.jobs, "cost").values)
       if (!std::isnan(v)) job_costs += v;
     CHECK(job_costs == Approx(charges).epsilon(1e-9));
     CHECK(key(run.result, "cost_total") == Approx(bill).epsilon(1e-12));
@@ -366,9 +366,9 @@ TEST_CASE("spot price series: rates change at each point, in the ledger and in j
   CHECK(key(r, "cost_total") == Approx(bill).epsilon(1e-12));
   CHECK(r.cost.bill[0] == Approx(0.6).epsilon(1e-12));
   CHECK(r.cost.bill[1] == Approx(1.2).epsilon(1e-12));
-  CHECK(r.jobs.real_columns[0].values[0] == Approx(0.6 + 1.2).epsilon(1e-12));
+  CHECK(real_column(r.jobs, "cost").values[0] == Approx(0.6 + 1.2).epsilon(1e-12));
   const double half = (0.5 * kWcpu + 0.5 * kWmem) / kW;  // job y's share of the node's price
-  CHECK(r.jobs.real_columns[0].values[1] == Approx(half * (2.4 * 1400 + 0.6 * 400) / 3600).epsilon(1e-12));
+  CHECK(real_column(r.jobs, "cost").values[1] == Approx(half * (2.4 * 1400 + 0.6 * 400) / 3600).epsilon(1e-12));
   CHECK(key(r, "cost_conservation_error") < 1e-12);
   // A series must start at 0 with a positive price.
   std::string bad = catalog;

@@ -1,0 +1,172 @@
+#include "sim/core/usage_table.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "sim/base/check.h"
+
+namespace capsim {
+namespace {
+
+std::array<double, kUsageResources> shares(const UsageShare& s) { return {s.cpu, s.memory, s.gpu, s.gpu_memory}; }
+
+}  // namespace
+
+void UsageTotals::advance(SimTime now) {
+  const auto dt = static_cast<double>(now - last_us);
+  // A value counts toward the peak once it has held for some time (not the instant between
+  // a replica's start and its service's new share).
+  if (dt > 0)
+    for (int r = 0; r < kUsageResources; ++r) {
+      allocated_integral[r] += allocated[r] * dt;
+      used_integral[r] += used[r] * dt;
+      used_peak[r] = std::max(used_peak[r], used[r]);
+    }
+  last_us = std::max(last_us, now);
+}
+
+void UsageTable::Service::advance(SimTime now) {
+  const auto dt = static_cast<double>(now - last_us);
+  if (dt > 0) {
+    const auto s = shares(share);
+    for (int r = 0; r < kUsageResources; ++r) cumulative_share[r] += s[r] * dt;
+  }
+  last_us = std::max(last_us, now);
+}
+
+ResourceAmounts UsageTable::requested(const JobRequest& r) {
+  const auto gpu = static_cast<double>(r.gpu_milli_total());
+  return {static_cast<double>(r.cpu_milli), static_cast<double>(r.memory_mib), gpu, gpu};
+}
+
+void UsageTable::init(const JobTable& jobs, SimTime start) {
+  jobs_ = &jobs;
+  fleet_ = {};
+  fleet_.last_us = start;
+  team_.assign(std::max<std::size_t>(1, jobs.team_names.size()), fleet_);
+  class_.assign(std::max<std::size_t>(1, jobs.qos_names.size()), fleet_);
+  service_.assign(jobs.services.size(), Service{});
+  for (auto& s : service_) s.last_us = start;
+  run_us_.assign(jobs.size(), 0);
+  open_since_us_.assign(jobs.size(), -1);
+  open_workers_.assign(jobs.size(), 0);
+  slot_.assign(jobs.size(), UINT32_MAX);
+  std::uint32_t slots = 0;
+  for (std::size_t j = 0; j < jobs.size(); ++j)
+    if (jobs.service[j] >= 0) {
+      slot_[j] = slots++;
+      Service& s = service_[static_cast<std::size_t>(jobs.service[j])];
+      s.team = jobs.team[j];
+      s.job_class = jobs.qos[j];
+    }
+  slot_used_.assign(slots, ResourceAmounts{});
+  slot_cumulative_at_start_.assign(slots, ResourceAmounts{});
+}
+
+ResourceAmounts UsageTable::used_by(std::uint32_t j) const {
+  ResourceAmounts a = requested(jobs_->request(j));
+  if (jobs_->service[j] < 0) return a;
+  const auto s = shares(service_[static_cast<std::size_t>(jobs_->service[j])].share);
+  for (int r = 0; r < kUsageResources; ++r) a[r] *= s[r];
+  return a;
+}
+
+void UsageTable::add(std::size_t team, std::size_t job_class, const ResourceAmounts& allocated, const ResourceAmounts& used, SimTime now) {
+  for (UsageTotals* t : {&fleet_, &team_[team], &class_[job_class]}) {
+    t->advance(now);
+    for (int r = 0; r < kUsageResources; ++r) {
+      t->allocated[r] += allocated[r];
+      t->used[r] += used[r];
+      // Removing what was added leaves rounding dust; it must not read as negative use.
+      if (t->used[r] < 0 && t->used[r] > -1e-6) t->used[r] = 0;
+    }
+  }
+}
+
+void UsageTable::job_started(SimTime now, std::uint32_t j, std::int32_t workers) {
+  ResourceAmounts alloc = requested(jobs_->request(j)), used = used_by(j);
+  for (int r = 0; r < kUsageResources; ++r) {
+    alloc[r] *= workers;
+    used[r] *= workers;
+  }
+  add(jobs_->team[j], jobs_->qos[j], alloc, used, now);
+  open_since_us_[j] = now;
+  open_workers_[j] = workers;
+  if (jobs_->service[j] >= 0) {
+    Service& s = service_[static_cast<std::size_t>(jobs_->service[j])];
+    s.advance(now);
+    slot_cumulative_at_start_[slot_[j]] = s.cumulative_share;
+    for (int r = 0; r < kUsageResources; ++r) s.running_request[r] += alloc[r];
+  }
+}
+
+void UsageTable::job_stopped(SimTime now, std::uint32_t j, std::int32_t workers) {
+  CAPSIM_CHECK(open_since_us_[j] >= 0 && open_workers_[j] == workers, "a job stops as it started");
+  ResourceAmounts alloc = requested(jobs_->request(j)), used = used_by(j);
+  for (int r = 0; r < kUsageResources; ++r) {
+    alloc[r] *= -workers;
+    used[r] *= -workers;
+  }
+  add(jobs_->team[j], jobs_->qos[j], alloc, used, now);
+  run_us_[j] += (now - open_since_us_[j]) * workers;
+  if (jobs_->service[j] >= 0) {
+    Service& s = service_[static_cast<std::size_t>(jobs_->service[j])];
+    s.advance(now);
+    ResourceAmounts& u = slot_used_[slot_[j]];
+    for (int r = 0; r < kUsageResources; ++r) {
+      u[r] += (s.cumulative_share[r] - slot_cumulative_at_start_[slot_[j]][r]) * workers;
+      s.running_request[r] += alloc[r];
+      if (std::abs(s.running_request[r]) < 1e-6) s.running_request[r] = 0;
+    }
+  }
+  open_since_us_[j] = -1;
+  open_workers_[j] = 0;
+}
+
+void UsageTable::set_service_share(SimTime now, std::size_t s, const UsageShare& share) {
+  const auto next = shares(share);
+  for (double v : next) CAPSIM_CHECK(v >= 0 && v <= 1, "a usage share is in [0, 1]");
+  Service& svc = service_[s];
+  svc.advance(now);
+  const auto before = shares(svc.share);
+  ResourceAmounts delta{};
+  bool changed = false;
+  for (int r = 0; r < kUsageResources; ++r) {
+    delta[r] = (next[r] - before[r]) * svc.running_request[r];
+    changed = changed || delta[r] != 0;
+  }
+  svc.share = share;
+  if (!changed) return;
+  add(svc.team, svc.job_class, ResourceAmounts{}, delta, now);
+}
+
+UsageTotals UsageTable::at(const UsageTotals& t, SimTime now) {
+  UsageTotals copy = t;
+  copy.advance(now);
+  return copy;
+}
+
+ResourceAmounts UsageTable::job_allocated_integral(std::uint32_t j, SimTime now) const {
+  SimTime worker_us = run_us_[j];
+  if (open_since_us_[j] >= 0) worker_us += (now - open_since_us_[j]) * open_workers_[j];
+  ResourceAmounts a = requested(jobs_->request(j));
+  for (double& v : a) v *= static_cast<double>(worker_us);
+  return a;
+}
+
+ResourceAmounts UsageTable::job_used_integral(std::uint32_t j, SimTime now) const {
+  if (jobs_->service[j] < 0) return job_allocated_integral(j, now);
+  const std::uint32_t k = slot_[j];
+  ResourceAmounts share_us = slot_used_[k];
+  if (open_since_us_[j] >= 0) {
+    Service s = service_[static_cast<std::size_t>(jobs_->service[j])];
+    s.advance(now);
+    for (int r = 0; r < kUsageResources; ++r)
+      share_us[r] += (s.cumulative_share[r] - slot_cumulative_at_start_[k][r]) * open_workers_[j];
+  }
+  ResourceAmounts a = requested(jobs_->request(j));
+  for (int r = 0; r < kUsageResources; ++r) a[r] *= share_us[r];
+  return a;
+}
+
+}  // namespace capsim

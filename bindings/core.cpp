@@ -130,6 +130,20 @@ struct PyResult {
     d["state_names"] = py::cast(result->jobs.state_names);
     return d;
   }
+  py::object services() const {
+    const ServiceTable& t = result->services;
+    if (!t.present()) return py::none();
+    py::dict d;
+    d["name"] = py::cast(t.name);
+    d["team"] = py::cast(t.team);
+    for (const auto& c : t.columns) d[c.name.c_str()] = view(c.values, result);
+    py::dict h;
+    h["service"] = view(t.history_service, result);
+    h["t_us"] = view(t.history_t_us, result);
+    h["replicas"] = view(t.history_replicas, result);
+    d["history"] = h;
+    return d;
+  }
   py::object cost() const {
     if (!result->cost.present) return py::none();
     return py::cast(PyCost{std::shared_ptr<const CostResult>(result, &result->cost)});
@@ -491,6 +505,7 @@ PYBIND11_MODULE(_core, m) {
       .def("jobs", &PyResult::jobs)
       .def("meta", &PyResult::meta)
       .def("cost", &PyResult::cost)
+      .def("services", &PyResult::services)
       .def_readonly("wall_s", &PyResult::wall_s)
       .def("write_h5", [](const PyResult& r, const std::string& path) { write_results_h5(path, *r.result); })
       .def("write_summary", [](const PyResult& r, const std::string& path) { write_summary_json(path, *r.result); });

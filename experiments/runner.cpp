@@ -96,7 +96,7 @@ TimedResult run_one_with(const RunSetup& setup, const RunSpec& spec, PlacementPo
   interruptions.take(sim, r);
   fragmentation.take(r);
   if (ledger) ledger->take(sim, r);
-  if (const auto* services = dynamic_cast<const ServiceFleet*>(sim.component("services"))) services->add_summary(r.summary);
+  if (const auto* services = dynamic_cast<const ServiceFleet*>(sim.component("services"))) services->take(r);
   out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return out;
 }

@@ -62,13 +62,21 @@ class Cost:
 
 class Results:
     """One run's results: summary (dict), timeseries and jobs (DataFrames),
-    and cost (a Cost, or None for an unpriced run).
+    and cost (a Cost, or None for an unpriced run); for runs with online
+    services, services (one row per service, indexed by name: requests,
+    rejected requests, latency mean and p99, share of time over the
+    objective, mean ready replicas, scale events) and service_replicas (the
+    replicas each service asked for, one row per change: service, t_s,
+    replicas); None without services.
 
     timeseries is indexed by simulated time in seconds (t_s); jobs has one row
     per job. Build one with capsim.run or capsim.read_results."""
 
-    def __init__(self, summary, timeseries, jobs, meta, core=None, wall_s=None, cost=None):
+    def __init__(self, summary, timeseries, jobs, meta, core=None, wall_s=None, cost=None, services=None,
+                 service_replicas=None):
         self.summary = summary
+        self.services = services
+        self.service_replicas = service_replicas
         self.timeseries = timeseries
         self.jobs = jobs
         self.meta = meta
@@ -108,11 +116,26 @@ def _jobs_frame(columns):
     return df
 
 
+def _services_frames(columns):
+    if columns is None:
+        return None, None
+    history = columns.pop("history")
+    names = list(columns["name"])
+    table = pd.DataFrame(columns).set_index("name")
+    table["scale_events"] = table["scale_events"].astype(np.int64)
+    service = np.asarray(history["service"])
+    replicas = pd.DataFrame({"service": pd.Categorical.from_codes(service, categories=names),
+                             "t_s": np.asarray(history["t_us"]) / 1e6, "replicas": np.asarray(history["replicas"])})
+    return table, replicas
+
+
 def _from_core(core):
     summary = json.loads(core.summary_json())
     cost = core.cost()
+    services, replicas = _services_frames(core.services())
     return Results(summary, _timeseries_frame(dict(core.timeseries())), _jobs_frame(dict(core.jobs())),
-                   dict(core.meta()), core=core, wall_s=core.wall_s, cost=Cost(cost) if cost is not None else None)
+                   dict(core.meta()), core=core, wall_s=core.wall_s, cost=Cost(cost) if cost is not None else None,
+                   services=services, service_replicas=replicas)
 
 
 def load_scenario(path_or_dict, base_dir=None):
@@ -252,14 +275,23 @@ def read_results(path):
         jobs_names = f["jobs"]["name"].asstr()[:]
         state_names = f["jobs"].attrs["state_names"].split(",")
         priced = "cost" in f
+        service_columns = None
+        if "services" in f:
+            g = f["services"]
+            service_columns = {"name": list(g["name"].asstr()[:]), "team": list(g["team"].asstr()[:])}
+            for k in g.attrs["columns"].split(",")[2:]:
+                service_columns[k] = g[k][:]
+            h = f["service_replicas"]
+            service_columns["history"] = {"service": h["service"][:], "t_us": h["t"][:], "replicas": h["replicas"][:]}
     t = ts.pop("t")
     order = list(ts)
     timeseries = pd.DataFrame({k: ts[k] for k in order}, index=pd.Index(t / 1e6, name="t_s"))
     jobs_cols = {"name": jobs_names}
     jobs_cols.update(jobs)
     jobs_cols["state_names"] = state_names
+    services, replicas = _services_frames(service_columns)
     return Results(summary, timeseries, _jobs_frame(jobs_cols), meta,
-                   cost=Cost(_core.read_cost(path)) if priced else None)
+                   cost=Cost(_core.read_cost(path)) if priced else None, services=services, service_replicas=replicas)
 
 
 def inflate(scenario, policies=("random", "dot-product", "gpu-packing", "gpu-clustering", "best-fit", "fgd"),

@@ -304,4 +304,28 @@ void ServiceFleet::add_summary(Summary& summary) const {
   }
 }
 
+void ServiceFleet::take(RunResult& result) const {
+  add_summary(result.summary);
+  ServiceTable& t = result.services;
+  const std::vector<ServiceOutcome> per = outcomes();
+  t.columns = {{"requests_total", "requests", {}},          {"requests_rejected", "requests", {}},
+               {"latency_mean_s", "s", {}},                 {"latency_p99_s", "s", {}},
+               {"slo_violation_share", "fraction of its time", {}}, {"replicas_mean", "ready replicas", {}},
+               {"scale_events", "HPA changes", {}}};
+  for (std::size_t s = 0; s < per.size(); ++s) {
+    const ServiceOutcome& o = per[s];
+    t.name.push_back(o.name);
+    const std::uint32_t first = state_[s].slots.empty() ? 0 : state_[s].slots.front();
+    t.team.push_back(state_[s].slots.empty() ? "" : jobs_->team_names[jobs_->team[first]]);
+    const double values[] = {o.requests, o.rejected, o.latency_mean_s, o.latency_p99_s, o.slo_violation_share,
+                             o.replicas_mean, static_cast<double>(o.scale_events)};
+    for (std::size_t c = 0; c < t.columns.size(); ++c) t.columns[c].values.push_back(values[c]);
+    for (const auto& [at, replicas] : state_[s].history) {
+      t.history_service.push_back(static_cast<std::int64_t>(s));
+      t.history_t_us.push_back(at);
+      t.history_replicas.push_back(replicas);
+    }
+  }
+}
+
 }  // namespace capsim

@@ -54,6 +54,8 @@ class ServiceFleet final : public Component {
   // After the run: per service, and the summary keys over all of them.
   std::vector<ServiceOutcome> outcomes() const;
   void add_summary(Summary& summary) const;
+  // The summary keys and the per-service table (RunResult::services).
+  void take(RunResult& result) const;
   // (time, replicas asked for) after every change, per service: the HPA's decisions.
   const std::vector<std::pair<SimTime, std::int32_t>>& replica_history(std::size_t service) const {
     return state_[service].history;

@@ -66,6 +66,22 @@ void write_file(const std::string& path, const RunResult& r) {
     }
   }
   if (r.cost.present) write_cost_group(file, r.cost);
+  if (r.services.present()) {
+    const ServiceTable& t = r.services;
+    Handle g(H5Gcreate2(file, "services", H5P_DEFAULT, gprops, H5P_DEFAULT), H5Gclose, "/services");
+    string_dataset(g, "name", t.name);
+    string_dataset(g, "team", t.team);
+    std::string order = "name,team";
+    for (const auto& c : t.columns) {
+      dataset(g, c.name, c.values, H5T_NATIVE_DOUBLE, c.units);
+      order += "," + c.name;
+    }
+    string_attr(g, "columns", order);
+    Handle h(H5Gcreate2(file, "service_replicas", H5P_DEFAULT, gprops, H5P_DEFAULT), H5Gclose, "/service_replicas");
+    dataset(h, "service", t.history_service, H5T_NATIVE_INT64, "row of /services");
+    dataset(h, "t", t.history_t_us, H5T_NATIVE_INT64, "us");
+    dataset(h, "replicas", t.history_replicas, H5T_NATIVE_INT64, "replicas asked for from t on");
+  }
   check(H5Fflush(file, H5F_SCOPE_GLOBAL), path);
 }
 

@@ -44,6 +44,14 @@ struct JobOutcomes {
 // The per-job real column of that name (cost, cpu_used_core_s, ...); InvariantError when absent.
 const DoubleColumn& real_column(const JobOutcomes& jobs, const std::string& name);
 
+// Online services, one row each (sim/components/services.h), and the replicas each asked for over time.
+struct ServiceTable {
+  std::vector<std::string> name, team;
+  std::vector<DoubleColumn> columns;  // requests_total, requests_rejected, latency_mean_s, ...
+  std::vector<std::int64_t> history_service, history_t_us, history_replicas;  // one row per change
+  bool present() const { return !name.empty(); }
+};
+
 struct RunMeta {
   std::string capsim_version;
   std::string scenario_json;
@@ -58,6 +66,7 @@ struct RunResult {
   TimeSeries timeseries;
   JobOutcomes jobs;
   CostResult cost;  // present only for priced runs
+  ServiceTable services;  // present only for runs with services
 };
 
 }  // namespace capsim

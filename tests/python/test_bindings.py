@@ -203,3 +203,30 @@ except KeyboardInterrupt:
     p = subprocess.run(["/usr/bin/python3", str(script)], capture_output=True, text=True, timeout=120,
                        env=dict(os.environ))
     assert "interrupted after" in p.stdout, (p.stdout, p.stderr)
+
+
+def test_service_frames_and_used_vs_allocated_from_the_cli_file(tmp_path):
+    """r.services and r.service_replicas from a run equal those read back from the CLI's results.h5;
+    the file's /services group (read with h5py) holds the same numbers; used is below allocated."""
+    import h5py
+    scenario_path = ROOT / "tests" / "scenarios" / "service_mmc.json"
+    py = capsim.run(capsim.load_scenario(scenario_path))
+    out = tmp_path / "r.h5"
+    subprocess.run([CAPSIM, "run", str(scenario_path), "--out", str(out)], check=True, capture_output=True)
+    cli = capsim.read_results(out)
+    pd.testing.assert_frame_equal(py.services, cli.services)
+    pd.testing.assert_frame_equal(py.service_replicas, cli.service_replicas)
+    assert list(py.services.index) == ["api"]
+    assert py.services.loc["api", "requests_total"] == pytest.approx(90 * 3600)
+    assert list(py.service_replicas["replicas"]) == [10, 0]
+    with h5py.File(out, "r") as f:
+        assert f["services"]["name"].asstr()[0] == "api"
+        assert f["services"]["replicas_mean"][0] == pytest.approx(10)
+        assert list(f["service_replicas"]["t"][:]) == [0, 3600 * 10**6]
+    # rho = 0.9: CPU used = (0.05 + 0.95 x 0.9) of the request, at every sample and per pod.
+    assert np.allclose(py.timeseries["cpu_used_frac"], 0.905 * py.timeseries["cpu_alloc_frac"])
+    assert np.allclose(py.jobs["cpu_used_core_s"], 0.905 * py.jobs["cpu_alloc_core_s"])
+    # A run without services has no service frames, and its pods use what they hold.
+    batch = capsim.run(capsim.load_scenario(SCENARIO), policy="random")
+    assert batch.services is None and batch.service_replicas is None
+    assert np.allclose(batch.jobs["cpu_used_core_s"], batch.jobs["cpu_alloc_core_s"])

@@ -1,10 +1,12 @@
 #include "scenario/service_inputs.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "scenario/requests.h"
 #include "sim/base/check.h"
 #include "sim/io/scenario_loader.h"
+#include "sim/model/load_forecast.h"
 #include "workloads/load_series.h"
 #include "workloads/service_jobs.h"
 
@@ -34,6 +36,39 @@ JobTable service_jobs(const config::ServiceSource& v, const std::string& field, 
     if (h.has_tolerance()) spec.hpa.tolerance = h.tolerance();
     if (h.sync_s() > 0) spec.hpa.sync_us = seconds_to_us(h.sync_s());
     if (h.has_scale_down_stabilization_s()) spec.hpa.scale_down_stabilization_us = seconds_to_us(h.scale_down_stabilization_s());
+    for (int i = 0; i < h.prescale_size(); ++i) {
+      const auto& p = h.prescale(i);
+      const std::string f = field + ".hpa.prescale[" + std::to_string(i) + "]";
+      if (!(p.lead_s() >= 0) || !(p.hold_s() >= 0) || !std::isfinite(p.at_s()) || !std::isfinite(p.lead_s()) ||
+          !std::isfinite(p.hold_s()))
+        throw InputError("scenario field " + f + ": at_s must be finite, lead_s and hold_s non-negative");
+      if (p.min_replicas() == 0 || static_cast<std::int32_t>(p.min_replicas()) > spec.max_replicas)
+        throw InputError("scenario field " + f + ".min_replicas: between 1 and the service's max_replicas (" +
+                         std::to_string(spec.max_replicas) + ")");
+      spec.hpa.prescales.push_back({seconds_to_us(p.at_s()), seconds_to_us(p.lead_s()), seconds_to_us(p.hold_s()),
+                                    static_cast<std::int32_t>(p.min_replicas())});
+    }
+    if (h.has_predictive()) {
+      const auto& p = h.predictive();
+      const std::string f = field + ".hpa.predictive";
+      PredictiveSpec& pr = spec.hpa.predictive;
+      pr.enabled = true;
+      auto non_negative = [&](double v, const char* name) {
+        if (!(v >= 0) || !std::isfinite(v)) throw InputError("scenario field " + f + "." + name + ": must be >= 0");
+        return v;
+      };
+      if (non_negative(p.lead_s(), "lead_s") > 0) pr.lead_us = seconds_to_us(p.lead_s());
+      if (non_negative(p.history_days(), "history_days") > 0) pr.history_us = seconds_to_us(p.history_days() * 86400);
+      if (p.has_min_history_days()) pr.min_history_us = seconds_to_us(non_negative(p.min_history_days(), "min_history_days") * 86400);
+      if (non_negative(p.refit_s(), "refit_s") > 0) pr.refit_us = seconds_to_us(p.refit_s());
+      if (non_negative(p.bin_s(), "bin_s") > 0) pr.bin_us = seconds_to_us(p.bin_s());
+      if (pr.bin_us < 1'000'000) throw InputError("scenario field " + f + ".bin_s: at least 1 s");
+      if (p.has_daily_harmonics()) pr.daily_harmonics = static_cast<int>(p.daily_harmonics());
+      if (p.has_weekly_harmonics()) pr.weekly_harmonics = static_cast<int>(p.weekly_harmonics());
+      if (pr.daily_harmonics > HarmonicForecast::kMaxHarmonics || pr.weekly_harmonics > HarmonicForecast::kMaxHarmonics)
+        throw InputError("scenario field " + f + ": at most " + std::to_string(HarmonicForecast::kMaxHarmonics) +
+                         " harmonics of each period");
+    }
   }
   if (v.has_usage()) {
     auto curve = [&](const config::UsageCurve& c, const char* name, UsageCurve& out) {

@@ -10,7 +10,7 @@ PACKAGES=(
   libboost-graph-dev libboost-program-options-dev
   libtbb-dev
   libprotobuf-dev protobuf-compiler
-  libhdf5-dev
+  libhdf5-dev libeigen3-dev
   pybind11-dev catch2
   # fuzzing the parsers (libFuzzer ships with clang's runtime)
   clang libclang-rt-14-dev

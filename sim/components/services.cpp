@@ -43,12 +43,32 @@ void ServiceFleet::on_run_start(Simulation& sim, SimTime start) {
   }
 }
 
+void ServiceFleet::observe_load(std::size_t s, SimTime from, SimTime to) {
+  State& st = state_[s];
+  const ServiceSpec& spec = jobs_->services[s];
+  const SimTime bin = spec.hpa.predictive.bin_us;
+  // Service clock: 0 at its start.
+  for (SimTime t = from - spec.start_us; t < to - spec.start_us;) {
+    const auto b = static_cast<std::size_t>(t / bin);
+    const SimTime end = std::min<SimTime>((static_cast<SimTime>(b) + 1) * bin, to - spec.start_us);
+    if (st.bin_load.size() <= b) {
+      st.bin_load.resize(b + 1, 0.0);
+      st.bin_seconds.resize(b + 1, 0.0);
+    }
+    st.bin_load[b] += st.lambda * us_to_seconds(end - t);
+    st.bin_seconds[b] += us_to_seconds(end - t);
+    t = end;
+  }
+}
+
 void ServiceFleet::integrate(std::size_t s, SimTime now) {
   State& st = state_[s];
   const SimTime dt = now - st.last_us;
+  const SimTime from = st.last_us;
   st.last_us = now;
   if (!st.running || dt <= 0) return;
   const ServiceSpec& spec = jobs_->services[s];
+  if (spec.hpa.predictive.enabled) observe_load(s, from, now);
   st.span_us += dt;
   st.ready_us += static_cast<double>(st.ready) * static_cast<double>(dt);
   const double requests = st.lambda * us_to_seconds(dt);
@@ -172,7 +192,40 @@ std::int32_t ServiceFleet::hpa_desired(std::size_t s, SimTime now) {
     for (const auto& r : st.recommendations) desired = std::max(desired, std::min(r.second, st.asked));
   // Scale-up rate limit (the default behaviour): at most max(4 pods, 100%) more per period.
   if (desired > st.asked) desired = std::min(desired, std::max(st.asked + 4, 2 * st.asked));
-  return std::clamp(desired, spec.min_replicas, spec.max_replicas);
+  // The floor (minReplicas, as a schedule or the forecast raises it) wins over the rate limit, as in Kubernetes.
+  return std::clamp(desired, floor_at(s, now), spec.max_replicas);
+}
+
+std::int32_t ServiceFleet::floor_at(std::size_t s, SimTime now) {
+  State& st = state_[s];
+  const ServiceSpec& spec = jobs_->services[s];
+  const HpaSpec& h = spec.hpa;
+  const SimTime t = now - spec.start_us;  // the service's clock
+  std::int32_t floor = spec.min_replicas;
+  for (const Prescale& p : h.prescales)
+    if (t >= p.at_us - p.lead_us && t < p.at_us + p.hold_us) floor = std::max(floor, p.min_replicas);
+  const PredictiveSpec& pr = h.predictive;
+  if (pr.enabled && t >= pr.min_history_us) {
+    if (st.fitted_at == kNever || now - st.fitted_at >= pr.refit_us) {
+      // Complete bins of the history window.
+      const auto last = static_cast<std::int64_t>(t / pr.bin_us);  // bins before this one are complete
+      const std::int64_t first = std::max<std::int64_t>(0, last - pr.history_us / pr.bin_us);
+      std::vector<double> mean, weight;
+      for (std::int64_t b = first; b < last && b < static_cast<std::int64_t>(st.bin_load.size()); ++b) {
+        const double secs = st.bin_seconds[static_cast<std::size_t>(b)];
+        mean.push_back(secs > 0 ? st.bin_load[static_cast<std::size_t>(b)] / secs : 0.0);
+        weight.push_back(secs);
+      }
+      st.forecast = HarmonicForecast(pr.daily_harmonics, pr.weekly_harmonics);
+      st.forecast.fit(first, pr.bin_us, mean, weight);
+      st.fitted_at = now;
+    }
+    if (st.forecast.fitted()) {
+      const double needed = st.forecast.at(t + pr.lead_us) / (h.target_utilization * spec.replica_rps);
+      floor = std::max(floor, static_cast<std::int32_t>(std::min(1e9, std::ceil(needed - 1e-9))));
+    }
+  }
+  return std::min(floor, spec.max_replicas);
 }
 
 void ServiceFleet::on_sync(Simulation& sim, const Event& e) {

@@ -10,6 +10,8 @@
 // any job; one that waits for a node or is evicted is not ready. Each
 // replica uses a share of its request that follows how busy the replicas
 // are (ServiceUsage), set on the kernel's usage table at every change.
+// Scheduled pre-scaling and predictive scaling raise the HPA's floor
+// (Prescale, PredictiveSpec).
 #include <cstdint>
 #include <map>
 #include <string>
@@ -20,6 +22,7 @@
 #include "sim/core/event.h"
 #include "sim/metrics/run_result.h"
 #include "sim/model/job_table.h"
+#include "sim/model/load_forecast.h"
 #include "sim/model/service_queue.h"
 
 namespace capsim {
@@ -60,6 +63,8 @@ class ServiceFleet final : public Component {
   const std::vector<std::pair<SimTime, std::int32_t>>& replica_history(std::size_t service) const {
     return state_[service].history;
   }
+  // The predictive HPA's forecast of the service's load at t (its own clock); unfitted: 0.
+  const HarmonicForecast& forecast(std::size_t service) const { return state_[service].forecast; }
 
  private:
   struct State {
@@ -84,6 +89,10 @@ class ServiceFleet final : public Component {
     std::vector<std::pair<SimTime, std::int32_t>> recommendations;  // HPA, within the stabilization window
     std::vector<std::pair<SimTime, std::int32_t>> history;
     std::int64_t scale_events = 0;
+    // Predictive scaling: the load's mean per bin (load-seconds and seconds observed) and its fit.
+    std::vector<double> bin_load, bin_seconds;
+    HarmonicForecast forecast;
+    SimTime fitted_at = kNever;
   };
 
   void on_start_end(Simulation& sim, const Event& e);
@@ -94,6 +103,9 @@ class ServiceFleet final : public Component {
   void refresh(Simulation& sim, std::size_t s, SimTime now);
   void scale_to(Simulation& sim, std::size_t s, SimTime now, std::int32_t replicas);
   std::int32_t hpa_desired(std::size_t s, SimTime now);
+  // The HPA's floor now: min_replicas, raised by scheduled pre-scaling and the forecast.
+  std::int32_t floor_at(std::size_t s, SimTime now);
+  void observe_load(std::size_t s, SimTime from, SimTime to);
   double p99_of(std::size_t s) const;
   void add_to_grid(std::size_t s, double weight, double C, double theta);
   static constexpr std::size_t kExactIntervals = 32;

@@ -5,6 +5,7 @@
 // and evaluates the service as a queue (sim/model/service_queue.h).
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "sim/base/time.h"
 #include "sim/model/load_series.h"
@@ -16,12 +17,43 @@ namespace capsim {
 // within the tolerance; scale-up limited to max(4 pods, 100%) per period
 // (the default behaviour), scale-down to the highest recommendation of the
 // stabilization window; clamped to [min, max] replicas.
+// Scheduled pre-scaling for a known event (the CronHPA pattern: a schedule
+// raises the HPA's minReplicas): from at - lead until at + hold the floor is
+// at least min_replicas. Times in the service's clock (0 at its start), like
+// its load's events.
+struct Prescale {
+  SimTime at_us = 0;
+  SimTime lead_us = 0;
+  SimTime hold_us = 0;
+  std::int32_t min_replicas = 0;
+};
+
+// Predictive scaling: a least-squares fit of the load's daily and weekly
+// harmonics (sim/model/load_forecast.h) on the service's own history,
+// refitted every refit period once min_history has passed; at each sync the
+// floor is the replicas the forecast load a lead ahead needs at the target
+// utilization. The reactive rule still scales above it. Defaults are
+// capsim's (Google's predictive autoscaling waits for 3 days of history and
+// forecasts with the instances' start-up time as lead).
+struct PredictiveSpec {
+  bool enabled = false;
+  SimTime lead_us = 600'000'000;
+  SimTime history_us = 7 * 86'400'000'000LL;
+  SimTime min_history_us = 86'400'000'000LL;
+  SimTime refit_us = 3'600'000'000LL;
+  SimTime bin_us = 300'000'000;
+  int daily_harmonics = 6;
+  int weekly_harmonics = 2;
+};
+
 struct HpaSpec {
   bool enabled = false;
   double target_utilization = 0.7;  // observed: load over the ready replicas' capacity
   double tolerance = 0.1;
   SimTime sync_us = 15'000'000;
   SimTime scale_down_stabilization_us = 300'000'000;
+  std::vector<Prescale> prescales;
+  PredictiveSpec predictive;
 };
 
 // What a replica uses of its request, linear in how busy it is: used share =

@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "sim/base/check.h"
+#include "sim/model/load_forecast.h"
 #include "workloads/load_series.h"
 
 using namespace capsim;
@@ -100,4 +101,26 @@ TEST_CASE("the Alibaba GenAI v2026 qps trace summed per hour is a daily tide", "
   const double before = s.peak();
   s.scale(10);
   CHECK(s.peak() == Approx(10 * before));
+}
+
+TEST_CASE("the harmonic forecast recovers a daily and weekly curve by least squares", "[load]") {
+  // y(t) = 50 + 20 cos(2 pi t / day) - 5 sin(4 pi t / day) + 8 cos(2 pi t / week), sampled at bin middles over
+  // 9 days of 5-minute bins (every third bin missing): the fit is exact, so any later time is forecast exactly.
+  auto y = [](double t) {
+    const double day = 86400, week = 7 * day, pi = std::numbers::pi;
+    return 50 + 20 * std::cos(2 * pi * t / day) - 5 * std::sin(4 * pi * t / day) + 8 * std::cos(2 * pi * t / week);
+  };
+  const SimTime bin = seconds_to_us(300.0);
+  std::vector<double> mean, weight;
+  for (int b = 0; b < 9 * 288; ++b) {
+    mean.push_back(y((b + 0.5) * 300));
+    weight.push_back(b % 3 == 2 ? 0.0 : 300.0);
+  }
+  HarmonicForecast f(3, 1);
+  REQUIRE(f.fit(0, bin, mean, weight));
+  for (double t : {10.0 * 86400, 11.3 * 86400, 20.7 * 86400}) CHECK(f.at(seconds_to_us(t)) == Approx(y(t)).epsilon(1e-9));
+  // Too few bins for the coefficients: no forecast.
+  HarmonicForecast g(6, 2);
+  CHECK_FALSE(g.fit(0, bin, {1, 2, 3}, {1, 1, 1}));
+  CHECK(g.at(0) == 0);
 }

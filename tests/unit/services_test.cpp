@@ -10,6 +10,7 @@
 #include "sim/components/services.h"
 #include "sim/core/simulation.h"
 #include "sim/io/scenario_loader.h"
+#include "workloads/load_series.h"
 
 using namespace capsim;
 using Catch::Matchers::Contains;
@@ -74,9 +75,85 @@ TEST_CASE("service inputs: errors name the field", "[services][errors]") {
   CHECK_THAT(error(R"({"name": "a", "replica_rps": 1, "load": {"constant_rps": 1}, "end_s": 10,
                       "hpa": {"target_utilization": 1.5}})"),
              Contains("target_utilization"));
+  CHECK_THAT(error(R"({"name": "a", "replica_rps": 1, "load": {"constant_rps": 1}, "end_s": 10, "max_replicas": 3,
+                      "hpa": {"prescale": [{"at_s": 5, "min_replicas": 4}]}})"),
+             Contains("hpa.prescale[0].min_replicas"));
+  CHECK_THAT(error(R"({"name": "a", "replica_rps": 1, "load": {"constant_rps": 1}, "end_s": 10,
+                      "hpa": {"predictive": {"bin_s": 0.5}}})"),
+             Contains("hpa.predictive.bin_s"));
   CHECK_THAT(error(R"({"name": "a", "replica_rps": 1, "load": {"constant_rps": 1}, "end_s": 10, "cpu_cores": 64})"),
              Contains("a") && Contains("cannot fit"));
   CHECK_THAT(error(R"({"name": "a", "replica_rps": 1, "end_s": 10,
                       "load": {"csv": {"path": "/nonexistent/load.csv"}}})"),
              Contains("load.csv"));
+}
+
+TEST_CASE("scheduled pre-scaling raises the floor from at - lead to at + hold, by hand", "[services]") {
+  // 10 req/s on replicas of 10 req/s at target 0.5: the reactive rule keeps 2. The prescale (at 300, lead 120,
+  // hold 60, 8 replicas) makes the floor 8 over [180, 360): the sync at 180 goes to 8 at once (the floor wins
+  // over the scale-up limit, as minReplicas does in Kubernetes); at 360 the floor is gone and the window's
+  // recommendations (the reactive rule's, 2) take it back to 2.
+  const config::Scenario s = scenario(R"({"name": "web", "replicas": 2, "max_replicas": 10, "cpu_cores": 1,
+      "memory_gib": 1, "replica_rps": 10, "end_s": 600, "load": {"constant_rps": 10},
+      "hpa": {"target_utilization": 0.5, "prescale": [{"at_s": 300, "lead_s": 120, "hold_s": 60, "min_replicas": 8}]}})");
+  const RunInputs in = build_run_inputs(s, "");
+  auto policy = make_placement_policy("first-fit", {}, 1);
+  Simulation sim(in.fleet, in.jobs, *policy, sim_config_from(s));
+  add_standard_components(sim);
+  sim.run();
+  auto* services = dynamic_cast<ServiceFleet*>(sim.component("services"));
+  using H = std::vector<std::pair<SimTime, std::int32_t>>;
+  CHECK(services->replica_history(0) ==
+        H{{0, 2}, {seconds_to_us(180.0), 8}, {seconds_to_us(360.0), 2}, {seconds_to_us(600.0), 0}});
+}
+
+TEST_CASE("predictive scaling forecasts a daily tide and scales ahead of it", "[services]") {
+  // A noise-free tide (mean 100 req/s, amplitude 0.8, minute steps) over 3 days; replicas of 10 req/s at target
+  // 0.5. After a day of history the forecast is within 0.5 req/s of the real curve on day 3,
+  // and at every sync of days 2 and 3 the HPA asks for at least what the forecast load needs.
+  // (Measured: worst error 0.17 req/s; 4,446 of 11,520 syncs hold more replicas than the reactive rule.)
+  auto run = [](bool predictive) {
+    const std::string hpa = predictive ? R"({"target_utilization": 0.5, "predictive": {"lead_s": 600}})"
+                                       : R"({"target_utilization": 0.5})";
+    const config::Scenario s = scenario(R"({"name": "tide", "replicas": 4, "max_replicas": 60, "cpu_cores": 1,
+        "memory_gib": 1, "replica_rps": 10, "end_s": 259200,
+        "load": {"diurnal": {"mean_rps": 100, "daily_amplitude": 0.8, "peak_hour": 20, "step_s": 60}},
+        "hpa": )" + hpa + "}");
+    const RunInputs in = build_run_inputs(s, "");
+    auto policy = make_placement_policy("first-fit", {}, 1);
+    auto sim = std::make_unique<Simulation>(in.fleet, in.jobs, *policy, sim_config_from(s));
+    add_standard_components(*sim);
+    sim->run();
+    auto* services = dynamic_cast<ServiceFleet*>(sim->component("services"));
+    return std::make_pair(services->replica_history(0), services->forecast(0));
+  };
+  const auto [with, forecast] = run(true);
+  const auto [without, unused] = run(false);
+  REQUIRE(forecast.fitted());
+  DiurnalLoad d;
+  d.mean_rps = 100;
+  d.daily_amplitude = 0.8;
+  d.peak_hour = 20;
+  d.span_s = 4 * 86400;
+  const LoadSeries load = diurnal_load(d, 1);
+  double worst = 0;
+  for (SimTime t = seconds_to_us(2 * 86400.0); t < seconds_to_us(3 * 86400.0); t += seconds_to_us(600.0))
+    worst = std::max(worst, std::abs(forecast.at(t) - load.at(t)));
+  INFO("worst forecast error " << worst);
+  CHECK(worst < 0.5);  // 0.3% of the peak (minute steps averaged in 5-minute bins)
+  // Replicas asked at each time (the last change at or before it).
+  auto asked_at = [](const std::vector<std::pair<SimTime, std::int32_t>>& h, SimTime t) {
+    std::int32_t r = 0;
+    for (const auto& [at, n] : h)
+      if (at <= t) r = n;
+    return r;
+  };
+  std::int64_t ahead = 0;
+  for (SimTime t = seconds_to_us(86400.0 + 15); t < seconds_to_us(3 * 86400.0); t += seconds_to_us(15.0)) {
+    const auto needed = static_cast<std::int32_t>(std::ceil(forecast.at(t + seconds_to_us(600.0)) / 5.0 - 1e-9));
+    CHECK(asked_at(with, t) >= std::min(needed, 60) - 1);  // the last fit vs the one in force then: within 1
+    ahead += asked_at(with, t) > asked_at(without, t);
+  }
+  INFO("ahead " << ahead);
+  CHECK(ahead > 3000);  // many syncs of the morning ramp (of 11,520) already hold more replicas
 }

@@ -336,7 +336,9 @@ std::uint64_t workload_seed_of(const config::Scenario& s) {
 bool workload_depends_on_seed(const config::Scenario& s) {
   if (s.has_workload_seed()) return false;
   for (const auto& w : s.workloads())
-    if (w.has_synthetic() || (w.has_service() && w.service().load().diurnal().noise() > 0)) return true;
+    if (w.has_synthetic() ||
+        (w.has_service() && (w.service().load().diurnal().noise() > 0 || w.service().scale_jitter() > 0)))
+      return true;
   return false;
 }
 

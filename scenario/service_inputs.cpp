@@ -5,6 +5,7 @@
 
 #include "scenario/requests.h"
 #include "sim/base/check.h"
+#include "sim/base/random.h"
 #include "sim/io/scenario_loader.h"
 #include "sim/model/load_forecast.h"
 #include "workloads/load_series.h"
@@ -84,37 +85,59 @@ JobTable service_jobs(const config::ServiceSource& v, const std::string& field, 
   }
   // The load curve, in the service's time (0 at start_s).
   const auto& l = v.load();
+  const SimTime span_us = spec.end_us - spec.start_us;
+  const std::uint32_t copies = std::max<std::uint32_t>(1, v.copies());
+  if (!(v.scale_jitter() >= 0 && v.scale_jitter() < 1))
+    throw InputError("scenario field " + field + ".scale_jitter: a fraction in [0, 1)");
+  LoadSeries shared;  // read once for every copy (a CSV, or a constant)
   if (l.has_constant_rps()) {
-    spec.load.t_us = {0};
-    spec.load.rps = {l.constant_rps()};
+    shared.t_us = {0};
+    shared.rps = {l.constant_rps()};
   } else if (l.has_csv()) {
     LoadCsvOptions o;
     if (!l.csv().time_column().empty()) o.time_column = l.csv().time_column();
     if (!l.csv().value_column().empty()) o.value_column = l.csv().value_column();
     o.window_s = l.csv().window_s();
     o.max_gap_s = l.csv().max_gap_s();
-    spec.load = read_load_csv(resolve_path(base_dir, l.csv().path()), o);
-  } else {
-    const auto& d = l.diurnal();
-    DiurnalLoad g;
-    g.mean_rps = d.mean_rps();
-    g.daily_amplitude = d.daily_amplitude();
-    g.peak_hour = d.peak_hour();
-    g.weekend_factor = d.weekend_factor() > 0 ? d.weekend_factor() : 1;
-    g.noise = d.noise();
-    g.step_s = d.step_s() > 0 ? d.step_s() : 60;
-    g.span_s = d.span_s() > 0 ? d.span_s() : us_to_seconds(spec.end_us - spec.start_us);
-    for (const auto& e : d.events()) g.events.push_back({e.at_s(), e.duration_s(), e.multiplier()});
-    try {
-      spec.load = diurnal_load(g, seed);
-    } catch (const InputError& e) {
-      throw InputError("scenario field " + field + ".load." + e.what());
-    }
+    if (!l.csv().time_format().empty()) o.time_format = l.csv().time_format();
+    o.step_s = l.csv().step_s();
+    o.count_rows = l.csv().count_rows();
+    o.normalize = l.csv().normalize();
+    shared = read_load_csv(resolve_path(base_dir, l.csv().path()), o);
+    if (l.csv().repeat() && span_us != kNever) shared = repeated(shared, span_us);
   }
-  spec.load.scale(l.scale() > 0 ? l.scale() : 1.0);
-
-  return replica_slots(spec, request_of(v.cpu_cores(), v.memory_gib(), v.gpus(), v.gpu_milli(), v.gpu_models(), field),
-                       v.team().empty() ? spec.name : v.team(), v.priority_class(), field);
+  RandomStream jitter(seed, "service/copies/" + spec.name);
+  const JobRequest request = request_of(v.cpu_cores(), v.memory_gib(), v.gpus(), v.gpu_milli(), v.gpu_models(), field);
+  const std::string team = v.team().empty() ? spec.name : v.team();
+  JobTable out;
+  for (std::uint32_t c = 0; c < copies; ++c) {
+    ServiceSpec copy = spec;
+    if (copies > 1) copy.name = spec.name + "-" + std::to_string(c);
+    if (l.has_diurnal()) {
+      const auto& d = l.diurnal();
+      DiurnalLoad g;
+      g.mean_rps = d.mean_rps();
+      g.daily_amplitude = d.daily_amplitude();
+      g.peak_hour = d.peak_hour();
+      g.weekend_factor = d.weekend_factor() > 0 ? d.weekend_factor() : 1;
+      g.noise = d.noise();
+      g.step_s = d.step_s() > 0 ? d.step_s() : 60;
+      g.span_s = d.span_s() > 0 ? d.span_s() : us_to_seconds(span_us);
+      for (const auto& e : d.events()) g.events.push_back({e.at_s(), e.duration_s(), e.multiplier()});
+      try {
+        copy.load = diurnal_load(g, seed + 0x9E3779B97F4A7C15ULL * c);  // each copy its own noise
+      } catch (const InputError& e) {
+        throw InputError("scenario field " + field + ".load." + e.what());
+      }
+    } else {
+      copy.load = shared;
+    }
+    // Copies differ in level: the scale times a factor uniform in [1 - jitter, 1 + jitter].
+    const double factor = v.scale_jitter() > 0 ? 1 + v.scale_jitter() * (2 * jitter.uniform01() - 1) : 1.0;
+    copy.load.scale((l.scale() > 0 ? l.scale() : 1.0) * factor);
+    out.append(replica_slots(copy, request, team, v.priority_class(), field));
+  }
+  return out;
 }
 
 }  // namespace capsim

@@ -8,6 +8,7 @@
 // in a run reads these yet (README "Not there yet").
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/base/time.h"
@@ -17,8 +18,17 @@ namespace capsim {
 
 
 struct LoadCsvOptions {
-  std::string time_column = "timestamp";  // seconds
+  std::string time_column = "timestamp";  // seconds, or a date and time (time_format)
   std::string value_column = "value";     // requests per second
+  // "seconds", or "datetime": "YYYY-MM-DD HH:MM:SS[.fraction]" (the Azure LLM traces' TIMESTAMP).
+  std::string time_format = "seconds";
+  // > 0: the file has no time column; row i stands at i x step_s (whole-datacenter aggregates).
+  double step_s = 0;
+  // Each row is one request (an arrival trace): a window's load is its row count over the window.
+  bool count_rows = false;
+  // Divide the curve by its time-weighted mean (then the scale is the mean load): a utilization
+  // curve becomes the shape of a load.
+  bool normalize = false;
   // > 0: rows are samples summed per window of this many seconds (the
   // window's load); 0: each row is a point of the curve.
   double window_s = 0;
@@ -28,9 +38,15 @@ struct LoadCsvOptions {
   double scale = 1;
 };
 // Errors (InputError, exit 2) name the file, line and column: unsorted
-// times, negative or non-finite values, a gap, no rows. Times start at 0 at
-// the first row.
+// times, negative or non-finite values, a bad date, a gap, no rows. Times
+// start at 0 at the first row.
 LoadSeries read_load_csv(const std::string& path, const LoadCsvOptions& options);
+// "YYYY-MM-DD HH:MM:SS[.fraction]" as seconds since 1970-01-01 (no time zone); NaN when malformed.
+double parse_datetime_s(std::string_view text);
+
+// The curve tiled until span_us: its period is its last point plus its last step (a one-hour
+// arrival trace driving a day).
+LoadSeries repeated(const LoadSeries& curve, SimTime span_us);
 
 struct LoadEvent {
   double at_s = 0;

@@ -124,3 +124,38 @@ TEST_CASE("the harmonic forecast recovers a daily and weekly curve by least squa
   CHECK_FALSE(g.fit(0, bin, {1, 2, 3}, {1, 1, 1}));
   CHECK(g.at(0) == 0);
 }
+
+TEST_CASE("load CSVs without a time column, arrival traces with dates, normalized curves", "[load]") {
+  // Rows at a fixed step (whole-datacenter aggregates): row i at i x 300 s; normalized to mean 1, then scaled.
+  LoadCsvOptions step;
+  step.step_s = 300;
+  step.value_column = "cpu";
+  step.normalize = true;
+  step.scale = 50;
+  const LoadSeries a = read_load_csv(write_csv("step", "cpu,mem\n20,1\n40,1\n60,1\n40,1\n"), step);
+  CHECK(a.t_us == std::vector<SimTime>{0, seconds_to_us(300.0), seconds_to_us(600.0), seconds_to_us(900.0)});
+  CHECK(a.rps == std::vector<double>{25, 50, 75, 50});
+  // An arrival trace (one row per request, dates to 100 ns): counts per 10-s window over the window; an empty
+  // window between two with rows reads 0.
+  LoadCsvOptions arrivals;
+  arrivals.time_column = "TIMESTAMP";
+  arrivals.time_format = "datetime";
+  arrivals.count_rows = true;
+  arrivals.window_s = 10;
+  arrivals.max_gap_s = 60;
+  const LoadSeries b = read_load_csv(write_csv("arrivals", "TIMESTAMP,ContextTokens\n"
+                                                           "2023-11-16 18:17:03.9799600,1\n"
+                                                           "2023-11-16 18:17:04.0319600,1\n"
+                                                           "2023-11-16 18:17:12.5000000,1\n"
+                                                           "2023-11-16 18:17:35.0000000,1\n"),
+                                     arrivals);
+  CHECK(b.rps == std::vector<double>{0.3, 0, 0, 0.1});  // windows from the first row: 3 rows in [0, 10), the last at 31 s
+  CHECK(parse_datetime_s("1970-01-02 00:00:01.5") == Approx(86401.5));
+  CHECK(parse_datetime_s("2023-11-16 18:17:03") == Approx(1700158623.0));
+  CHECK(std::isnan(parse_datetime_s("2023-13-16 18:17:03")));
+  CHECK_THROWS_WITH(read_load_csv(write_csv("baddate", "TIMESTAMP,x\n2023-11-16 18:17:03,1\n2023-11-16 18:17,1\n"), arrivals),
+                    Contains(":3") && Contains("TIMESTAMP") && Contains("date"));
+  arrivals.window_s = 0;
+  CHECK_THROWS_WITH(read_load_csv(write_csv("nowindow", "TIMESTAMP,x\n2023-11-16 18:17:03,1\n"), arrivals),
+                    Contains("window"));
+}

@@ -157,3 +157,36 @@ TEST_CASE("predictive scaling forecasts a daily tide and scales ahead of it", "[
   INFO("ahead " << ahead);
   CHECK(ahead > 3000);  // many syncs of the morning ramp (of 11,520) already hold more replicas
 }
+
+TEST_CASE("copies of a service: names, their own load levels, one team; a repeated curve tiles the span", "[services]") {
+  const config::Scenario s = scenario(R"({"name": "web", "copies": 3, "scale_jitter": 0.5, "cpu_cores": 1,
+      "memory_gib": 1, "replica_rps": 10, "end_s": 300, "load": {"scale": 4,
+      "csv": {"path": ")" + std::string(CAPSIM_SOURCE_DIR) + R"(/tests/scenarios/data/step_load.csv", "repeat": true}}})");
+  const RunInputs in = build_run_inputs(s, "");
+  REQUIRE(in.jobs.services.size() == 3);
+  std::vector<double> levels;
+  for (std::size_t c = 0; c < 3; ++c) {
+    const ServiceSpec& spec = in.jobs.services[c];
+    CHECK(spec.name == "web-" + std::to_string(c));
+    // step_load.csv: 10 until 60, 40 until 180, 5 from 180 (its last step, 120 s, ends the period at 300).
+    const double factor = spec.load.at(0) / (4 * 10);
+    CHECK(factor >= 0.5);
+    CHECK(factor <= 1.5);
+    CHECK(spec.load.at(seconds_to_us(100.0)) == Approx(4 * 40 * factor));
+    levels.push_back(factor);
+  }
+  CHECK(levels[0] != levels[1]);
+  for (std::size_t j = 0; j < in.jobs.size(); ++j) CHECK(in.jobs.team_names[in.jobs.team[j]] == "web");
+  // The same seed gives the same copies.
+  const RunInputs again = build_run_inputs(s, "");
+  CHECK(again.jobs.services[2].load.rps == in.jobs.services[2].load.rps);
+  // Tiling: a 300-s curve over 700 s repeats at 300 and 600.
+  LoadSeries curve;
+  curve.t_us = {0, seconds_to_us(60.0), seconds_to_us(180.0)};
+  curve.rps = {10, 40, 5};
+  const LoadSeries tiled = repeated(curve, seconds_to_us(700.0));
+  CHECK(tiled.at(seconds_to_us(330.0)) == 10);
+  CHECK(tiled.at(seconds_to_us(400.0)) == 40);
+  CHECK(tiled.at(seconds_to_us(650.0)) == 10);
+  CHECK(tiled.t_us.size() == 8);  // 0, 60, 180, 300, 360, 480, 600, 660
+}

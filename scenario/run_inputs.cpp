@@ -230,6 +230,7 @@ std::int32_t pool_of(const std::string& name, const Fleet& fleet, const std::str
 Fleet build_fleet(const config::Scenario& s, const std::string& base_dir, BadRowPolicy& bad) {
   Fleet fleet;
   for (const auto& p : s.fleet().pools()) fleet.add_pool(pool_spec(p, base_dir));
+  fleet.gpu_nodes_tainted = s.fleet().taint_gpu_nodes();
   for (int i = 0; i < s.fleet().nodes_size(); ++i) {
     const auto& n = s.fleet().nodes(i);
     const std::string field = "fleet.nodes[" + std::to_string(i) + "]";

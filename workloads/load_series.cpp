@@ -55,7 +55,8 @@ LoadSeries read_load_csv(const std::string& path, const LoadCsvOptions& o) {
   CsvReader csv = CsvReader::open(path);
   const int ct = o.step_s > 0 ? -1 : csv.column(o.time_column);
   const int cv = o.count_rows ? -1 : csv.column(o.value_column);
-  const double max_gap = o.max_gap_s > 0 ? o.max_gap_s : o.window_s;
+  // An arrival trace's quiet windows are real (no request): no limit unless asked.
+  const double max_gap = o.max_gap_s > 0 ? o.max_gap_s : (o.count_rows ? 0.0 : o.window_s);
   std::map<std::int64_t, double> windows;  // window index -> summed value
   LoadSeries out;
   double first = 0, previous = 0;

@@ -33,7 +33,7 @@ struct LoadCsvOptions {
   // window's load); 0: each row is a point of the curve.
   double window_s = 0;
   // The longest step between consecutive rows that is not a gap in the data
-  // (an error); 0: windowed series use the window, point series no limit.
+  // (an error); 0: windowed series use the window, point series and counted rows no limit.
   double max_gap_s = 0;
   double scale = 1;
 };

@@ -119,3 +119,37 @@ def preemptions(results, ax=None, days=True):
     ax2.set_ylabel("lost GPU-hours, cumulative (dashed)")
     ax.legend(fontsize="small")
     return ax
+
+
+def used_vs_allocated(result, resource="cpu", ax=None, hours=True):
+    """Allocated and used share of the fleet over simulated time for one run (resource "cpu", "memory" or
+    "gpu"): the gap between the two lines is what pods hold but do not use."""
+    ax = _axes(ax)
+    ts = result.timeseries
+    alloc = {"cpu": "cpu_alloc_frac", "memory": "memory_alloc_frac", "gpu": "gpu_milli_alloc_frac"}[resource]
+    used = f"{resource}_used_frac"
+    x = ts.index / 3600.0 if hours else ts.index
+    ax.plot(x, ts[alloc], label=f"{resource} allocated (requests)", lw=1.2)
+    ax.plot(x, ts[used], label=f"{resource} used", lw=1.2)
+    ax.fill_between(x, ts[used], ts[alloc], alpha=0.15, label="held, not used")
+    ax.set_xlabel("simulated time (h)" if hours else "simulated time (s)")
+    ax.set_ylabel("share of the fleet")
+    ax.set_ylim(0, max(0.05, float(ts[alloc].max()) * 1.15))
+    ax.legend(fontsize="small", loc="upper left")
+    return ax
+
+
+def nodes_held(result, ax=None, hours=True, pools=None):
+    """Nodes held per pool over simulated time (what elastic pools grew and shrank to), stacked."""
+    ax = _axes(ax)
+    ts = result.timeseries
+    columns = [c for c in ts.columns if c.startswith("nodes_held.")]
+    if pools is not None:
+        columns = [f"nodes_held.{p}" for p in pools]
+    x = ts.index / 3600.0 if hours else ts.index
+    ax.stackplot(x, [ts[c] for c in columns], labels=[c[len("nodes_held."):] for c in columns], step="post",
+                 alpha=0.8)
+    ax.set_xlabel("simulated time (h)" if hours else "simulated time (s)")
+    ax.set_ylabel("nodes held")
+    ax.legend(fontsize="small", loc="upper left")
+    return ax

@@ -11,6 +11,17 @@
 namespace capsim {
 namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// The rate of the exponential wait of a waiting request in the O(1) M/M/c form of the tail. Without a
+// limit it is exact: c mu less the load. With an admission limit the wait is a mixture of Erlangs (a
+// load at or above capacity keeps the queue nearly full, which c mu - lambda <= 0 cannot express): the
+// rate is the one whose mean is the conditional mean wait, C / W_q, from the M/M/c/K solution.
+double drain_rate(const QueueOutcome& o, double lambda, std::int32_t c, double mu, std::int32_t K) {
+  if (K <= 0) return c * mu - lambda;
+  const double wait = o.latency_mean_s - 1 / mu;
+  if (!(o.wait_probability > 0) || !(wait > 0)) return c * mu;
+  return o.wait_probability / wait;
+}
 }  // namespace
 
 ServiceFleet::ServiceFleet(const JobTable& jobs) : jobs_(&jobs), state_(jobs.services.size()) {
@@ -81,7 +92,7 @@ void ServiceFleet::integrate(std::size_t s, SimTime now) {
   st.accepted += accepted;
   if (accepted > 0) {
     st.latency_sum += accepted * o.latency_mean_s;  // infinite while unstable
-    const double theta = st.ready * spec.replica_rps - st.lambda * (1 - o.rejected_share);
+    const double theta = drain_rate(o, st.lambda, st.ready, spec.replica_rps, spec.queue_per_replica * st.ready);
     if (!o.stable) {
       st.unbounded = true;
     } else if (st.grid.empty()) {
@@ -91,7 +102,7 @@ void ServiceFleet::integrate(std::size_t s, SimTime now) {
         for (const auto& [key, w] : st.mixture) {
           const auto [lambda, c] = key;
           const QueueOutcome q = queue_outcome(lambda, c, spec.replica_rps, spec.queue_per_replica * c, false);
-          add_to_grid(s, w, q.wait_probability, c * spec.replica_rps - lambda * (1 - q.rejected_share));
+          add_to_grid(s, w, q.wait_probability, drain_rate(q, lambda, c, spec.replica_rps, spec.queue_per_replica * c));
         }
         st.mixture.clear();
       }
@@ -103,7 +114,8 @@ void ServiceFleet::integrate(std::size_t s, SimTime now) {
   // without a limit, an approximation with one, O(1) either way).
   if (spec.latency_slo_s > 0 &&
       (st.ready == 0 || !o.stable ||
-       latency_tail_mmc(o.wait_probability, st.ready * spec.replica_rps - st.lambda * (1 - o.rejected_share),
+       latency_tail_mmc(o.wait_probability,
+                        drain_rate(o, st.lambda, st.ready, spec.replica_rps, spec.queue_per_replica * st.ready),
                         spec.replica_rps, spec.latency_slo_s) > 0.01))
     st.violation_us += static_cast<double>(dt);
 }

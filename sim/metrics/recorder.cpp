@@ -37,6 +37,8 @@ void Recorder::on_run_start(const Simulation& sim, SimTime start) {
       {"gpu_used_frac", "fraction of GPU milli", {}},
       {"gpu_memory_used_frac", "fraction", {}},
   };
+  // Nodes held (booting or online) per pool: what elastic pools grew to.
+  for (const PoolSpec& p : f.pools) series_.columns.push_back({"nodes_held." + p.name, "nodes", {}});
 }
 
 void Recorder::advance(const Simulation& sim, SimTime t) {
@@ -60,6 +62,10 @@ void Recorder::on_job_placed(const Simulation& sim, SimTime t, std::uint32_t job
   ++interval_started_;
 }
 
+namespace {
+constexpr std::size_t kFixedColumns = 13;
+}  // namespace
+
 void Recorder::on_sample(const Simulation& sim, SimTime t) {
   auto frac = [&](int r) { return capacity_[r] > 0 ? current_[r] / capacity_[r] : 0.0; };
   series_.t_us.push_back(t);
@@ -81,6 +87,8 @@ void Recorder::on_sample(const Simulation& sim, SimTime t) {
   c[10].values.push_back(capacity_[kMemory] > 0 ? used.used[kUsedMemory] / capacity_[kMemory] : 0.0);
   c[11].values.push_back(capacity_[kGpuMilli] > 0 ? used.used[kUsedGpu] / capacity_[kGpuMilli] : 0.0);
   c[12].values.push_back(capacity_[kGpuMilli] > 0 ? used.used[kUsedGpuMemory] / capacity_[kGpuMilli] : 0.0);
+  for (std::size_t p = 0; p < sim.fleet().pools.size(); ++p)
+    c[kFixedColumns + p].values.push_back(static_cast<double>(sim.pool_held(p)));
 }
 
 void Recorder::on_run_end(const Simulation& sim, SimTime end) {
@@ -91,7 +99,7 @@ void Recorder::on_run_end(const Simulation& sim, SimTime end) {
   // Job outcome table.
   outcomes_.name = jobs.name;
   outcomes_.state_names.clear();
-  for (int s = 0; s <= static_cast<int>(JobState::kFailed); ++s)
+  for (int s = 0; s <= static_cast<int>(JobState::kRemoved); ++s)
     outcomes_.state_names.push_back(job_state_name(static_cast<JobState>(s)));
   // References into the columns stay valid only while the vector never
   // reallocates: reserve all of them first.

@@ -123,7 +123,7 @@ bool ClusterState::fits_empty(std::size_t node, const JobRequest& r) const {
   const Fleet& f = *fleet_;
   if (spot_node[node] && !r.spot_ok) return false;
   if (f.cpu_milli[node] < r.cpu_milli || f.memory_mib[node] < r.memory_mib) return false;
-  if (r.num_gpu == 0) return true;
+  if (r.num_gpu == 0) return !(f.gpu_nodes_tainted && f.gpu_count[node] > 0);
   if (f.gpu_count[node] < r.num_gpu) return false;
   return !r.gpu_models || (r.gpu_models >> f.gpu_model[node] & 1);
 }

@@ -30,11 +30,11 @@ class ClusterState {
 
   // The one feasibility filter every policy shares: CPU, memory, GPU model,
   // and GPU fit (a device with gpu_milli free for 1-GPU jobs, num_gpu fully
-  // free devices for multi-GPU jobs).
+  // free devices for multi-GPU jobs); CPU pods stay off tainted GPU nodes.
   bool fits(std::size_t node, const JobRequest& r) const {
     if (!online[node] || (spot_node[node] && !r.spot_ok)) return false;
     if (free_cpu_milli[node] < r.cpu_milli || free_memory_mib[node] < r.memory_mib) return false;
-    if (r.num_gpu == 0) return true;
+    if (r.num_gpu == 0) return !(fleet_->gpu_nodes_tainted && fleet_->gpu_count[node] > 0);
     if (fleet_->gpu_count[node] == 0) return false;
     if (r.gpu_models && !(r.gpu_models >> fleet_->gpu_model[node] & 1)) return false;
     if (r.num_gpu == 1) return max_free_gpu_milli[node] >= r.gpu_milli;

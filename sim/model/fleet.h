@@ -34,6 +34,10 @@ class Fleet {
   std::int32_t add_pool(const PoolSpec& pool);
   std::int32_t find_pool(const std::string& name) const;  // -1 when absent
 
+  // GPU nodes take only pods that ask for GPUs: the NoSchedule taint GPU node pools carry
+  // (GKE and EKS add nvidia.com/gpu to them), which CPU pods do not tolerate.
+  bool gpu_nodes_tainted = false;
+
   std::size_t size() const { return name.size(); }
   std::int64_t total_gpus() const { return gpu_offset.empty() ? 0 : gpu_offset.back(); }
   std::int64_t total_cpu_milli() const { return total_cpu_milli_; }

@@ -52,7 +52,8 @@ def test_dataframe_types_and_index(scenario):
     assert len(jobs) == 8152
     assert jobs.start_us.dtype == np.int64 and jobs.node.dtype == np.int64
     assert isinstance(jobs.state.dtype, pd.CategoricalDtype)
-    assert set(jobs.state.cat.categories) == {"not_arrived", "pending", "running", "completed", "gave_up", "failed"}
+    assert set(jobs.state.cat.categories) == {"not_arrived", "pending", "running", "completed", "gave_up", "failed",
+                                             "removed"}
     # Columns are views over the C++ results, read-only.
     with pytest.raises(ValueError):
         ts["cpu_alloc_frac"].to_numpy()[0] = 5

@@ -111,3 +111,22 @@ TEST_CASE("NUMA-level state: capacity split per NUMA node, GPUs on their NUMA no
   c.release(shared, {0, 0});
   for (int m = 0; m < 4; ++m) CHECK(c.numa_free_cpu_milli(0, m) == (m == 0 ? 2501 : 2500));
 }
+
+TEST_CASE("tainted GPU nodes take only GPU pods", "[model]") {
+  Fleet f;
+  f.add_node(node("cpu", 8000, 16384, 0));
+  f.add_node(node("gpu", 8000, 16384, 2));
+  const JobRequest cpu_pod = req(1000, 1024), gpu_pod = req(1000, 1024, 1, 500);
+  {
+    ClusterState c(f);
+    CHECK(c.fits(1, cpu_pod));  // untainted: any pod
+  }
+  f.gpu_nodes_tainted = true;
+  ClusterState c(f);
+  CHECK(c.fits(0, cpu_pod));
+  CHECK_FALSE(c.fits(1, cpu_pod));
+  CHECK_FALSE(c.fits_empty(1, cpu_pod));
+  CHECK(c.copies_when_empty(1, cpu_pod) == 0);
+  CHECK(c.fits(1, gpu_pod));
+  CHECK_FALSE(c.fits(0, gpu_pod));
+}

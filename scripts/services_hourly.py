@@ -24,7 +24,7 @@ def hourly_table(r, every):
     pools = [c for c in ts.columns if c.startswith("nodes_held.")]
     # Ready replicas over time from each service's history of replicas asked (the HPA's decisions).
     h = r.service_replicas
-    t_hours = np.arange(0, ts.index.max() / 3600 + 1e-9, every)
+    t_hours = np.arange(0, ts.index.max() / 3600 - 1e-9, every)  # not the end, where every service has stopped
     asked = []
     for t in t_hours:
         last = h[h.t_s <= t * 3600].groupby("service", observed=True).tail(1)

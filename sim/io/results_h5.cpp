@@ -58,7 +58,12 @@ void write_file(const std::string& path, const RunResult& r) {
     string_attr(jobs, "state_names", states);
   }
   {
-    Handle sum(H5Gcreate2(file, "summary", H5P_DEFAULT, gprops, H5P_DEFAULT), H5Gclose, "/summary");
+    // Thousands of keys with many services: dense attribute storage (a B-tree, not a list searched
+    // by name for every attribute written, which is quadratic).
+    Handle sprops(group_props(), H5Pclose, "summary group properties");
+    check(H5Pset_attr_phase_change(sprops, 0, 0), "/summary");
+    check(H5Pset_attr_creation_order(sprops, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "/summary");  // keys in order
+    Handle sum(H5Gcreate2(file, "summary", H5P_DEFAULT, sprops, H5P_DEFAULT), H5Gclose, "/summary");
     for (const auto& [key, value] : r.summary) {
       if (auto v = std::get_if<std::int64_t>(&value)) number_attr(sum, key, *v, H5T_NATIVE_INT64);
       else if (auto d = std::get_if<double>(&value)) number_attr(sum, key, *d, H5T_NATIVE_DOUBLE);

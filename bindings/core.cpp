@@ -130,6 +130,17 @@ struct PyResult {
     d["state_names"] = py::cast(result->jobs.state_names);
     return d;
   }
+  py::object node_series() const {
+    const NodeSeries& ns = result->node_series;
+    if (!ns.present()) return py::none();
+    py::dict d;
+    d["node"] = py::cast(ns.node);
+    for (const auto& m : ns.matrices) {
+      const auto rows = static_cast<py::ssize_t>(m.values.size() / ns.node.size());
+      d[m.name.c_str()] = py::array_t<double>({rows, static_cast<py::ssize_t>(ns.node.size())}, m.values.data());
+    }
+    return d;
+  }
   py::object services() const {
     const ServiceTable& t = result->services;
     if (!t.present()) return py::none();
@@ -506,6 +517,7 @@ PYBIND11_MODULE(_core, m) {
       .def("meta", &PyResult::meta)
       .def("cost", &PyResult::cost)
       .def("services", &PyResult::services)
+      .def("node_series", &PyResult::node_series)
       .def_readonly("wall_s", &PyResult::wall_s)
       .def("write_h5", [](const PyResult& r, const std::string& path) { write_results_h5(path, *r.result); })
       .def("write_summary", [](const PyResult& r, const std::string& path) { write_summary_json(path, *r.result); });

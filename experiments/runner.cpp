@@ -34,6 +34,7 @@ SimConfig sim_config_from(const config::Scenario& s) {
   c.max_wait_us = seconds_to_us(s.max_wait_s());
   c.queue = s.queue() == "strict-fifo" ? QueueDiscipline::kStrictFifo : QueueDiscipline::kFifo;
   c.seed = s.seed();
+  c.node_series = s.node_series();
   return c;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "scenario/requests.h"
 #include "sim/base/check.h"
@@ -26,6 +27,17 @@ JobTable service_jobs(const config::ServiceSource& v, const std::string& field, 
     throw InputError("scenario field " + field + ".replicas: above max_replicas");
   spec.slots = spec.max_replicas;
   spec.replica_rps = v.replica_rps();
+  // Or from the work per request: a replica's CPU (cores) over CPU-seconds per request, its GPU
+  // share over GPU-seconds per request; with both, the scarcer.
+  if (v.cpu_seconds_per_request() > 0 || v.gpu_seconds_per_request() > 0) {
+    double rps = std::numeric_limits<double>::infinity();
+    if (v.cpu_seconds_per_request() > 0) rps = std::min(rps, v.cpu_cores() / v.cpu_seconds_per_request());
+    if (v.gpu_seconds_per_request() > 0) {
+      const double share = v.gpus() == 1 && v.gpu_milli() > 0 ? v.gpu_milli() / 1000.0 : static_cast<double>(v.gpus());
+      rps = std::min(rps, share / v.gpu_seconds_per_request());
+    }
+    spec.replica_rps = rps;
+  }
   spec.queue_per_replica = static_cast<std::int32_t>(v.queue_per_replica());
   spec.latency_slo_s = v.latency_slo_s();
   spec.start_us = seconds_to_us(v.start_s());

@@ -67,14 +67,18 @@ class Results:
     rejected requests, latency mean and p99, share of time over the
     objective, mean ready replicas, scale events) and service_replicas (the
     replicas each service asked for, one row per change: service, t_s,
-    replicas); None without services.
+    replicas); None without services. node_series (scenario node_series:
+    true): a dict of DataFrames (cpu_alloc_milli, cpu_used_milli,
+    gpu_alloc_milli, gpu_used_milli), indexed like timeseries, one column per
+    node; else None.
 
     timeseries is indexed by simulated time in seconds (t_s); jobs has one row
     per job. Build one with capsim.run or capsim.read_results."""
 
     def __init__(self, summary, timeseries, jobs, meta, core=None, wall_s=None, cost=None, services=None,
-                 service_replicas=None):
+                 service_replicas=None, node_series=None):
         self.summary = summary
+        self.node_series = node_series
         self.services = services
         self.service_replicas = service_replicas
         self.timeseries = timeseries
@@ -129,13 +133,22 @@ def _services_frames(columns):
     return table, replicas
 
 
+def _node_frames(columns, index):
+    if columns is None:
+        return None
+    nodes = list(columns.pop("node"))
+    return {k: pd.DataFrame(np.asarray(v), index=index, columns=nodes) for k, v in columns.items()}
+
+
 def _from_core(core):
     summary = json.loads(core.summary_json())
     cost = core.cost()
     services, replicas = _services_frames(core.services())
-    return Results(summary, _timeseries_frame(dict(core.timeseries())), _jobs_frame(dict(core.jobs())),
+    timeseries = _timeseries_frame(dict(core.timeseries()))
+    node_series = _node_frames(core.node_series(), timeseries.index)
+    return Results(summary, timeseries, _jobs_frame(dict(core.jobs())),
                    dict(core.meta()), core=core, wall_s=core.wall_s, cost=Cost(cost) if cost is not None else None,
-                   services=services, service_replicas=replicas)
+                   services=services, service_replicas=replicas, node_series=node_series)
 
 
 def load_scenario(path_or_dict, base_dir=None):
@@ -275,6 +288,12 @@ def read_results(path):
         jobs_names = f["jobs"]["name"].asstr()[:]
         state_names = f["jobs"].attrs["state_names"].split(",")
         priced = "cost" in f
+        node_columns = None
+        if "timeseries_nodes" in f:
+            g = f["timeseries_nodes"]
+            node_columns = {"node": list(g["node"].asstr()[:])}
+            for k in ["cpu_alloc_milli", "cpu_used_milli", "gpu_alloc_milli", "gpu_used_milli"]:
+                node_columns[k] = g[k][:]
         service_columns = None
         if "services" in f:
             g = f["services"]
@@ -291,7 +310,8 @@ def read_results(path):
     jobs_cols["state_names"] = state_names
     services, replicas = _services_frames(service_columns)
     return Results(summary, timeseries, _jobs_frame(jobs_cols), meta,
-                   cost=Cost(_core.read_cost(path)) if priced else None, services=services, service_replicas=replicas)
+                   cost=Cost(_core.read_cost(path)) if priced else None, services=services, service_replicas=replicas,
+                   node_series=_node_frames(node_columns, timeseries.index))
 
 
 def inflate(scenario, policies=("random", "dot-product", "gpu-packing", "gpu-clustering", "best-fit", "fgd"),

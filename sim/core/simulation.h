@@ -39,6 +39,7 @@ struct SimConfig {
   SimTime max_wait_us = 0;                      // give-up time of a pending job; 0: never
   QueueDiscipline queue = QueueDiscipline::kFifo;
   std::uint64_t seed = 0;                       // components draw from named streams of it
+  bool node_series = false;                     // listeners record per-node series at samples
 };
 
 // Whether a scheduled event keeps the run going (Simulation::hold_run).

@@ -15,6 +15,8 @@ namespace {
 
 using namespace h5;
 
+void matrix_dataset(hid_t group, const CurveMatrix& m);
+
 void write_file(const std::string& path, const RunResult& r) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported by the exceptions below
   const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
@@ -71,6 +73,20 @@ void write_file(const std::string& path, const RunResult& r) {
     }
   }
   if (r.cost.present) write_cost_group(file, r.cost);
+  if (r.node_series.present()) {
+    const NodeSeries& ns = r.node_series;
+    Handle g(H5Gcreate2(file, "timeseries_nodes", H5P_DEFAULT, gprops, H5P_DEFAULT), H5Gclose, "/timeseries_nodes");
+    string_dataset(g, "node", ns.node);
+    for (const auto& m : ns.matrices) {
+      CurveMatrix cm;
+      cm.name = m.name;
+      cm.rows = ns.node.empty() ? 0 : m.values.size() / ns.node.size();
+      cm.cols = ns.node.size();
+      cm.values = m.values;
+      cm.units = m.units;
+      matrix_dataset(g, cm);
+    }
+  }
   if (r.services.present()) {
     const ServiceTable& t = r.services;
     Handle g(H5Gcreate2(file, "services", H5P_DEFAULT, gprops, H5P_DEFAULT), H5Gclose, "/services");

@@ -280,7 +280,17 @@ void validate_scenario(const config::Scenario& s, const std::string& origin) {
       const auto& v = w.service();
       const std::string g = f + ".service";
       require(!v.name().empty(), origin, g + ".name", "must not be empty");
-      require(v.replica_rps() > 0 && std::isfinite(v.replica_rps()), origin, g + ".replica_rps", "must be positive");
+      const bool per_request = v.cpu_seconds_per_request() != 0 || v.gpu_seconds_per_request() != 0;
+      require(!per_request || v.replica_rps() == 0, origin, g + ".replica_rps",
+              "give replica_rps or cpu/gpu_seconds_per_request, not both");
+      require(per_request || (v.replica_rps() > 0 && std::isfinite(v.replica_rps())), origin, g + ".replica_rps",
+              "must be positive (or give cpu_seconds_per_request or gpu_seconds_per_request)");
+      require(v.cpu_seconds_per_request() >= 0 && std::isfinite(v.cpu_seconds_per_request()) &&
+                  (v.cpu_seconds_per_request() == 0 || v.cpu_cores() > 0),
+              origin, g + ".cpu_seconds_per_request", "must not be negative, and needs cpu_cores");
+      require(v.gpu_seconds_per_request() >= 0 && std::isfinite(v.gpu_seconds_per_request()) &&
+                  (v.gpu_seconds_per_request() == 0 || v.gpus() > 0),
+              origin, g + ".gpu_seconds_per_request", "must not be negative, and needs gpus");
       require(v.cpu_cores() >= 0 && v.memory_gib() >= 0, origin, g + ".cpu_cores", "requests must not be negative");
       require(v.gpus() <= 64 && v.gpu_milli() <= 1000, origin, g + ".gpus", "at most 64 GPUs and 1000 milli");
       require(v.gpus() <= 1 || v.gpu_milli() == 0 || v.gpu_milli() == 1000, origin, g + ".gpu_milli",

@@ -38,7 +38,46 @@ void Recorder::on_run_start(const Simulation& sim, SimTime start) {
       {"gpu_memory_used_frac", "fraction", {}},
   };
   // Nodes held (booting or online) per pool: what elastic pools grew to.
-  for (const PoolSpec& p : f.pools) series_.columns.push_back({"nodes_held." + p.name, "nodes", {}});
+  for (const PoolSpec& p : f.pools) series_.columns.push_back({"nodes_held." + p.name, "nodes", {}});  if (sim.config().node_series) {
+    nodes_.node = f.name;
+    nodes_.matrices = {{"cpu_alloc_milli", "milli-cores, samples x nodes", {}},
+                       {"cpu_used_milli", "milli-cores, samples x nodes", {}},
+                       {"gpu_alloc_milli", "GPU milli, samples x nodes", {}},
+                       {"gpu_used_milli", "GPU milli (compute), samples x nodes", {}}};
+    const JobTable& jobs = sim.jobs();
+    for (std::size_t j = 0; j < jobs.size(); ++j)
+      if (jobs.service[j] >= 0) service_rows_.push_back(static_cast<std::uint32_t>(j));
+  }
+}
+
+void Recorder::sample_nodes(const Simulation& sim) {
+  const Fleet& f = sim.fleet();
+  const ClusterState& c = sim.cluster();
+  const std::size_t n = f.size();
+  auto& cpu_alloc = nodes_.matrices[0].values;
+  auto& cpu_used = nodes_.matrices[1].values;
+  auto& gpu_alloc = nodes_.matrices[2].values;
+  auto& gpu_used = nodes_.matrices[3].values;
+  const std::size_t row = cpu_alloc.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const double cpu = static_cast<double>(f.cpu_milli[i] - c.free_cpu_milli[i]);
+    double gpu = 0;
+    for (std::int32_t g = 0; g < f.gpu_count[i]; ++g) gpu += kMilliPerGpu - c.gpu_free_milli(i, g);
+    cpu_alloc.push_back(cpu);
+    cpu_used.push_back(cpu);
+    gpu_alloc.push_back(gpu);
+    gpu_used.push_back(gpu);
+  }
+  for (std::uint32_t j : service_rows_) {
+    if (sim.state(j) != JobState::kRunning) continue;
+    const ResourceAmounts held = UsageTable::requested(sim.jobs().request(j));
+    const ResourceAmounts used = sim.usage().used_by(j);
+    sim.for_each_placement(j, [&](const Placement& p) {
+      const std::size_t at = row + static_cast<std::size_t>(p.node);
+      cpu_used[at] -= held[kUsedCpu] - used[kUsedCpu];
+      gpu_used[at] -= held[kUsedGpu] - used[kUsedGpu];
+    });
+  }
 }
 
 void Recorder::advance(const Simulation& sim, SimTime t) {
@@ -88,7 +127,7 @@ void Recorder::on_sample(const Simulation& sim, SimTime t) {
   c[11].values.push_back(capacity_[kGpuMilli] > 0 ? used.used[kUsedGpu] / capacity_[kGpuMilli] : 0.0);
   c[12].values.push_back(capacity_[kGpuMilli] > 0 ? used.used[kUsedGpuMemory] / capacity_[kGpuMilli] : 0.0);
   for (std::size_t p = 0; p < sim.fleet().pools.size(); ++p)
-    c[kFixedColumns + p].values.push_back(static_cast<double>(sim.pool_held(p)));
+    c[kFixedColumns + p].values.push_back(static_cast<double>(sim.pool_held(p)));  if (nodes_.present()) sample_nodes(sim);
 }
 
 void Recorder::on_run_end(const Simulation& sim, SimTime end) {
@@ -249,6 +288,7 @@ void Recorder::add_usage_keys(const Simulation& sim, SimTime end) {
 
 void Recorder::take(RunResult& result) {
   result.timeseries = std::move(series_);
+  result.node_series = std::move(nodes_);
   result.jobs = std::move(outcomes_);
   for (auto& kv : summary_) result.summary.push_back(std::move(kv));
   summary_.clear();

@@ -39,6 +39,11 @@ class Recorder final : public EngineListener {
   double interval_wait_sum_us_ = 0;
   std::int64_t interval_started_ = 0;
 
+  // Per-node series (SimConfig::node_series): node allocation from the cluster, less what
+  // running service replicas leave unused.
+  void sample_nodes(const Simulation& sim);
+  NodeSeries nodes_;
+  std::vector<std::uint32_t> service_rows_;
   TimeSeries series_;
   JobOutcomes outcomes_;
   Summary summary_;

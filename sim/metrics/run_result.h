@@ -52,6 +52,13 @@ struct ServiceTable {
   bool present() const { return !name.empty(); }
 };
 
+// Per node at every sample (scenario node_series): row-major samples x nodes.
+struct NodeSeries {
+  std::vector<std::string> node;
+  std::vector<DoubleColumn> matrices;  // cpu_alloc_milli, cpu_used_milli, gpu_alloc_milli, gpu_used_milli
+  bool present() const { return !node.empty(); }
+};
+
 struct RunMeta {
   std::string capsim_version;
   std::string scenario_json;
@@ -67,6 +74,7 @@ struct RunResult {
   JobOutcomes jobs;
   CostResult cost;  // present only for priced runs
   ServiceTable services;  // present only for runs with services
+  NodeSeries node_series;  // present only when the scenario asks
 };
 
 }  // namespace capsim

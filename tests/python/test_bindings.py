@@ -231,3 +231,20 @@ def test_service_frames_and_used_vs_allocated_from_the_cli_file(tmp_path):
     batch = capsim.run(capsim.load_scenario(SCENARIO), policy="random")
     assert batch.services is None and batch.service_replicas is None
     assert np.allclose(batch.jobs["cpu_used_core_s"], batch.jobs["cpu_alloc_core_s"])
+
+
+def test_node_series_from_a_run_and_from_its_file(tmp_path):
+    """node_series: true gives per-node frames; the same from the run and from results.h5; used <= allocated."""
+    s = json.loads((ROOT / "tests" / "scenarios" / "service_mmc.json").read_text())
+    s["node_series"] = True
+    sc = capsim.load_scenario(s, base_dir=ROOT / "tests" / "scenarios")
+    r = capsim.run(sc)
+    assert set(r.node_series) == {"cpu_alloc_milli", "cpu_used_milli", "gpu_alloc_milli", "gpu_used_milli"}
+    alloc, used = r.node_series["cpu_alloc_milli"], r.node_series["cpu_used_milli"]
+    assert alloc.shape == (len(r.timeseries), 10) and (used.values <= alloc.values + 1e-9).all()
+    assert np.allclose(used.sum(axis=1) / 40000, r.timeseries["cpu_used_frac"])
+    r.to_hdf5(tmp_path / "r.h5")
+    back = capsim.read_results(tmp_path / "r.h5")
+    for k, v in r.node_series.items():
+        pd.testing.assert_frame_equal(v, back.node_series[k])
+    assert capsim.run(capsim.load_scenario(ROOT / "tests" / "scenarios" / "service_mmc.json")).node_series is None

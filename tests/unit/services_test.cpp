@@ -232,3 +232,26 @@ TEST_CASE("an overloaded service with an admission limit keeps a finite p99 past
   CHECK(o.latency_p99_s >= 0.9 * hi);  // exponential waits have the heavier tail: an overestimate,
   CHECK(o.latency_p99_s <= 2.0 * hi);  // measured 1.63x here (14.7 s against 9.0 s)
 }
+
+TEST_CASE("a replica's rate from the work per request: CPU-seconds and GPU-seconds, the scarcer", "[services]") {
+  auto rps = [](const std::string& extra) {
+    const config::Scenario s = scenario(R"({"name": "a", "cpu_cores": 2, "memory_gib": 1, "end_s": 10,
+        "load": {"constant_rps": 1}, )" + extra + "}");
+    return build_run_inputs(s, "").jobs.services[0].replica_rps;
+  };
+  CHECK(rps(R"("cpu_seconds_per_request": 0.05)") == Approx(40));  // 2 cores / 0.05 s
+  // Half a GPU at 0.25 GPU-s per request: 2 req/s, scarcer than the CPU's 40.
+  const auto gpu_scenario = [](const std::string& extra) {
+    const std::string json = R"({"seed": 1, "fleet": {"nodes": [{"group": {"count": 2, "cpu_cores": 8, "memory_gib": 32,
+        "gpus": 2, "gpu_model": "T4"}}]}, "workloads": [{"service": {"name": "g", "cpu_cores": 2, "memory_gib": 1, "gpus": 1,
+        "gpu_milli": 500, "end_s": 10, "load": {"constant_rps": 1}, )" + extra + "}}]}";
+    config::Scenario s = parse_scenario_json(json, "test");
+    validate_scenario(s, "test");
+    return build_run_inputs(s, "").jobs.services[0].replica_rps;
+  };
+  CHECK(gpu_scenario(R"("cpu_seconds_per_request": 0.05, "gpu_seconds_per_request": 0.25)") == Approx(2));
+  CHECK_THROWS_WITH(scenario(R"({"name": "a", "cpu_cores": 1, "replica_rps": 5, "cpu_seconds_per_request": 0.1,
+      "end_s": 10, "load": {"constant_rps": 1}})"), Contains("not both"));
+  CHECK_THROWS_WITH(scenario(R"({"name": "a", "cpu_cores": 1, "gpu_seconds_per_request": 0.1,
+      "end_s": 10, "load": {"constant_rps": 1}})"), Contains("gpu_seconds_per_request"));
+}

@@ -1,0 +1,84 @@
+"""Online services from the command line: bad input exits 2 naming the file, line or field and writes
+nothing; the per-node used and allocated series in results.h5 (read with h5py) never show a node using
+more than it holds, and their integrals agree with the summary."""
+import json
+
+import h5py
+import numpy as np
+import pytest
+
+from conftest import ROOT
+
+FLEET = {"nodes": [{"group": {"count": 4, "cpu_cores": 8, "memory_gib": 32}}]}
+
+
+def scenario(tmp_path, service, **extra):
+    s = {"seed": 1, "fleet": FLEET, "workloads": [{"service": service}], **extra}
+    p = tmp_path / "s.json"
+    p.write_text(json.dumps(s))
+    return p
+
+
+def base(**kw):
+    s = {"name": "api", "cpu_cores": 1, "memory_gib": 1, "replica_rps": 10, "end_s": 600}
+    s.update(kw)
+    return s
+
+
+def load_csv(tmp_path, text):
+    p = tmp_path / "load.csv"
+    p.write_text(text)
+    return {"csv": {"path": str(p)}}
+
+
+@pytest.mark.parametrize("case, message", [
+    ("gap", "load.csv:4"),
+    ("negative", "load.csv:3"),
+    ("nan", "load.csv:3"),
+    ("unsorted", "load.csv:3"),
+    ("too_big", "cannot fit"),
+    ("target_high", "target_utilization"),
+    ("target_low", "target_utilization"),
+])
+def test_bad_service_input_exits_2_and_writes_nothing(capsim, tmp_path, case, message):
+    loads = {"gap": "timestamp,value\n0,1\n10,1\n500,1\n", "negative": "timestamp,value\n0,1\n10,-1\n",
+             "nan": "timestamp,value\n0,1\n10,nan\n", "unsorted": "timestamp,value\n10,1\n0,1\n"}
+    if case in loads:
+        load = load_csv(tmp_path, loads[case])
+        if case == "gap":
+            load["csv"]["max_gap_s"] = 60
+        s = base(load=load)
+    elif case == "too_big":
+        s = base(load={"constant_rps": 5}, cpu_cores=64)
+    else:
+        s = base(load={"constant_rps": 5}, hpa={"target_utilization": 1.5 if case == "target_high" else -0.2})
+    out = tmp_path / "out"
+    p = capsim("run", scenario(tmp_path, s), "--out", out)
+    assert p.returncode == 2, p.stderr
+    assert message in p.stderr, p.stderr
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_node_series_never_show_use_above_allocation(capsim, tmp_path):
+    s = base(name="web", replicas=2, min_replicas=1, max_replicas=20, end_s=21600,
+             load={"diurnal": {"mean_rps": 60, "daily_amplitude": 0.9, "peak_hour": 3, "step_s": 60}},
+             hpa={"target_utilization": 0.6})
+    extra = {"sample_interval_s": 300, "node_series": True,
+             "workloads": [{"service": s},
+                           {"synthetic": {"count": 100, "arrivals": {"poisson_rate_per_hour": 30},
+                                          "duration_s": {"exponential": {"mean": 900}},
+                                          "shapes": [{"weight": 1, "cpu_cores": 2, "memory_gib": 4}]}}]}
+    path = scenario(tmp_path, s, **extra)
+    out = tmp_path / "r.h5"
+    p = capsim("run", path, "--out", out)
+    assert p.returncode == 0, p.stderr
+    with h5py.File(out, "r") as f:
+        g = f["timeseries_nodes"]
+        alloc, used = g["cpu_alloc_milli"][:], g["cpu_used_milli"][:]
+        assert alloc.shape == used.shape == (len(f["timeseries/t"]), 4)
+        assert (used <= alloc + 1e-6).all() and (used >= 0).all()
+        assert (used < alloc - 1).any()  # the service's replicas use less than they hold
+        # Summed over nodes, the node series are the fleet series.
+        cap = 4 * 8000
+        assert np.allclose(alloc.sum(axis=1) / cap, f["timeseries/cpu_alloc_frac"][:])
+        assert np.allclose(used.sum(axis=1) / cap, f["timeseries/cpu_used_frac"][:])

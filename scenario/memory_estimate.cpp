@@ -91,13 +91,15 @@ MemoryEstimate estimate_inputs(const config::Scenario& s, const std::string& bas
       e.add(field + ".trace.path", rows * kBytesPerJob, count(rows, "pod rows at most"));
     } else if (w.has_service()) {
       const auto& v = w.service();
-      const double slots = std::max({double(v.max_replicas()), double(v.replicas()), double(v.min_replicas()), 1.0});
+      const double copies = std::max(1.0, double(v.copies()));
+      const double slots =
+          copies * std::max({double(v.max_replicas()), double(v.replicas()), double(v.min_replicas()), 1.0});
       e.add(field + ".service.max_replicas", slots * kBytesPerJob, count(slots, "replica slots"));
       if (v.load().has_diurnal()) {
         const auto& d = v.load().diurnal();
         const double span = d.span_s() > 0 ? d.span_s() : (v.end_s() > 0 ? v.end_s() : s.horizon_s()) - v.start_s();
         const double steps = std::max(1.0, span / (d.step_s() > 0 ? d.step_s() : 60.0));
-        e.add(field + ".service.load.diurnal", steps * 16, count(steps, "load steps"));
+        e.add(field + ".service.load.diurnal", copies * steps * 16, count(copies * steps, "load steps"));
       }
     }
   }

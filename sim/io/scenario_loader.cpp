@@ -296,6 +296,8 @@ void validate_scenario(const config::Scenario& s, const std::string& origin) {
       require(v.gpus() <= 1 || v.gpu_milli() == 0 || v.gpu_milli() == 1000, origin, g + ".gpu_milli",
               "multi-GPU replicas take whole GPUs (leave 0 or 1000)");
       require(v.max_replicas() <= 100000 && v.replicas() <= 100000, origin, g + ".max_replicas", "at most 100,000");
+      require(v.copies() <= 100000, origin, g + ".copies", "at most 100,000");
+      require(v.scale_jitter() >= 0 && v.scale_jitter() < 1, origin, g + ".scale_jitter", "a fraction in [0, 1)");
       require(v.load().kind_case() != config::Load::KIND_NOT_SET, origin, g + ".load",
               "give constant_rps, csv or diurnal");
       require(v.load().scale() >= 0 && std::isfinite(v.load().scale()), origin, g + ".load.scale", "must not be negative");

@@ -40,7 +40,9 @@ bool small_enough(const config::Scenario& s) {
     jobs += w.has_synthetic() ? w.synthetic().count() : 1000;
     if (w.has_service()) {  // replica slots and generated load steps
       const auto& v = w.service();
-      jobs += std::max({v.max_replicas(), v.replicas(), v.min_replicas()});
+      const std::uint64_t copies = std::max<std::uint32_t>(1, v.copies());
+      jobs += copies * std::max({v.max_replicas(), v.replicas(), v.min_replicas()});
+      if (copies > 100 || (v.load().has_csv() && v.load().csv().repeat())) return false;
       const auto& d = v.load().diurnal();
       if (v.load().has_diurnal() && (d.step_s() < 1 || d.span_s() / std::max(1.0, d.step_s()) > 1e6 ||
                                      (d.span_s() == 0 && (v.end_s() > 1e7 || s.horizon_s() > 1e7))))

@@ -17,6 +17,7 @@
 #include "experiments/fgd_sim.h"
 #include "experiments/inflation_report.h"
 #include "experiments/runner.h"
+#include "experiments/sweep.h"
 #include "policies/registry.h"
 #include "sim/base/check.h"
 #include "sim/io/atomic_file.h"
@@ -40,6 +41,7 @@ constexpr const char* kUsage =
     "  cost       break a priced run's bill down by team, pool, GPU model or window\n"
     "  policies   list the registered policies and their parameters\n"
     "  validate   check a scenario or trace files without running\n"
+    "  sweep      what-if sweep: a scenario's fields, policies and seeds varied; one table\n"
     "\n"
     "'capsim <command> --help' describes each command's options.\n";
 
@@ -540,6 +542,70 @@ int cmd_validate(int argc, char** argv) {
   return 0;
 }
 
+int cmd_sweep(int argc, char** argv) {
+  po::options_description o("Sweep");
+  o.add_options()
+      ("spec", po::value<std::string>(), "sweep spec (.json or .textproto; schema sim/io/sweep.proto)")
+      ("out", po::value<std::string>()->default_value("out/sweep"),
+       "directory: sweep.csv, sweep.h5 (goal.csv with a goal), plan.json and points/ (finished points, for resume)")
+      ("threads", po::value<int>()->default_value(0), "worker threads (0: all cores); results do not depend on it")
+      ("shard", po::value<std::string>(), "i/N: run points i, i+N, i+2N, ... only (0 <= i < N); join with --merge")
+      ("merge", po::value<std::vector<std::string>>()->multitoken(),
+       "join the finished points of these shard directories into --out's table instead of running");
+  po::positional_options_description pos;
+  pos.add("spec", 1);
+  po::variables_map vm;
+  if (!parse_command(argc, argv, o, pos, vm, "usage: capsim sweep SPEC [--out DIR] [--shard i/N] | --merge DIR... --out DIR"))
+    return 0;
+  const std::string out = vm["out"].as<std::string>();
+  if (vm.count("merge")) {
+    std::vector<std::string> axes;
+    const std::vector<SweepRow> rows = read_sweep_rows(vm["merge"].as<std::vector<std::string>>(), &axes);
+    write_sweep_table(out, axes, rows);
+    std::cout << "merged " << rows.size() << " points into " << out << "/sweep.csv and sweep.h5\n";
+    return 0;
+  }
+  if (!vm.count("spec")) throw InputError("sweep: give a SPEC (or --merge)");
+  const SweepPlan plan = plan_sweep(vm["spec"].as<std::string>());
+  SweepOptions options;
+  options.threads = vm["threads"].as<int>();
+  options.out_dir = out;
+  if (vm.count("shard")) {
+    const std::string sh = vm["shard"].as<std::string>();
+    const auto slash = sh.find('/');
+    try {
+      if (slash == std::string::npos) throw std::invalid_argument("no slash");
+      options.shard = std::stoul(sh.substr(0, slash));
+      options.shards = std::stoul(sh.substr(slash + 1));
+    } catch (const std::exception&) {
+      throw InputError("--shard: expected i/N, got '" + sh + "'");
+    }
+  }
+  std::vector<SweepRow> rows;
+  {
+    ProgressLine line;
+    rows = run_sweep(plan, options, [&](std::size_t done, std::size_t total) {
+      line.update("%zu of %s%zu points done", done, plan.spec.has_goal() ? "about " : "", total);
+    });
+  }
+  write_sweep_table(out, plan.axis_names, rows);
+  std::cout << "ran " << rows.size() << " of " << plan.points.size() << " points";
+  if (options.shards > 1) std::cout << " (shard " << options.shard << "/" << options.shards << ")";
+  std::cout << "; wrote " << out << "/sweep.csv and sweep.h5\n";
+  if (plan.spec.has_goal()) {
+    const std::vector<GoalAnswer> answers = goal_answers(plan, rows);
+    write_goal_csv(out, plan, answers);
+    for (const auto& a : answers) {
+      std::string group;
+      for (const auto& g : a.group) group += (group.empty() ? "" : ", ") + g;
+      std::cout << "smallest " << plan.spec.goal().axis() << " with " << plan.spec.goal().condition() << " (" << group
+                << "): " << (a.value.empty() ? "none of the values" : a.value) << "\n";
+    }
+    std::cout << "wrote " << out << "/goal.csv\n";
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -565,6 +631,7 @@ int main(int argc, char** argv) {
     if (cmd == "cost") return cmd_cost(argc - 1, argv + 1);
     if (cmd == "policies") return cmd_policies(argc - 1, argv + 1);
     if (cmd == "validate") return cmd_validate(argc - 1, argv + 1);
+    if (cmd == "sweep") return cmd_sweep(argc - 1, argv + 1);
     if (cmd == "--version") {
       std::cout << "capsim " << CAPSIM_VERSION << "\n";
       return 0;

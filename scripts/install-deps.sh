@@ -17,6 +17,7 @@ PACKAGES=(
   # Python side: bindings, tests, notebooks
   python3-dev python3-numpy python3-pandas python3-h5py python3-pytest
   python3-matplotlib python3-nbclient python3-nbformat python3-ipykernel
+  python3-distributed
 )
 
 missing=()

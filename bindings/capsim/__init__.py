@@ -9,7 +9,7 @@ in, pandas DataFrames out. Everything here is also in the `capsim` command.
     r.summary["wait_mean_s"], r.timeseries.gpu_milli_alloc_frac.max()
 """
 from ._api import (PlacementPolicy, Results, compare, inflate, jobs_from_dataframe, load_scenario, policies,
-                   read_results, read_trace, run, scenario_from_traces)
+                   read_results, read_trace, run, scenario_from_traces, sweep)
 
 __version__ = None
 try:
@@ -19,7 +19,7 @@ except ImportError:  # pragma: no cover - reported by _api on first use
     pass
 
 __all__ = ["PlacementPolicy", "Results", "compare", "inflate", "jobs_from_dataframe", "load_scenario", "policies",
-           "read_results", "read_trace", "run", "scenario_from_traces", "plot"]
+           "read_results", "read_trace", "run", "scenario_from_traces", "sweep", "plot"]
 
 
 def __getattr__(name):

@@ -348,3 +348,52 @@ def inflate(scenario, policies=("random", "dot-product", "gpu-packing", "gpu-clu
     df.attrs["unallocated_by_cause"] = causes
     df.attrs["summary"] = pd.DataFrame(out["summary"]).set_index("policy")
     return df
+
+
+def _sweep_spec(spec, base_dir):
+    if isinstance(spec, (str, os.PathLike)):
+        path = os.fspath(spec)
+        with open(path) as f:
+            text = f.read()
+        if not path.endswith(".json"):
+            raise ValueError(f"{path}: capsim.sweep reads JSON specs (the CLI reads text format too)")
+        return text, base_dir or os.path.dirname(os.path.abspath(path)), path
+    return json.dumps(spec), os.fspath(base_dir or os.getcwd()), "<sweep dict>"
+
+
+def _sweep_frame(csv_text):
+    import io
+    return pd.read_csv(io.StringIO(csv_text), float_precision="round_trip")
+
+
+def sweep(spec, out=None, threads=0, shard=None, client=None, base_dir=None):
+    """A what-if sweep (schema sim/io/sweep.proto; the same as `capsim sweep`): every point of the spec
+    (a .json path or a dict) run like `capsim run`, one row per run: the axes, policy, seed, wall_s and
+    every summary key. Returns a DataFrame; with a goal, df.attrs["goal"] holds the smallest passing
+    value per group.
+
+    out: a directory kept like the CLI's (resume, sweep.csv, sweep.h5); shard=(i, n): points i, i+n, ...
+    client: a dask.distributed Client; the points run on its workers (one task per point) and the table
+    is the same, row for row, as the local run (goal-seeking and out/shard run locally only)."""
+    text, base, origin = _sweep_spec(spec, base_dir)
+    if client is not None:
+        if out is not None or shard is not None:
+            raise ValueError("sweep: out and shard are for local runs; a client runs every point")
+        plan = _core.sweep_plan(text, base, origin)
+        if plan["has_goal"]:
+            raise ValueError("sweep: goal-seeking runs locally (no client)")
+        futures = client.map(_sweep_point_task, [text] * plan["points"], [base] * plan["points"],
+                             [origin] * plan["points"], list(range(plan["points"])), pure=False)
+        rows = client.gather(futures)
+        return _sweep_frame(_core.sweep_csv(plan["axis_names"], rows))
+    i, n = shard if shard is not None else (0, 1)
+    got = _core.sweep(text, base, origin, os.fspath(out) if out is not None else "", threads, i, n)
+    df = _sweep_frame(got["csv"])
+    if got["goal"]:
+        df.attrs["goal"] = [(list(g), v or None) for g, v in got["goal"]]
+    return df
+
+
+def _sweep_point_task(text, base, origin, index):
+    from capsim import _core as core  # on the worker
+    return core.sweep_point(text, base, origin, index)

@@ -37,6 +37,12 @@ std::string json_number(double v) {
   return std::string(buf, ptr);
 }
 
+std::string summary_value_json(const SummaryValue& value) {
+  if (auto v = std::get_if<std::int64_t>(&value)) return std::to_string(*v);
+  if (auto d = std::get_if<double>(&value)) return json_number(*d);
+  return json_quote(std::get<std::string>(value));
+}
+
 std::string summary_to_json(const RunResult& r) {
   std::string out = "{\n";
   auto field = [&](const std::string& key, const std::string& value, bool last = false) {
@@ -48,11 +54,7 @@ std::string summary_to_json(const RunResult& r) {
   field("seed", std::to_string(r.meta.seed), r.summary.empty());
   for (std::size_t i = 0; i < r.summary.size(); ++i) {
     const auto& [key, value] = r.summary[i];
-    std::string text;
-    if (auto v = std::get_if<std::int64_t>(&value)) text = std::to_string(*v);
-    else if (auto d = std::get_if<double>(&value)) text = json_number(*d);
-    else text = json_quote(std::get<std::string>(value));
-    field(key, text, i + 1 == r.summary.size());
+    field(key, summary_value_json(value), i + 1 == r.summary.size());
   }
   return out + "}\n";
 }

@@ -248,3 +248,33 @@ def test_node_series_from_a_run_and_from_its_file(tmp_path):
     for k, v in r.node_series.items():
         pd.testing.assert_frame_equal(v, back.node_series[k])
     assert capsim.run(capsim.load_scenario(ROOT / "tests" / "scenarios" / "service_mmc.json")).node_series is None
+
+
+def _sweep_spec_dict():
+    return {"scenario": str(ROOT / "scenarios" / "synthetic_poisson.json"),
+            "axes": [{"name": "t4", "path": "fleet.nodes[1].group.count", "values": [8, 16]},
+                     {"name": "rate", "path": "workloads[0].synthetic.arrivals.poisson_rate_per_hour",
+                      "values": [60, 120]}],
+            "policies": ["best-fit", "first-fit"]}
+
+
+def test_sweep_in_python_equals_the_cli(tmp_path):
+    spec = _sweep_spec_dict()
+    df = capsim.sweep(spec)
+    assert len(df) == 8 and list(df.columns[:6]) == ["point", "hash", "t4", "rate", "policy", "seed"]
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(spec))
+    subprocess.run([CAPSIM, "sweep", str(path), "--out", str(tmp_path / "out")], check=True, capture_output=True)
+    cli = pd.read_csv(tmp_path / "out" / "sweep.csv", float_precision="round_trip")
+    pd.testing.assert_frame_equal(df.drop(columns=["wall_s"]), cli.drop(columns=["wall_s"]))
+
+
+def test_sweep_on_a_local_dask_cluster_equals_the_local_run():
+    """Two worker processes (Debian's python3-distributed); the table equals the TBB run row for row."""
+    import distributed  # scripts/install-deps.sh installs python3-distributed
+    spec = _sweep_spec_dict()
+    local = capsim.sweep(spec)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        remote = capsim.sweep(spec, client=client)
+    pd.testing.assert_frame_equal(local.drop(columns=["wall_s"]), remote.drop(columns=["wall_s"]))

@@ -50,6 +50,7 @@ bench: build
 	PYTHONPATH=$(BUILD)/python $(PY) bench/python_overhead.py
 	/usr/bin/time -f "overloaded_queue: %e s wall, %M KiB max RSS" $(BUILD)/capsim run bench/overloaded_queue.json --policy best-fit --out out/bench/overloaded
 	$(PY) bench/scale.py --capsim $(BUILD)/capsim
+	$(PY) bench/sweep.py --capsim $(BUILD)/capsim
 	$(PY) scripts/fgd_sim_check.py --capsim $(BUILD)/capsim --out out/bench/fgd_sim
 
 clean:

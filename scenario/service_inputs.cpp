@@ -49,6 +49,15 @@ JobTable service_jobs(const config::ServiceSource& v, const std::string& field, 
     if (h.has_tolerance()) spec.hpa.tolerance = h.tolerance();
     if (h.sync_s() > 0) spec.hpa.sync_us = seconds_to_us(h.sync_s());
     if (h.has_scale_down_stabilization_s()) spec.hpa.scale_down_stabilization_us = seconds_to_us(h.scale_down_stabilization_s());
+    if (h.has_scale_up_pods()) spec.hpa.scale_up_pods = static_cast<std::int32_t>(h.scale_up_pods());
+    if (h.has_scale_up_percent()) spec.hpa.scale_up_percent = h.scale_up_percent();
+    if (h.has_scale_down_pods()) spec.hpa.scale_down_pods = static_cast<std::int32_t>(h.scale_down_pods());
+    if (h.has_scale_down_percent()) spec.hpa.scale_down_percent = h.scale_down_percent();
+    if (!(spec.hpa.scale_up_percent >= 0) || !(spec.hpa.scale_down_percent >= 0) ||
+        !std::isfinite(spec.hpa.scale_up_percent) || !std::isfinite(spec.hpa.scale_down_percent))
+      throw InputError("scenario field " + field + ".hpa: scale_up_percent and scale_down_percent must be >= 0");
+    if (spec.hpa.scale_up_pods == 0 && spec.hpa.scale_up_percent == 0)
+      throw InputError("scenario field " + field + ".hpa.scale_up_pods: with scale_up_percent 0 the HPA could never scale up");
     for (int i = 0; i < h.prescale_size(); ++i) {
       const auto& p = h.prescale(i);
       const std::string f = field + ".hpa.prescale[" + std::to_string(i) + "]";

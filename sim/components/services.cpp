@@ -222,8 +222,18 @@ std::int32_t ServiceFleet::hpa_desired(std::size_t s, SimTime now) {
   std::erase_if(st.recommendations, [&](const auto& r) { return now - r.first >= h.scale_down_stabilization_us; });
   if (desired < st.asked)
     for (const auto& r : st.recommendations) desired = std::max(desired, std::min(r.second, st.asked));
-  // Scale-up rate limit (the default behaviour): at most max(4 pods, 100%) more per period.
-  if (desired > st.asked) desired = std::min(desired, std::max(st.asked + 4, 2 * st.asked));
+  // Rate limits (autoscaling/v2 behavior, selectPolicy Max, each policy's period the sync period):
+  // up by at most max(scale_up_pods, scale_up_percent of current), down by at most
+  // max(scale_down_pods, scale_down_percent of current); the defaults are Kubernetes' (4 pods or
+  // 100% up, 100% down).
+  if (desired > st.asked) {
+    const auto by_percent = static_cast<std::int32_t>(std::ceil(st.asked * h.scale_up_percent / 100.0 - 1e-9));
+    desired = std::min(desired, st.asked + std::max(h.scale_up_pods, by_percent));
+  }
+  if (desired < st.asked) {
+    const auto by_percent = static_cast<std::int32_t>(std::ceil(st.asked * h.scale_down_percent / 100.0 - 1e-9));
+    desired = std::max(desired, st.asked - std::max(h.scale_down_pods, by_percent));
+  }
   // The floor (minReplicas, as a schedule or the forecast raises it) wins over the rate limit, as in Kubernetes.
   return std::clamp(desired, floor_at(s, now), spec.max_replicas);
 }

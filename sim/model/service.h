@@ -52,6 +52,11 @@ struct HpaSpec {
   double tolerance = 0.1;
   SimTime sync_us = 15'000'000;
   SimTime scale_down_stabilization_us = 300'000'000;
+  // Rate limits per sync period (behavior policies, selectPolicy Max): Kubernetes' defaults.
+  std::int32_t scale_up_pods = 4;
+  double scale_up_percent = 100;
+  std::int32_t scale_down_pods = 0;
+  double scale_down_percent = 100;
   std::vector<Prescale> prescales;
   PredictiveSpec predictive;
 };

@@ -255,3 +255,26 @@ TEST_CASE("a replica's rate from the work per request: CPU-seconds and GPU-secon
   CHECK_THROWS_WITH(scenario(R"({"name": "a", "cpu_cores": 1, "gpu_seconds_per_request": 0.1,
       "end_s": 10, "load": {"constant_rps": 1}})"), Contains("gpu_seconds_per_request"));
 }
+
+TEST_CASE("HPA rate limits: scale-down by at most a share per period, scale-up by pods", "[services]") {
+  // 40 req/s until 60, 40 until 180, then 5 (step_load.csv: 10, 40, 5); replicas of 10 req/s at target 0.5,
+  // stabilization 0, scale-up at most 2 pods per sync, scale-down at most 25% (ceil) per sync.
+  //  60: 40/20 -> ratio 4 -> 8 wanted, +2: 4.  75: 40/40 = 1 -> ratio 2 -> 8, +2: 6.  90: 40/60 -> 8 (limit 8): 8.
+  //  180: 5/80 -> ratio 0.125 -> 1; -ceil(25% of 8) = -2: 6.  195: 5/60 -> 1; -2: 4.  210: -1: 3.  225: -1: 2.
+  //  240: 5/20 -> ratio 0.5 -> ceil(2 x 0.5) = 1; -1: 1.  End at 300: 0.
+  const config::Scenario s = scenario(R"({"name": "web", "replicas": 2, "min_replicas": 1, "max_replicas": 10,
+      "cpu_cores": 1, "memory_gib": 1, "replica_rps": 10, "end_s": 300,
+      "load": {"csv": {"path": ")" + std::string(CAPSIM_SOURCE_DIR) + R"(/tests/scenarios/data/step_load.csv"}},
+      "hpa": {"target_utilization": 0.5, "scale_down_stabilization_s": 0, "scale_up_pods": 2, "scale_up_percent": 0,
+              "scale_down_percent": 25}})");
+  const RunInputs in = build_run_inputs(s, "");
+  auto policy = make_placement_policy("first-fit", {}, 1);
+  Simulation sim(in.fleet, in.jobs, *policy, sim_config_from(s));
+  add_standard_components(sim);
+  sim.run();
+  using H = std::vector<std::pair<SimTime, std::int32_t>>;
+  auto at = [](double t, std::int32_t n) { return std::make_pair(seconds_to_us(t), n); };
+  CHECK(dynamic_cast<ServiceFleet*>(sim.component("services"))->replica_history(0) ==
+        H{at(0, 2), at(60, 4), at(75, 6), at(90, 8), at(180, 6), at(195, 4), at(210, 3), at(225, 2), at(240, 1),
+          at(300, 0)});
+}

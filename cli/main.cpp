@@ -17,6 +17,7 @@
 #include "experiments/fgd_sim.h"
 #include "experiments/inflation_report.h"
 #include "experiments/runner.h"
+#include "experiments/regress.h"
 #include "experiments/sweep.h"
 #include "policies/registry.h"
 #include "sim/base/check.h"
@@ -42,6 +43,8 @@ constexpr const char* kUsage =
     "  policies   list the registered policies and their parameters\n"
     "  validate   check a scenario or trace files without running\n"
     "  sweep      what-if sweep: a scenario's fields, policies and seeds varied; one table\n"
+    "  baseline   record a baseline (scenarios x policies x seeds, with tolerances) for regress\n"
+    "  regress    rerun a baseline and fail (exit 1) on a regression beyond its tolerances\n"
     "\n"
     "'capsim <command> --help' describes each command's options.\n";
 
@@ -606,6 +609,73 @@ int cmd_sweep(int argc, char** argv) {
   return 0;
 }
 
+int cmd_baseline(int argc, char** argv) {
+  po::options_description o("Baseline");
+  o.add_options()
+      ("scenarios", po::value<std::vector<std::string>>()->multitoken(), "scenario files")
+      ("policies", po::value<std::string>(), "comma-separated policy specs (default: each scenario's)")
+      ("seeds", po::value<std::string>(), "comma-separated seeds (default: each scenario's)")
+      ("tolerance", po::value<std::vector<std::string>>()->composing(),
+       "KEY=SPEC (repeatable; KEY * for the default): exact, ignore, abs:X, rel:X, "
+       "higher-is-worse[:abs:X|:rel:X], lower-is-worse[...]")
+      ("threads", po::value<int>()->default_value(0), "worker threads (0: all cores)")
+      ("out", po::value<std::string>()->default_value("baseline.json"),
+       "the baseline file (scenario paths are written relative to it)");
+  po::positional_options_description pos;
+  pos.add("scenarios", -1);
+  po::variables_map vm;
+  if (!parse_command(argc, argv, o, pos, vm, "usage: capsim baseline SCENARIO... [--policies a,b] [--seeds 1,2] "
+                                             "[--tolerance KEY=SPEC]... [--out FILE]"))
+    return 0;
+  if (!vm.count("scenarios")) throw InputError("baseline: give one or more scenario files");
+  const std::string out = vm["out"].as<std::string>();
+  const std::filesystem::path out_dir = std::filesystem::absolute(out).parent_path();
+  std::vector<std::string> scenarios;
+  for (const auto& s : vm["scenarios"].as<std::vector<std::string>>()) {
+    if (!std::filesystem::exists(s)) throw InputError(s + ": no such scenario file");
+    scenarios.push_back(std::filesystem::relative(std::filesystem::absolute(s), out_dir).string());
+  }
+  std::vector<std::string> policies;
+  if (vm.count("policies")) policies = split_list(vm["policies"].as<std::string>());
+  std::vector<std::uint64_t> seeds;
+  if (vm.count("seeds"))
+    for (const auto& s : split_list(vm["seeds"].as<std::string>())) seeds.push_back(parse_seed(s, "--seeds"));
+  std::map<std::string, std::string> tolerances;
+  if (vm.count("tolerance"))
+    for (const auto& t : vm["tolerance"].as<std::vector<std::string>>()) {
+      const auto eq = t.find('=');
+      if (eq == std::string::npos || eq == 0) throw InputError("--tolerance: expected KEY=SPEC, got '" + t + "'");
+      tolerances[t.substr(0, eq)] = t.substr(eq + 1);
+    }
+  const Baseline b = record_baseline(scenarios, out_dir.string(), policies, seeds, tolerances, vm["threads"].as<int>());
+  write_baseline(out, b);
+  std::cout << "recorded " << b.runs.size() << " runs in " << out << "\n";
+  return 0;
+}
+
+int cmd_regress(int argc, char** argv) {
+  po::options_description o("Regress");
+  o.add_options()
+      ("baseline", po::value<std::string>(), "the baseline file (capsim baseline)")
+      ("junit", po::value<std::string>(), "also write a JUnit XML report here (one test case per run)")
+      ("markdown", po::value<std::string>(), "also write a Markdown summary here (a CI job's summary or comment)")
+      ("threads", po::value<int>()->default_value(0), "worker threads (0: all cores)");
+  po::positional_options_description pos;
+  pos.add("baseline", 1);
+  po::variables_map vm;
+  if (!parse_command(argc, argv, o, pos, vm, "usage: capsim regress BASELINE [--junit FILE] [--markdown FILE]"))
+    return 0;
+  if (!vm.count("baseline")) throw InputError("regress: give a BASELINE file");
+  const std::string path = vm["baseline"].as<std::string>();
+  const Baseline b = load_baseline(path);
+  const std::string dir = std::filesystem::path(path).parent_path().string();
+  const RegressReport r = run_regress(b, dir.empty() ? "." : dir, vm["threads"].as<int>());
+  std::cout << regress_table(b, r);
+  if (vm.count("junit")) write_text_atomically(vm["junit"].as<std::string>(), regress_junit(b, r));
+  if (vm.count("markdown")) write_text_atomically(vm["markdown"].as<std::string>(), regress_markdown(b, r));
+  return r.failed() ? 1 : 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -632,6 +702,8 @@ int main(int argc, char** argv) {
     if (cmd == "policies") return cmd_policies(argc - 1, argv + 1);
     if (cmd == "validate") return cmd_validate(argc - 1, argv + 1);
     if (cmd == "sweep") return cmd_sweep(argc - 1, argv + 1);
+    if (cmd == "baseline") return cmd_baseline(argc - 1, argv + 1);
+    if (cmd == "regress") return cmd_regress(argc - 1, argv + 1);
     if (cmd == "--version") {
       std::cout << "capsim " << CAPSIM_VERSION << "\n";
       return 0;

@@ -129,6 +129,8 @@ struct PyResult {
     for (const auto& c : result->jobs.columns) d[c.name.c_str()] = view(c.values, result);
     for (const auto& c : result->jobs.real_columns) d[c.name.c_str()] = view(c.values, result);
     d["state_names"] = py::cast(result->jobs.state_names);
+    d["team_names"] = py::cast(result->jobs.team_names);
+    d["source_names"] = py::cast(result->jobs.source_names);
     return d;
   }
   py::object node_series() const {

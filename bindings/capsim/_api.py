@@ -115,8 +115,17 @@ def _timeseries_frame(columns):
 
 def _jobs_frame(columns):
     state_names = columns.pop("state_names")
+    team_names = columns.pop("team_names", None)
+    source_names = columns.pop("source_names", None)
     df = pd.DataFrame(columns, copy=False)
     df["state"] = pd.Categorical.from_codes(np.asarray(df["state"]), categories=list(state_names))
+    for col, names in (("team", team_names), ("source", source_names)):
+        if names is not None and col in df:
+            # Labels may repeat (two sources from files of one name): categories must be unique.
+            unique = list(dict.fromkeys(names))
+            codes = np.asarray([unique.index(n) for n in names], dtype=np.int64)[np.asarray(df[col])] if len(names) \
+                else np.asarray(df[col])
+            df[col] = pd.Categorical.from_codes(codes, categories=unique)
     return df
 
 
@@ -287,6 +296,8 @@ def read_results(path):
         jobs = {k: f["jobs"][k][:] for k in jobs_order if k != "name"}
         jobs_names = f["jobs"]["name"].asstr()[:]
         state_names = f["jobs"].attrs["state_names"].split(",")
+        team_names = list(f["jobs_labels"]["team"].asstr()[:]) if "jobs_labels" in f else None
+        source_names = list(f["jobs_labels"]["source"].asstr()[:]) if "jobs_labels" in f else None
         priced = "cost" in f
         node_columns = None
         if "timeseries_nodes" in f:
@@ -308,6 +319,8 @@ def read_results(path):
     jobs_cols = {"name": jobs_names}
     jobs_cols.update(jobs)
     jobs_cols["state_names"] = state_names
+    jobs_cols["team_names"] = team_names
+    jobs_cols["source_names"] = source_names
     services, replicas = _services_frames(service_columns)
     return Results(summary, timeseries, _jobs_frame(jobs_cols), meta,
                    cost=Cost(_core.read_cost(path)) if priced else None, services=services, service_replicas=replicas,

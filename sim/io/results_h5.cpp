@@ -60,6 +60,12 @@ void write_file(const std::string& path, const RunResult& r) {
     string_attr(jobs, "state_names", states);
   }
   {
+    // Names of the team and source codes (strings of any characters: datasets, not a joined attribute).
+    Handle labels(H5Gcreate2(file, "jobs_labels", H5P_DEFAULT, gprops, H5P_DEFAULT), H5Gclose, "/jobs_labels");
+    string_dataset(labels, "team", r.jobs.team_names);
+    string_dataset(labels, "source", r.jobs.source_names);
+  }
+  {
     // Thousands of keys with many services: dense attribute storage (a B-tree, not a list searched
     // by name for every attribute written, which is quadratic).
     Handle sprops(group_props(), H5Pclose, "summary group properties");

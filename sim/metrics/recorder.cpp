@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <string>
 
 #include "sim/base/check.h"
 #include "sim/core/simulation.h"
@@ -142,7 +144,7 @@ void Recorder::on_run_end(const Simulation& sim, SimTime end) {
     outcomes_.state_names.push_back(job_state_name(static_cast<JobState>(s)));
   // References into the columns stay valid only while the vector never
   // reallocates: reserve all of them first.
-  constexpr std::size_t kJobColumns = 12;
+  constexpr std::size_t kJobColumns = 14;
   outcomes_.columns.clear();
   outcomes_.columns.reserve(kJobColumns);
   auto column = [&](const char* name, const char* units) -> std::vector<std::int64_t>& {
@@ -162,6 +164,8 @@ void Recorder::on_run_end(const Simulation& sim, SimTime end) {
   auto& num_gpu = column("num_gpu", "GPUs");
   auto& gpu_milli = column("gpu_milli", "milli-GPU per device");
   auto& state = column("state", "code, see attribute state_names");
+  auto& team = column("team", "code, see /jobs_labels/team");
+  auto& source = column("source", "code, see /jobs_labels/source");
   std::int64_t arrived = 0, placed = 0, completed = 0, never_placed = 0;
   std::vector<double> waits;
   for (std::size_t j = 0; j < n; ++j) {
@@ -178,6 +182,8 @@ void Recorder::on_run_end(const Simulation& sim, SimTime end) {
     num_gpu[j] = jobs.num_gpu[j];
     gpu_milli[j] = jobs.gpu_milli[j];
     state[j] = static_cast<std::int64_t>(sim.state(j));
+    team[j] = jobs.team[j];
+    source[j] = jobs.source[j];
     arrived += sim.state(j) != JobState::kNotArrived;
     never_placed += sim.state(j) != JobState::kNotArrived && start[j] < 0;
     completed += sim.state(j) == JobState::kCompleted;
@@ -201,6 +207,9 @@ void Recorder::on_run_end(const Simulation& sim, SimTime end) {
                             {"cpu_used_core_s", "core-seconds used", std::move(cpu_used)},
                             {"gpu_alloc_s", "GPU-seconds held (milli / 1000)", std::move(gpu_alloc)},
                             {"gpu_used_s", "GPU-seconds of compute used", std::move(gpu_used)}};
+  outcomes_.team_names = jobs.team_names;
+  outcomes_.source_names.clear();
+  for (const auto& n : jobs.source_names) outcomes_.source_names.push_back(source_label(n));
   std::sort(waits.begin(), waits.end());
   double wait_sum = 0;
   for (double w : waits) wait_sum += w;
@@ -247,6 +256,43 @@ void Recorder::on_run_end(const Simulation& sim, SimTime end) {
       {"nodes_released", static_cast<std::int64_t>(st.nodes_released)},
   };
   add_usage_keys(sim, end);
+  add_wait_groups(sim);
+}
+
+std::string source_label(const std::string& name) {
+  const auto slash = name.find_last_of('/');
+  return slash == std::string::npos ? name : name.substr(slash + 1);
+}
+
+std::string shape_label(const JobRequest& r) {
+  if (r.num_gpu == 0) return "cpu";
+  if (r.num_gpu == 1 && r.gpu_milli < kMilliPerGpu) return "gpu-shared";
+  return std::to_string(r.num_gpu) + "gpu";
+}
+
+void Recorder::add_wait_groups(const Simulation& sim) {
+  // A p95 over all jobs hides the shapes, teams and sources that wait longest: the same figures per group.
+  const JobTable& jobs = sim.jobs();
+  std::map<std::string, std::vector<double>> groups;
+  for (std::size_t j = 0; j < jobs.size(); ++j) {
+    const SimTime start = sim.start_us(j);
+    if (start < 0 || jobs.service[j] >= 0) continue;  // never started, or a service replica
+    const SimTime submit = jobs.submit_us[j] != kNever ? jobs.submit_us[j] : sim.arrival_us(j);
+    const double w = us_to_seconds(start - submit);
+    groups["shape." + shape_label(jobs.request(j)) + "."].push_back(w);
+    if (jobs.team_names.size() > 1) groups["team." + jobs.team_names[jobs.team[j]] + "."].push_back(w);
+    if (jobs.source_names.size() > 1)
+      groups["source." + source_label(jobs.source_names[static_cast<std::size_t>(jobs.source[j])]) + "."].push_back(w);
+  }
+  for (auto& [prefix, w] : groups) {
+    std::sort(w.begin(), w.end());
+    double sum = 0;
+    for (double x : w) sum += x;
+    summary_.push_back({prefix + "jobs_started", static_cast<std::int64_t>(w.size())});
+    summary_.push_back({prefix + "wait_mean_s", sum / static_cast<double>(w.size())});
+    summary_.push_back({prefix + "wait_p95_s", nearest_rank_percentile(w, 95)});
+    summary_.push_back({prefix + "wait_max_s", w.back()});
+  }
 }
 
 void Recorder::add_usage_keys(const Simulation& sim, SimTime end) {

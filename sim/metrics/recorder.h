@@ -4,6 +4,7 @@
 // estimated from samples), and, at the end, the job outcome table and the
 // summary.
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "sim/core/engine_listener.h"
@@ -28,6 +29,8 @@ class Recorder final : public EngineListener {
   void advance(const Simulation& sim, SimTime t);
   // Used vs allocated: fleet, per team, per class (sim/core/usage_table.h).
   void add_usage_keys(const Simulation& sim, SimTime end);
+  // Wait figures per job shape, team and workload source (batch jobs; services have their own).
+  void add_wait_groups(const Simulation& sim);
 
   std::vector<double> capacity_ = std::vector<double>(kResources, 0.0);
   std::vector<double> current_ = std::vector<double>(kResources, 0.0);
@@ -48,6 +51,11 @@ class Recorder final : public EngineListener {
   JobOutcomes outcomes_;
   Summary summary_;
 };
+
+// A workload source's label: a trace's file name, a generator's field.
+std::string source_label(const std::string& name);
+// A job's shape for the wait groups: cpu, gpu-shared (a share of one GPU), 1gpu, 2gpu, ...
+std::string shape_label(const JobRequest& r);
 
 // Nearest-rank percentile (p in (0, 100]) of sorted values; NaN when empty.
 double nearest_rank_percentile(const std::vector<double>& sorted, double p);

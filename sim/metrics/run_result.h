@@ -39,6 +39,8 @@ struct JobOutcomes {
   std::vector<IntColumn> columns;  // submit_us, start_us, ... (-1 where not applicable)
   std::vector<DoubleColumn> real_columns;  // cost, ... (NaN where not applicable)
   std::vector<std::string> state_names;  // code -> name for the "state" column
+  std::vector<std::string> team_names;   // code -> name for the "team" column
+  std::vector<std::string> source_names; // code -> label for the "source" column (a trace's file name)
 };
 
 // The per-job real column of that name (cost, cpu_used_core_s, ...); InvariantError when absent.

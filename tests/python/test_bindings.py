@@ -278,3 +278,21 @@ def test_sweep_on_a_local_dask_cluster_equals_the_local_run():
             distributed.Client(cluster) as client:
         remote = capsim.sweep(spec, client=client)
     pd.testing.assert_frame_equal(local.drop(columns=["wall_s"]), remote.drop(columns=["wall_s"]))
+
+
+def test_jobs_carry_team_and_source_and_waits_are_reported_per_group(tmp_path):
+    sc = capsim.load_scenario(ROOT / "scenarios" / "cost_reserved_plus_burst.json")
+    r = capsim.run(sc)
+    assert isinstance(r.jobs.team.dtype, pd.CategoricalDtype)
+    assert set(r.jobs.team.cat.categories) == {"research", "inference", "data-eng"}
+    assert r.jobs.source.nunique() == 3
+    r.to_hdf5(tmp_path / "r.h5")
+    back = capsim.read_results(tmp_path / "r.h5")
+    pd.testing.assert_series_equal(r.jobs.team, back.jobs.team)
+    pd.testing.assert_series_equal(r.jobs.source, back.jobs.source)
+    # The per-team p95 equals one computed from /jobs.
+    started = r.jobs[r.jobs.start_us >= 0]
+    for team, group in started.groupby("team", observed=True):
+        waits = np.sort(group.wait_us.to_numpy() / 1e6)
+        p95 = waits[int(np.ceil(0.95 * len(waits))) - 1]
+        assert r.summary[f"team.{team}.wait_p95_s"] == pytest.approx(p95)

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <limits>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 
@@ -365,6 +366,7 @@ SweepPlan plan_sweep_from(const config::SweepSpec& spec, const std::string& base
         p.seed = seed;
         p.scenario = s;
         p.hash = fnv_hex(scenario_json + "\n" + policy + "\n" + std::to_string(seed) + "\n" CAPSIM_VERSION);
+        p.scenario_hash = fnv_hex(scenario_json);
         all_hashes += p.hash;
         plan.points.push_back(std::move(p));
       }
@@ -382,27 +384,74 @@ std::vector<SweepRow> run_points(const SweepPlan& plan, const std::vector<const 
                                  std::atomic<std::size_t>& done, std::size_t total) {
   std::vector<SweepRow> rows(points.size());
   std::mutex report;
-  auto one = [&](std::size_t i) {
-    const SweepPoint& p = *points[i];
-    std::optional<SweepRow> kept;
-    if (!o.out_dir.empty()) {
-      kept = read_row_file(point_file(o.out_dir, p.index), nullptr);
-      if (kept && kept->hash != p.hash) kept.reset();  // another scenario, policy or seed ran there: rerun
-    }
-    if (kept) {
-      rows[i] = std::move(*kept);
-    } else {
-      rows[i] = run_sweep_point(plan, p.index);
-      if (!o.out_dir.empty()) write_text_atomically(point_file(o.out_dir, p.index), row_file_text(rows[i], plan.plan_hash));
-    }
+  auto tick = [&] {
     const std::size_t d = ++done;
     if (progress) {
       std::lock_guard<std::mutex> lock(report);
       progress(d, total);
     }
   };
+  // Points finished in an earlier run (same hash) are read back, not run again.
+  std::vector<std::size_t> to_run;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    std::optional<SweepRow> kept;
+    if (!o.out_dir.empty()) {
+      kept = read_row_file(point_file(o.out_dir, points[i]->index), nullptr);
+      if (kept && kept->hash != points[i]->hash) kept.reset();  // another scenario, policy or seed ran there
+    }
+    if (kept) {
+      rows[i] = std::move(*kept);
+      tick();
+    } else {
+      to_run.push_back(i);
+    }
+  }
+  // The rest in chunks: points of one scenario share its inputs (read or generated once per workload
+  // seed, in parallel over the chunk's scenarios), then every point runs in parallel.
+  struct Shared {
+    std::unique_ptr<PreparedScenario> prepared;
+    std::vector<std::size_t> members;  // positions in the chunk
+  };
+  constexpr std::size_t kChunk = 64;
+  std::map<std::string, std::shared_ptr<Shared>> cache;
   tbb::task_arena arena(o.threads > 0 ? o.threads : tbb::task_arena::automatic);
-  arena.execute([&] { tbb::parallel_for(std::size_t{0}, points.size(), one); });
+  for (std::size_t from = 0; from < to_run.size(); from += kChunk) {
+    const std::size_t n = std::min(kChunk, to_run.size() - from);
+    std::map<std::string, std::shared_ptr<Shared>> groups;
+    for (std::size_t k = 0; k < n; ++k) {
+      const SweepPoint& p = *points[to_run[from + k]];
+      auto& g = groups[p.scenario_hash];
+      if (!g) {
+        const auto it = cache.find(p.scenario_hash);
+        g = it != cache.end() ? it->second : std::make_shared<Shared>();
+        if (!g->prepared) g->prepared = std::make_unique<PreparedScenario>(p.scenario, "");
+        g->members.clear();
+      }
+      g->members.push_back(k);
+    }
+    std::vector<Shared*> list;
+    for (auto& [h, g] : groups) list.push_back(g.get());
+    std::vector<RunSetup> setups(n);
+    std::vector<RunSpec> specs(n);
+    arena.execute([&] {
+      // One task per scenario: a PreparedScenario's set-up is called from one thread.
+      tbb::parallel_for(std::size_t{0}, list.size(), [&](std::size_t g) {
+        for (std::size_t k : list[g]->members) {
+          const SweepPoint& p = *points[to_run[from + k]];
+          specs[k] = resolve_run_spec(p.scenario, p.policy, {}, p.seed);
+          setups[k] = list[g]->prepared->setup(specs[k].seed);
+        }
+      });
+      tbb::parallel_for(std::size_t{0}, n, [&](std::size_t k) {
+        const std::size_t i = to_run[from + k];
+        rows[i] = row_of(*points[i], run_one(setups[k], specs[k]));
+        if (!o.out_dir.empty())
+          write_text_atomically(point_file(o.out_dir, points[i]->index), row_file_text(rows[i], plan.plan_hash));
+        tick();
+      });
+    });
+    cache = std::move(groups);  // the next chunk may continue the same scenarios
+  }
   return rows;
 }
 

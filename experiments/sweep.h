@@ -26,6 +26,7 @@ struct SweepPoint {
   std::uint64_t seed = 0;
   config::Scenario scenario;             // axes applied, paths absolute
   std::string hash;                      // of the scenario, policy and seed (16 hex digits)
+  std::string scenario_hash;             // of the scenario alone: points that share it share their inputs
 };
 
 struct SweepPlan {

@@ -8,7 +8,7 @@ using namespace capsim;
 using capsim::test::node;
 using capsim::test::req;
 
-TEST_CASE("fractional GPUs share a device; multi-GPU jobs take whole devices", "[model]") {
+TEST_CASE("fractional GPUs share a device, multi-GPU jobs take whole devices", "[model]") {
   Fleet f;
   f.add_node(node("n0", 8000, 16384, 2));
   ClusterState c(f);

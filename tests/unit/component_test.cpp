@@ -185,7 +185,7 @@ TEST_CASE("a gang is placed by one call: a policy keeps both workers in one rack
   CHECK(sim.end_us(1) == s(101));
 }
 
-TEST_CASE("a component claims a free slot of the event order; a taken slot is refused", "[component]") {
+TEST_CASE("a component claims a free slot of the event order, a taken slot is refused", "[component]") {
   Fleet fleet;
   fleet.add_node(node("n0", 8000, 8192, 0));
   JobTable jobs;

@@ -157,7 +157,7 @@ TEST_CASE("reserved commitments amortize the upfront part over the term", "[cost
   CHECK(key(run.result, "cost_total") == Approx(1.5 * 2).epsilon(1e-12));
 }
 
-TEST_CASE("owned hardware: depreciation, operations, idle and busy electricity; break-even month", "[cost][tco]") {
+TEST_CASE("owned hardware: depreciation, operations, idle and busy electricity, break-even month", "[cost][tco]") {
   JobTable jobs;
   add_team_job(jobs, 0, 3600, test::req(0, 0, 1, 1000), "x");   // the GPU alone for one hour
   add_team_job(jobs, 3600, 3600, test::req(1000, 0), "x");      // then one core, no GPU
@@ -200,7 +200,7 @@ TEST_CASE("break-even month: the projection matches the closed form for constant
       }
 }
 
-TEST_CASE("conservation on random scenarios: bill = idle + charges per window; jobs sum to charges",
+TEST_CASE("conservation on random scenarios: bill = idle + charges per window, jobs sum to charges",
           "[cost][property]") {
   const char* kinds[] = {"on-demand", "reserved", "spot", "owned"};
   for (std::uint64_t seed = 1; seed <= 12; ++seed) {
@@ -303,7 +303,7 @@ TEST_CASE("pricing a fleet: missing entries, prices and rules are errors, never 
   CHECK_THROWS_WITH(validate_scenario(s, "s.json"), Contains("fleet.pools[0].kind"));
 }
 
-TEST_CASE("CSV price catalogs: rows become entries; errors carry file and line", "[cost][errors]") {
+TEST_CASE("CSV price catalogs: rows become entries, errors carry file and line", "[cost][errors]") {
   const std::string header =
       "currency,provider,region,node_type,gpu_model,gpus,cpu_cores,memory_gib,on_demand_per_hour,spot_per_hour\n";
   const auto cat = parse_price_catalog_csv("p.csv", header + "USD,aws,us-east-1,g4dn.xlarge,T4,1,4,16,0.526,0.1578\n"

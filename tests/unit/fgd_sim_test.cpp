@@ -83,7 +83,7 @@ TEST_CASE("fgd-sim gpu-packing: idle nodes last, whole devices next, partly used
   CHECK(fgd_sim_score(FgdSimPolicy::kGpuPacking, used, req(1000, 1024), kNoTarget) == 0);
 }
 
-TEST_CASE("fgd-sim fgd: floor(100 sigmoid(dF / 1000)) per fitting device, the node's best; its device", "[fgd-sim]") {
+TEST_CASE("fgd-sim fgd: floor(100 sigmoid(dF / 1000)) per fitting device, the node's best, its device", "[fgd-sim]") {
   // Target: one class, 1 GPU at 500. Node [1000, 300]: F = 300 (device 1 cannot host the class).
   const std::vector<FgdSimClass> target = {{1000, 500, 1, 0, 1.0}};
   const FgdSimNode n = gpu_node({1000, 300});
@@ -108,7 +108,7 @@ TEST_CASE("fgd-sim fragmentation: all idle milli for classes that cannot run, el
   CHECK(fgd_sim_fragmentation(gpu_node({1000, 300}, 4000).free, v100) == 1300);
 }
 
-TEST_CASE("fgd-sim device choice: whole GPUs lowest-indexed idle; sharing pods the tightest fitting device",
+TEST_CASE("fgd-sim device choice: whole GPUs lowest-indexed idle, sharing pods the tightest fitting device",
           "[fgd-sim]") {
   const FgdSimNode n = gpu_node({1000, 600, 400, 700});
   CHECK(fgd_sim_devices(FgdSimPolicy::kBestFit, n, req(1000, 1024, 1, 400), kNoTarget) == 0b0100);

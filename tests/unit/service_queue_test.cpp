@@ -40,7 +40,7 @@ TEST_CASE("M/M/c/K: rejections and latency of a finite queue by hand", "[queue]"
   CHECK(latency_tail(3, 2, 2, 4, queue_outcome(3, 2, 2, 4).latency_p99_s) == Approx(0.01).epsilon(1e-6));
 }
 
-TEST_CASE("a long enough queue is the unlimited one; no replica rejects everything", "[queue]") {
+TEST_CASE("a long enough queue is the unlimited one, no replica rejects everything", "[queue]") {
   const QueueOutcome inf = queue_outcome(90, 10, 10), big = queue_outcome(90, 10, 10, 2000);
   CHECK(big.rejected_share < 1e-12);
   CHECK(big.latency_mean_s == Approx(inf.latency_mean_s).epsilon(1e-9));

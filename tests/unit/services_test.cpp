@@ -162,7 +162,7 @@ TEST_CASE("predictive scaling forecasts a daily tide and scales ahead of it", "[
   CHECK(ahead > 3000);  // many syncs of the morning ramp (of 11,520) already hold more replicas
 }
 
-TEST_CASE("copies of a service: names, their own load levels, one team; a repeated curve tiles the span", "[services]") {
+TEST_CASE("copies of a service: names, their own load levels, one team, a repeated curve tiles the span", "[services]") {
   const config::Scenario s = scenario(R"({"name": "web", "copies": 3, "scale_jitter": 0.5, "cpu_cores": 1,
       "memory_gib": 1, "replica_rps": 10, "end_s": 300, "load": {"scale": 4,
       "csv": {"path": ")" + std::string(CAPSIM_SOURCE_DIR) + R"(/tests/scenarios/data/step_load.csv", "repeat": true}}})");

@@ -94,7 +94,7 @@ TEST_CASE("strict FIFO: the blocked head holds back later jobs", "[engine]") {
   CHECK(o.end == std::vector<SimTime>{s(10), s(15), s(14), s(11)});
 }
 
-TEST_CASE("give-up time: a job that waits too long is unscheduled; stale events are dropped", "[engine]") {
+TEST_CASE("give-up time: a job that waits too long is unscheduled, stale events are dropped", "[engine]") {
   Timeline t;
   SimConfig c = every_second();
   c.max_wait_us = s(7);

@@ -218,7 +218,7 @@ TEST_CASE("Poisson interruptions with periodic checkpoints: run time and waste a
   CHECK(waste[3] < waste[4]);
 }
 
-TEST_CASE("spot placement: high-priority jobs never go to spot; tolerant ones go first, or fall back", "[spot]") {
+TEST_CASE("spot placement: high-priority jobs never go to spot, tolerant ones go first, or fall back", "[spot]") {
   const std::string fleet = R"({"fleet": {"pools": [
       {"name": "spot", "kind": "spot", "spot": {"interruptions_at_s": [10, 20, 30], "notice_s": 1}},
       {"name": "od", "kind": "on-demand"}],
@@ -292,7 +292,7 @@ TEST_CASE("spot input errors and warnings", "[spot][errors]") {
   CHECK_THAT(in.warnings[0], Contains("no spot pool"));
 }
 
-TEST_CASE("gangs: all workers placed together or none; one reclaimed node interrupts the gang", "[spot][gang]") {
+TEST_CASE("gangs: all workers placed together or none, one reclaimed node interrupts the gang", "[spot][gang]") {
   const std::string market =
       R"({"interruptions_at_s": [1500], "notice_s": 60, "replacement_delay_s": 300, "reclaim_order": "lowest-index"})";
   JobTable t;

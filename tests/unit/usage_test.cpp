@@ -92,7 +92,7 @@ TEST_CASE("usage curves come from the scenario and are checked", "[usage][errors
                     Catch::Matchers::Contains("workloads[0].service.usage.memory"));
 }
 
-TEST_CASE("used never exceeds allocated on any node; integrals reconcile with the per-pod records", "[usage]") {
+TEST_CASE("used never exceeds allocated on any node, integrals reconcile with the per-pod records", "[usage]") {
   NodeUsageCheck check;
   const RunResult r = run_json(R"({"seed": 3,
     "fleet": {"nodes": [{"group": {"count": 6, "cpu_cores": 16, "memory_gib": 64, "gpus": 2, "gpu_model": "T4"}}]},

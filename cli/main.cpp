@@ -2,6 +2,7 @@
 // Exit status: 0 success, 2 bad input (file, line, field named), 1 internal error.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cmath>
@@ -322,12 +323,35 @@ int cmd_run(int argc, char** argv) {
   const RunSetup setup = prepared.setup(spec.seed);
   print_skips(*setup.inputs);
 
+  // The share of simulated time done, against the horizon or else the last arrival (or service end): a
+  // lower bound on the run's end, so the estimate of time left errs short while jobs drain.
+  const JobTable& jobs = setup.inputs->jobs;
+  SimTime first = kNever, last = setup.config.horizon_us > 0 ? setup.config.horizon_us : 0;
+  for (std::size_t j = 0; j < jobs.size(); ++j)
+    if (jobs.submit_us[j] != kNever) {
+      first = std::min(first, jobs.submit_us[j]);
+      if (setup.config.horizon_us <= 0) last = std::max(last, jobs.submit_us[j]);
+    }
+  for (const ServiceSpec& sv : jobs.services) {
+    first = std::min(first, sv.start_us);
+    if (setup.config.horizon_us <= 0 && sv.end_us != kNever) last = std::max(last, sv.end_us);
+  }
+  if (first == kNever) first = 0;
   TimedResult r;
   {
     ProgressLine line;
+    const auto t0 = std::chrono::steady_clock::now();
     r = run_one(setup, spec, [&](SimTime now) {
-      line.update("%s  simulated %.2f days", spec.policy.c_str(), us_to_seconds(now) / 86400.0);
+      const double done = last > first ? std::clamp(static_cast<double>(now - first) / static_cast<double>(last - first), 0.0, 1.0) : 0.0;
+      const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      if (done > 0.01 && done < 1.0)
+        line.update("%s  simulated %.2f of ~%.2f days (%.0f%%), about %.0f s left", spec.policy.c_str(),
+                    us_to_seconds(now - first) / 86400.0, us_to_seconds(last - first) / 86400.0, 100 * done,
+                    wall * (1 - done) / done);
+      else
+        line.update("%s  simulated %.2f days", spec.policy.c_str(), us_to_seconds(now - first) / 86400.0);
     });
+    line.update("%s  writing results", spec.policy.c_str());
   }
   const auto [h5, json] = result_paths(vm["out"].as<std::string>());
   write_results_h5(h5, r.result);

@@ -1,4 +1,5 @@
-// capsim: the command line. Subcommands run, compare, inflate, cost, policies, validate.
+// capsim: the command line. Subcommands run, compare, inflate, cost, policies, validate here; sweep,
+// baseline and regress in cli/plan_commands.cpp; shared helpers in cli/commands.h.
 // Exit status: 0 success, 2 bad input (file, line, field named), 1 internal error.
 #include <unistd.h>
 
@@ -18,8 +19,6 @@
 #include "experiments/fgd_sim.h"
 #include "experiments/inflation_report.h"
 #include "experiments/runner.h"
-#include "experiments/regress.h"
-#include "experiments/sweep.h"
 #include "policies/registry.h"
 #include "sim/base/check.h"
 #include "sim/io/atomic_file.h"
@@ -28,8 +27,11 @@
 #include "sim/io/scenario_loader.h"
 #include "sim/io/summary_json.h"
 
+#include "cli/commands.h"
+
 namespace po = boost::program_options;
 using namespace capsim;
+using namespace capsim::cli;
 
 namespace {
 
@@ -75,20 +77,6 @@ po::options_description input_options() {
       ("max-memory", po::value<double>(),
        "refuse a run estimated to need more than this many GiB (default: the memory available now)");
   return o;
-}
-
-// A seed: a whole number in [0, 2^64); "-1" is an error, not 2^64 - 1.
-std::uint64_t parse_seed(const std::string& s, const std::string& option) {
-  std::size_t used = 0;
-  unsigned long long v = 0;
-  try {
-    v = std::stoull(s, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (s.empty() || used != s.size() || !std::isdigit(static_cast<unsigned char>(s[0])))
-    throw InputError(option + ": '" + s + "' is not a seed (a whole number from 0 to 18446744073709551615)");
-  return v;
 }
 
 Inputs load_inputs(const po::variables_map& vm) {
@@ -144,7 +132,6 @@ std::map<std::string, std::string> parse_params(const std::vector<std::string>& 
   return out;
 }
 
-std::vector<std::string> split_list(const std::string& s);
 std::string join(const std::vector<std::string>& items, const std::string& sep);
 
 // A policy spec as a directory name: characters other than letters, digits,
@@ -166,64 +153,12 @@ std::vector<std::string> policy_list(const po::variables_map& vm) {
   return out;
 }
 
-std::vector<std::string> split_list(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream ss(s);
-  std::string item;
-  while (std::getline(ss, item, ','))
-    if (!item.empty()) out.push_back(item);
-  return out;
-}
-
-bool parse_command(int argc, char** argv, const po::options_description& visible,
-                   const po::positional_options_description& positional, po::variables_map& vm,
-                   const char* usage) {
-  po::options_description all;
-  all.add(visible);
-  all.add_options()("help,h", "show this help");
-  po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
-  if (vm.count("help")) {
-    std::cout << usage << "\n" << visible << "  -h [ --help ]             show this help\n";
-    return false;
-  }
-  po::notify(vm);
-  return true;
-}
-
 void print_skips(const RunInputs& in) {
   for (const auto& w : in.warnings) std::cerr << "capsim: warning: " << w << "\n";
   if (in.rows_skipped || in.jobs_impossible)
     std::cerr << "capsim: skipped " << in.rows_skipped << " malformed rows and " << in.jobs_impossible
               << " impossible jobs; first: " << in.first_skip_reason << "\n";
 }
-
-// A progress line on stderr, only when it is a terminal and the work has
-// taken over a second; at most four updates a second. Safe from worker threads.
-class ProgressLine {
- public:
-  template <typename... Args>
-  void update(const char* format, Args... args) {
-    if (!tty_) return;
-    std::lock_guard<std::mutex> lock(mutex_);
-    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
-    if (wall < next_) return;
-    next_ = wall + 0.25;
-    std::fprintf(stderr, "\rcapsim: ");
-    std::fprintf(stderr, format, args...);
-    std::fprintf(stderr, "  wall %.1f s   ", wall);
-    printed_ = true;
-  }
-  ~ProgressLine() {
-    if (printed_) std::fprintf(stderr, "\n");
-  }
-
- private:
-  const bool tty_ = ::isatty(2);
-  const std::chrono::steady_clock::time_point t0_ = std::chrono::steady_clock::now();
-  double next_ = 1.0;
-  bool printed_ = false;
-  std::mutex mutex_;
-};
 
 // Where results go: X.h5 -> X.h5 and X.summary.json; a directory -> results.h5 and summary.json in it.
 std::pair<std::string, std::string> result_paths(const std::string& out) {
@@ -567,137 +502,6 @@ int cmd_validate(int argc, char** argv) {
   std::cout << "ok: " << inputs.fleet.size() << " nodes, " << inputs.fleet.total_gpus() << " GPUs, "
             << inputs.jobs.size() << " jobs\n";
   return 0;
-}
-
-int cmd_sweep(int argc, char** argv) {
-  po::options_description o("Sweep");
-  o.add_options()
-      ("spec", po::value<std::string>(), "sweep spec (.json or .textproto; schema sim/io/sweep.proto)")
-      ("out", po::value<std::string>()->default_value("out/sweep"),
-       "directory: sweep.csv, sweep.h5 (goal.csv with a goal), plan.json and points/ (finished points, for resume)")
-      ("threads", po::value<int>()->default_value(0), "worker threads (0: all cores); results do not depend on it")
-      ("shard", po::value<std::string>(), "i/N: run points i, i+N, i+2N, ... only (0 <= i < N); join with --merge")
-      ("merge", po::value<std::vector<std::string>>()->multitoken(),
-       "join the finished points of these shard directories into --out's table instead of running");
-  po::positional_options_description pos;
-  pos.add("spec", 1);
-  po::variables_map vm;
-  if (!parse_command(argc, argv, o, pos, vm, "usage: capsim sweep SPEC [--out DIR] [--shard i/N] | --merge DIR... --out DIR"))
-    return 0;
-  const std::string out = vm["out"].as<std::string>();
-  if (vm.count("merge")) {
-    std::vector<std::string> axes;
-    const std::vector<SweepRow> rows = read_sweep_rows(vm["merge"].as<std::vector<std::string>>(), &axes);
-    write_sweep_table(out, axes, rows);
-    std::cout << "merged " << rows.size() << " points into " << out << "/sweep.csv and sweep.h5\n";
-    return 0;
-  }
-  if (!vm.count("spec")) throw InputError("sweep: give a SPEC (or --merge)");
-  const SweepPlan plan = plan_sweep(vm["spec"].as<std::string>());
-  SweepOptions options;
-  options.threads = vm["threads"].as<int>();
-  options.out_dir = out;
-  if (vm.count("shard")) {
-    const std::string sh = vm["shard"].as<std::string>();
-    const auto slash = sh.find('/');
-    try {
-      if (slash == std::string::npos) throw std::invalid_argument("no slash");
-      options.shard = std::stoul(sh.substr(0, slash));
-      options.shards = std::stoul(sh.substr(slash + 1));
-    } catch (const std::exception&) {
-      throw InputError("--shard: expected i/N, got '" + sh + "'");
-    }
-  }
-  std::vector<SweepRow> rows;
-  {
-    ProgressLine line;
-    rows = run_sweep(plan, options, [&](std::size_t done, std::size_t total) {
-      line.update("%zu of %s%zu points done", done, plan.spec.has_goal() ? "about " : "", total);
-    });
-  }
-  write_sweep_table(out, plan.axis_names, rows);
-  std::cout << "ran " << rows.size() << " of " << plan.points.size() << " points";
-  if (options.shards > 1) std::cout << " (shard " << options.shard << "/" << options.shards << ")";
-  std::cout << "; wrote " << out << "/sweep.csv and sweep.h5\n";
-  if (plan.spec.has_goal()) {
-    const std::vector<GoalAnswer> answers = goal_answers(plan, rows);
-    write_goal_csv(out, plan, answers);
-    for (const auto& a : answers) {
-      std::string group;
-      for (const auto& g : a.group) group += (group.empty() ? "" : ", ") + g;
-      std::cout << "smallest " << plan.spec.goal().axis() << " with " << plan.spec.goal().condition() << " (" << group
-                << "): " << (a.value.empty() ? "none of the values" : a.value) << "\n";
-    }
-    std::cout << "wrote " << out << "/goal.csv\n";
-  }
-  return 0;
-}
-
-int cmd_baseline(int argc, char** argv) {
-  po::options_description o("Baseline");
-  o.add_options()
-      ("scenarios", po::value<std::vector<std::string>>()->multitoken(), "scenario files")
-      ("policies", po::value<std::string>(), "comma-separated policy specs (default: each scenario's)")
-      ("seeds", po::value<std::string>(), "comma-separated seeds (default: each scenario's)")
-      ("tolerance", po::value<std::vector<std::string>>()->composing(),
-       "KEY=SPEC (repeatable; KEY * for the default): exact, ignore, abs:X, rel:X, "
-       "higher-is-worse[:abs:X|:rel:X], lower-is-worse[...]")
-      ("threads", po::value<int>()->default_value(0), "worker threads (0: all cores)")
-      ("out", po::value<std::string>()->default_value("baseline.json"),
-       "the baseline file (scenario paths are written relative to it)");
-  po::positional_options_description pos;
-  pos.add("scenarios", -1);
-  po::variables_map vm;
-  if (!parse_command(argc, argv, o, pos, vm, "usage: capsim baseline SCENARIO... [--policies a,b] [--seeds 1,2] "
-                                             "[--tolerance KEY=SPEC]... [--out FILE]"))
-    return 0;
-  if (!vm.count("scenarios")) throw InputError("baseline: give one or more scenario files");
-  const std::string out = vm["out"].as<std::string>();
-  const std::filesystem::path out_dir = std::filesystem::absolute(out).parent_path();
-  std::vector<std::string> scenarios;
-  for (const auto& s : vm["scenarios"].as<std::vector<std::string>>()) {
-    if (!std::filesystem::exists(s)) throw InputError(s + ": no such scenario file");
-    scenarios.push_back(std::filesystem::relative(std::filesystem::absolute(s), out_dir).string());
-  }
-  std::vector<std::string> policies;
-  if (vm.count("policies")) policies = split_list(vm["policies"].as<std::string>());
-  std::vector<std::uint64_t> seeds;
-  if (vm.count("seeds"))
-    for (const auto& s : split_list(vm["seeds"].as<std::string>())) seeds.push_back(parse_seed(s, "--seeds"));
-  std::map<std::string, std::string> tolerances;
-  if (vm.count("tolerance"))
-    for (const auto& t : vm["tolerance"].as<std::vector<std::string>>()) {
-      const auto eq = t.find('=');
-      if (eq == std::string::npos || eq == 0) throw InputError("--tolerance: expected KEY=SPEC, got '" + t + "'");
-      tolerances[t.substr(0, eq)] = t.substr(eq + 1);
-    }
-  const Baseline b = record_baseline(scenarios, out_dir.string(), policies, seeds, tolerances, vm["threads"].as<int>());
-  write_baseline(out, b);
-  std::cout << "recorded " << b.runs.size() << " runs in " << out << "\n";
-  return 0;
-}
-
-int cmd_regress(int argc, char** argv) {
-  po::options_description o("Regress");
-  o.add_options()
-      ("baseline", po::value<std::string>(), "the baseline file (capsim baseline)")
-      ("junit", po::value<std::string>(), "also write a JUnit XML report here (one test case per run)")
-      ("markdown", po::value<std::string>(), "also write a Markdown summary here (a CI job's summary or comment)")
-      ("threads", po::value<int>()->default_value(0), "worker threads (0: all cores)");
-  po::positional_options_description pos;
-  pos.add("baseline", 1);
-  po::variables_map vm;
-  if (!parse_command(argc, argv, o, pos, vm, "usage: capsim regress BASELINE [--junit FILE] [--markdown FILE]"))
-    return 0;
-  if (!vm.count("baseline")) throw InputError("regress: give a BASELINE file");
-  const std::string path = vm["baseline"].as<std::string>();
-  const Baseline b = load_baseline(path);
-  const std::string dir = std::filesystem::path(path).parent_path().string();
-  const RegressReport r = run_regress(b, dir.empty() ? "." : dir, vm["threads"].as<int>());
-  std::cout << regress_table(b, r);
-  if (vm.count("junit")) write_text_atomically(vm["junit"].as<std::string>(), regress_junit(b, r));
-  if (vm.count("markdown")) write_text_atomically(vm["markdown"].as<std::string>(), regress_markdown(b, r));
-  return r.failed() ? 1 : 0;
 }
 
 }  // namespace

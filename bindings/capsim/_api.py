@@ -86,6 +86,7 @@ class Results:
         self.meta = meta
         self.wall_s = wall_s
         self.cost = cost
+        self.label = None  # how plots name the run; None: "policy (seed N)"
         self._core = core
 
     @property
@@ -207,7 +208,7 @@ class PlacementPolicy:
         return best, cluster.choose_gpus(best, job, self.gpu_choice)
 
 
-def run(scenario, policy=None, seed=None, params=None, name=None, workload_seed=None):
+def run(scenario, policy=None, seed=None, params=None, name=None, workload_seed=None, label=None):
     """Runs one policy and returns Results, as `capsim run` does.
 
     policy: a registered name or spec ("best-fit:w_gpu=0"), or a
@@ -215,14 +216,18 @@ def run(scenario, policy=None, seed=None, params=None, name=None, workload_seed=
     (best-fit when it names none), with the scenario's parameters. params win
     over both. seed: the run's seed (default: the scenario's); it roots every
     random stream, synthetic workloads included, unless workload_seed pins
-    the workload (the scenario field of that name)."""
+    the workload (the scenario field of that name). label: how plots name
+    the run (default "policy (seed N)"), e.g. the fleet size when runs of
+    different scenarios are drawn together."""
     if workload_seed is not None:
         scenario = scenario.with_workload_seed(int(workload_seed))
     if isinstance(policy, PlacementPolicy):
         core = _core.run(scenario, name or type(policy).__name__, {}, seed, policy)
     else:
         core = _core.run(scenario, policy or "", {k: str(v) for k, v in (params or {}).items()}, seed, None)
-    return _from_core(core)
+    r = _from_core(core)
+    r.label = label
+    return r
 
 
 def compare(scenario, policies=None, seeds=None, threads=0, workload_seed=None):

@@ -9,16 +9,45 @@ def _axes(ax):
     return ax
 
 
-def utilization(results, metric="gpu_milli_alloc_frac", ax=None, hours=True):
-    """Allocated share over simulated time, one line per result (policy)."""
-    ax = _axes(ax)
+_STYLES = ["-", "--", "-.", ":"]
+
+
+def _label(r):
+    """A run's display label: its own (Results.label), else policy and seed."""
+    return getattr(r, "label", None) or f"{r.summary['policy']} (seed {r.summary['seed']})"
+
+
+def _distinct_series(results, metric):
+    """Results grouped by identical series: identical runs draw one line with their labels joined, so that
+    four policies that place alike do not hide each other."""
+    groups = []
     for r in results:
+        values = r.timeseries[metric].to_numpy()
+        for g in groups:
+            if len(g[0]) == len(values) and (g[0] == values).all():
+                g[1].append(r)
+                break
+        else:
+            groups.append((values, [r]))
+    return [(members[0], " = ".join(_label(m) for m in members)) for _, members in groups]
+
+
+def _legend_outside(ax):
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+
+
+def utilization(results, metric="gpu_milli_alloc_frac", ax=None, hours=True):
+    """Allocated share over simulated time, one line per distinct result (identical runs share a line and
+    a joined label); distinct colours and line styles; the legend outside the data."""
+    ax = _axes(ax)
+    for k, (r, label) in enumerate(_distinct_series(results, metric)):
         ts = r.timeseries
         x = ts.index / 3600.0 if hours else ts.index
-        ax.plot(x, ts[metric], label=f"{r.summary['policy']} (seed {r.summary['seed']})", lw=1)
+        ax.plot(x, ts[metric], label=label, lw=1.2, linestyle=_STYLES[(k // 10) % len(_STYLES)],
+                color=f"C{k % 10}")
     ax.set_xlabel("simulated time (h)" if hours else "simulated time (s)")
     ax.set_ylabel(metric)
-    ax.legend(fontsize="small")
+    _legend_outside(ax)
     return ax
 
 
@@ -29,11 +58,11 @@ def queueing_delay(results, ax=None):
         w = np.sort(r.jobs.wait_us[r.jobs.wait_us >= 0].to_numpy() / 1e6)
         if len(w) == 0:
             continue
-        ax.step(np.maximum(w, 1e-3), np.arange(1, len(w) + 1) / len(w), where="post", label=r.summary["policy"])
+        ax.step(np.maximum(w, 1e-3), np.arange(1, len(w) + 1) / len(w), where="post", label=_label(r))
     ax.set_xscale("log")
     ax.set_xlabel("wait (s, log; 0 shown at 1 ms)")
     ax.set_ylabel("share of started jobs")
-    ax.legend(fontsize="small")
+    _legend_outside(ax)
     return ax
 
 
@@ -51,17 +80,21 @@ def inflation(curves, ax=None, y="unallocated_gpus"):
 
 
 def comparison(results, path=None):
-    """The comparison figure: GPU, CPU and memory allocation over time, and waits."""
+    """The comparison figure: one panel per metric (GPU, CPU and memory allocation over time, and the
+    distribution of waits), identical runs drawn once, legends outside the data."""
     # The backend stays the caller's: a notebook that saves a figure still shows the next ones.
     import matplotlib.pyplot as plt
-    fig, axes = plt.subplots(4, 1, figsize=(9, 13))
+    fig, axes = plt.subplots(4, 1, figsize=(11, 13))
     utilization(results, "gpu_milli_alloc_frac", ax=axes[0])
     utilization(results, "cpu_alloc_frac", ax=axes[1])
     utilization(results, "memory_alloc_frac", ax=axes[2])
     queueing_delay(results, ax=axes[3])
+    for ax, title in zip(axes, ["GPU allocated (share of GPU milli)", "CPU allocated", "memory allocated",
+                                "waits of started jobs"]):
+        ax.set_title(title, fontsize="medium", loc="left")
     fig.tight_layout()
     if path is not None:
-        fig.savefig(path, dpi=100)
+        fig.savefig(path, dpi=100, bbox_inches="tight")
         plt.close(fig)
     return fig
 

@@ -296,3 +296,20 @@ def test_jobs_carry_team_and_source_and_waits_are_reported_per_group(tmp_path):
         waits = np.sort(group.wait_us.to_numpy() / 1e6)
         p95 = waits[int(np.ceil(0.95 * len(waits))) - 1]
         assert r.summary[f"team.{team}.wait_p95_s"] == pytest.approx(p95)
+
+
+def test_plots_draw_identical_runs_once_with_labels_outside():
+    """Two fleet sizes labelled by the caller, and two policies that place alike drawn as one line."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import capsim.plot
+    sc = capsim.load_scenario(SCENARIO)
+    a = capsim.run(sc, policy="best-fit", label="openb, best-fit")
+    b = capsim.run(sc, policy="best-fit", label="openb again")  # identical series
+    c = capsim.run(sc, policy="random")
+    ax = capsim.plot.utilization([a, b, c])
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert labels == ["openb, best-fit = openb again", "random (seed 1)"]
+    legend = ax.get_legend()
+    assert legend.get_bbox_to_anchor().x0 > ax.get_window_extent().x1 - 1  # outside the axes
+    assert len({line.get_color() for line in ax.get_lines()}) == 2

@@ -138,11 +138,7 @@ Condition parse_condition(const std::string& text, const std::string& field) {
   return c;
 }
 
-std::string quote(const std::string& s) {
-  pb::Value v;
-  v.set_string_value(s);
-  return value_json(v);
-}
+std::string quote(const std::string& s) { return json_quote(s); }  // summary.json's own quoting
 
 // A row from a run: the summary's keys and values as JSON text, exactly as summary.json writes them.
 std::string point_file(const std::string& dir, std::size_t index) {

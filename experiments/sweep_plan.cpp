@@ -19,6 +19,7 @@
 #include <set>
 
 #include "experiments/runner.h"
+#include "experiments/sweep_constraint.h"
 #include "experiments/sweep_detail.h"
 #include "sim/base/check.h"
 #include "sim/io/atomic_file.h"
@@ -122,20 +123,28 @@ SweepPlan plan_sweep_from(const config::SweepSpec& spec, const std::string& base
       if (combos.size() > 1'000'000) throw InputError(origin + ": more than 1,000,000 points");
     }
   }
+  std::vector<SweepConstraint> constraints;
+  for (int c = 0; c < spec.constraints_size(); ++c)
+    constraints.emplace_back(spec.constraints(c), plan.axis_names,
+                             origin + ": field constraints[" + std::to_string(c) + "]");
   std::vector<std::string> policies(spec.policies().begin(), spec.policies().end());
   if (policies.empty()) policies.push_back("");
   std::vector<std::uint64_t> seeds(spec.seeds().begin(), spec.seeds().end());
   std::string all_hashes;
   for (const auto& combo : combos) {
+    std::vector<double> numbers;
+    for (int a = 0; a < n_axes; ++a) numbers.push_back(value_number(spec.axes(a).values(combo[static_cast<std::size_t>(a)])));
+    bool keep = true;
+    for (std::size_t c = 0; c < constraints.size() && keep; ++c)
+      keep = constraints[c].holds(numbers, origin + ": field constraints[" + std::to_string(c) + "]");
+    if (!keep) continue;
     pb::Value tree = base_tree;
     std::vector<std::string> values;
-    std::vector<double> numbers;
     for (int a = 0; a < n_axes; ++a) {
       const int v = combo[static_cast<std::size_t>(a)];
       const std::string field = origin + ": field axes[" + std::to_string(a) + "]";
       set_path(tree, spec.axes(a).path(), spec.axes(a).values(v), field + ".path '" + spec.axes(a).path() + "'");
       values.push_back(value_json(spec.axes(a).values(v)));
-      numbers.push_back(value_number(spec.axes(a).values(v)));
     }
     config::Scenario s;
     std::string where = "point";
@@ -165,6 +174,7 @@ SweepPlan plan_sweep_from(const config::SweepSpec& spec, const std::string& base
       }
     }
   }
+  if (plan.points.empty()) throw InputError(origin + ": field constraints: no point of the grid meets them");
   plan.plan_hash = fnv_hex(all_hashes);
   return plan;
 }

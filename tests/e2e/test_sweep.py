@@ -128,6 +128,23 @@ def test_goal_equals_the_smallest_passing_grid_value(capsim, tmp_path):
         assert str(got) == expected, (rate, got, expected)
 
 
+def test_constraints_keep_only_the_points_that_meet_them(capsim, tmp_path):
+    full = spec(tmp_path, policies=["best-fit"])
+    assert capsim("sweep", full, "--out", tmp_path / "full").returncode == 0
+    t = pd.read_csv(tmp_path / "full" / "sweep.csv", float_precision="round_trip")
+    kept = spec(tmp_path, policies=["best-fit"], constraints=["t4 + 0.05 * rate <= 20", "t4 != 8"])
+    p = capsim("sweep", kept, "--out", tmp_path / "kept")
+    assert p.returncode == 0, p.stderr
+    k = pd.read_csv(tmp_path / "kept" / "sweep.csv", float_precision="round_trip")
+    expected = t[(t.t4 + 0.05 * t.rate <= 20) & (t.t4 != 8)]
+    # by hand: (4,60) 7, (4,240) 16, (16,60) 19 pass; (8,*) is excluded; (16,240) gives 28 > 20
+    assert sorted(zip(k.t4, k.rate)) == [(4, 60), (4, 240), (16, 60)]
+    assert sorted(zip(expected.t4, expected.rate)) == sorted(zip(k.t4, k.rate))
+    assert list(k.point) == [0, 1, 2]  # points numbered densely
+    merged = k.merge(expected, on=["t4", "rate", "policy", "seed"], suffixes=("", "_full"))
+    assert (merged.jobs_completed == merged.jobs_completed_full).all()
+
+
 @pytest.mark.parametrize("change, message", [
     ({"axes": [{"path": "fleet.nodes[5].group.count", "values": [1]}]}, "has 2 element(s), no [5]"),
     ({"axes": [{"path": "fleet.nodes[1].group.count", "values": ["many"]}]}, "count"),
@@ -137,6 +154,10 @@ def test_goal_equals_the_smallest_passing_grid_value(capsim, tmp_path):
     ({"goal": {"axis": "nope", "condition": "wait_p95_s <= 1"}}, "goal.axis"),
     ({"goal": {"axis": "t4", "condition": "wait_p95_s about 1"}}, "goal.condition"),
     ({"scenario": "missing.json"}, "field scenario"),
+    ({"constraints": ["t4 + nodes <= 4"]}, "constraints[0]: 'nodes' is not an axis"),
+    ({"constraints": ["t4 <= "]}, "constraints[0]: expected 'SUM OP SUM'"),
+    ({"constraints": ["t4 * rate <= 4"]}, "constraints[0]: expected 'SUM OP SUM'"),
+    ({"constraints": ["t4 > 100"]}, "field constraints: no point of the grid meets them"),
 ])
 def test_bad_specs_exit_2_naming_the_field(capsim, tmp_path, change, message):
     sp = spec(tmp_path, **change)

@@ -35,6 +35,7 @@ SimConfig sim_config_from(const config::Scenario& s) {
   c.queue = s.queue() == "strict-fifo" ? QueueDiscipline::kStrictFifo : QueueDiscipline::kFifo;
   c.seed = s.seed();
   c.node_series = s.node_series();
+  c.warmup_us = seconds_to_us(s.warmup_s());
   return c;
 }
 

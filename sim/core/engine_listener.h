@@ -35,6 +35,9 @@ class EngineListener {
   virtual void on_job_interrupted(const Simulation&, SimTime, std::uint32_t /*job*/, const Placement&,
                                   SimTime /*lost_us*/, InterruptReason) {}
   virtual void on_sample(const Simulation&, SimTime) {}
+  // The warm-up (SimConfig::warmup_us) is over: summaries measure from here. Not called when
+  // no warm-up is set or the run ends first.
+  virtual void on_warmup_end(const Simulation&, SimTime) {}
   // A scheduling pass (and the capacity planning after it) has ended: every
   // waiting job that could be placed has been.
   virtual void on_pass_end(const Simulation&, SimTime) {}

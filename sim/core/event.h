@@ -34,6 +34,7 @@ enum class EventKind : std::uint8_t {
   kCapacityTick = 44,   // the capacity policy's clock
   kCapacityWake = 48,   // the capacity policy asked to plan again (a cooldown ended) while jobs wait
   kSample = 52,
+  kWarmupEnd = 56,      // the summaries' measurement window opens (SimConfig::warmup_us)
 };
 inline constexpr int kEventKindSlots = 64;
 inline constexpr int kEventKindCount = kEventKindSlots;  // any slot is a valid kind for the event set

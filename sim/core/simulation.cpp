@@ -85,6 +85,7 @@ void Simulation::register_own_handlers() {
   claim(EventKind::kNodeReady, this, [](void* s, Simulation&, const Event& e) { static_cast<Simulation*>(s)->on_node_ready(e); });
   claim(EventKind::kSchedulePass, this, [](void* s, Simulation&, const Event& e) { static_cast<Simulation*>(s)->on_pass(e); });
   claim(EventKind::kSample, this, [](void* s, Simulation&, const Event& e) { static_cast<Simulation*>(s)->on_sample(e); });
+  claim(EventKind::kWarmupEnd, this, [](void* s, Simulation&, const Event& e) { static_cast<Simulation*>(s)->on_warmup_end(e); });
 }
 
 Component& Simulation::add_component(std::unique_ptr<Component> component) {
@@ -125,6 +126,8 @@ const RunStats& Simulation::run() {
   const SimTime interval = config_.sample_interval_us;
   SimTime first_sample = start >= 0 ? start / interval * interval : -((-start + interval - 1) / interval) * interval;
   events_.push(first_sample, EventKind::kSample);
+  // Not live: the cut never keeps a run going (a run that ends first has an empty window).
+  if (config_.warmup_us > 0) events_.push(start + config_.warmup_us, EventKind::kWarmupEnd);
   for (std::size_t n = 0; n < fleet_->size(); ++n) nodes_.acquired_us[n] = start;
   for (auto& c : components_) c->on_run_start(*this, start);
 
@@ -274,6 +277,11 @@ void Simulation::on_sample(const Event& e) {
   for (auto* l : listeners_) l->on_sample(*this, e.time);
   last_sample_ = e.time;
   events_.push(e.time + config_.sample_interval_us, EventKind::kSample);
+}
+
+void Simulation::on_warmup_end(const Event& e) {
+  usage_.start_window(e.time);
+  for (auto* l : listeners_) l->on_warmup_end(*this, e.time);
 }
 
 void Simulation::request_pass(SimTime now) {

@@ -40,6 +40,7 @@ struct SimConfig {
   QueueDiscipline queue = QueueDiscipline::kFifo;
   std::uint64_t seed = 0;                       // components draw from named streams of it
   bool node_series = false;                     // listeners record per-node series at samples
+  SimTime warmup_us = 0;                        // summaries measure from start + warmup (0: from the start)
 };
 
 // Whether a scheduled event keeps the run going (Simulation::hold_run).
@@ -217,6 +218,7 @@ class Simulation {
   void on_node_ready(const Event& e);
   void on_pass(const Event& e);
   void on_sample(const Event& e);
+  void on_warmup_end(const Event& e);
   void arrive(SimTime now, std::uint32_t j);
   void complete(SimTime now, std::uint32_t j);
   // Releases every worker of a running job; returns the first worker's placement.

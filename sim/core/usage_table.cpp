@@ -25,6 +25,16 @@ void UsageTotals::advance(SimTime now) {
   last_us = std::max(last_us, now);
 }
 
+void UsageTable::start_window(SimTime now) {
+  auto restart = [now](UsageTotals& t) {
+    t.advance(now);
+    t.used_peak = {};
+  };
+  restart(fleet_);
+  for (auto& t : team_) restart(t);
+  for (auto& t : class_) restart(t);
+}
+
 void UsageTable::Service::advance(SimTime now) {
   const auto dt = static_cast<double>(now - last_us);
   if (dt > 0) {

@@ -39,6 +39,9 @@ class UsageTable {
   // A job's workers start or stop running (every worker holds the job's request).
   void job_started(SimTime now, std::uint32_t j, std::int32_t workers);
   void job_stopped(SimTime now, std::uint32_t j, std::int32_t workers);
+  // Measurement starts over for peaks (the warm-up cut): integrals stay cumulative, so the
+  // window's means are differences of integrals taken at its ends.
+  void start_window(SimTime now);
   // Every running and later replica of service s uses `share` of its request from now.
   void set_service_share(SimTime now, std::size_t s, const UsageShare& share);
 

@@ -132,13 +132,14 @@ config::Scenario parse_scenario_textproto(const std::string& text, const std::st
 void validate_scenario(const config::Scenario& s, const std::string& origin) {
   constexpr double kMaxSeconds = 1e12;  // about 31,700 years; keeps microseconds far from int64 overflow
   for (const auto& [name, v] : {std::pair{"horizon_s", s.horizon_s()}, std::pair{"sample_interval_s", s.sample_interval_s()},
-                                std::pair{"max_wait_s", s.max_wait_s()}})
+                                std::pair{"max_wait_s", s.max_wait_s()}, std::pair{"warmup_s", s.warmup_s()}})
     require(v <= kMaxSeconds, origin, name, "must be at most 1e12 seconds");
   require(s.horizon_s() >= 0, origin, "horizon_s", "must not be negative");
   require(s.sample_interval_s() >= 0, origin, "sample_interval_s", "must not be negative");
   require(s.sample_interval_s() == 0 || s.sample_interval_s() >= 1e-6, origin, "sample_interval_s",
           "must be at least one microsecond");
   require(s.max_wait_s() >= 0, origin, "max_wait_s", "must not be negative");
+  require(s.warmup_s() >= 0, origin, "warmup_s", "must not be negative");
   require(s.max_memory_gib() >= 0, origin, "max_memory_gib", "must not be negative");
   require(s.queue().empty() || s.queue() == "fifo" || s.queue() == "strict-fifo", origin, "queue",
           "must be \"fifo\" or \"strict-fifo\", got \"" + s.queue() + "\"");

@@ -23,7 +23,8 @@ void Recorder::on_run_start(const Simulation& sim, SimTime start) {
   capacity_[kMemory] = static_cast<double>(f.total_memory_mib());
   capacity_[kGpuMilli] = static_cast<double>(f.total_gpus()) * kMilliPerGpu;
   capacity_[kGpuBusy] = static_cast<double>(f.total_gpus());
-  start_ = last_change_ = start;
+  start_ = last_change_ = window_start_ = start;
+  window_open_ = sim.config().warmup_us <= 0;
   series_.columns = {
       {"cpu_alloc_frac", "fraction", {}},
       {"memory_alloc_frac", "fraction", {}},
@@ -82,6 +83,21 @@ void Recorder::sample_nodes(const Simulation& sim) {
   }
 }
 
+void Recorder::on_warmup_end(const Simulation& sim, SimTime t) { open_window(sim, t); }
+
+void Recorder::open_window(const Simulation& sim, SimTime t) {
+  advance(sim, t);
+  window_start_ = t;
+  window_open_ = true;
+  integral_at_window_ = integral_;
+  peak_ = current_;
+  const UsageTable& usage = sim.usage();
+  usage_at_window_.clear();
+  usage_at_window_.push_back(usage.fleet(t));
+  for (std::size_t i = 0; i < usage.teams(); ++i) usage_at_window_.push_back(usage.team(i, t));
+  for (std::size_t i = 0; i < usage.classes(); ++i) usage_at_window_.push_back(usage.job_class(i, t));
+}
+
 void Recorder::advance(const Simulation& sim, SimTime t) {
   const double dt = static_cast<double>(t - last_change_);
   for (int r = 0; r < kResources; ++r) integral_[r] += current_[r] * dt;
@@ -134,6 +150,9 @@ void Recorder::on_sample(const Simulation& sim, SimTime t) {
 
 void Recorder::on_run_end(const Simulation& sim, SimTime end) {
   advance(sim, end);
+  // A run that ended inside its warm-up measures an empty window at its end.
+  if (!window_open_) open_window(sim, end);
+  const SimTime cut = sim.config().warmup_us > 0 ? start_ + sim.config().warmup_us : start_;
   const JobTable& jobs = sim.jobs();
   const std::size_t n = jobs.size();
 
@@ -189,7 +208,7 @@ void Recorder::on_run_end(const Simulation& sim, SimTime end) {
     completed += sim.state(j) == JobState::kCompleted;
     if (start[j] >= 0) {
       ++placed;
-      waits.push_back(us_to_seconds(wait[j]));
+      if (submit[j] >= cut) waits.push_back(us_to_seconds(wait[j]));
     }
   }
   // What each job held and used (all workers, over all its runs).
@@ -214,10 +233,10 @@ void Recorder::on_run_end(const Simulation& sim, SimTime end) {
   double wait_sum = 0;
   for (double w : waits) wait_sum += w;
 
-  const double span = static_cast<double>(end - start_);
+  const double span = static_cast<double>(end - window_start_);
   auto mean = [&](int r) {
     if (capacity_[r] <= 0) return 0.0;
-    return span > 0 ? integral_[r] / span / capacity_[r] : current_[r] / capacity_[r];
+    return span > 0 ? (integral_[r] - integral_at_window_[r]) / span / capacity_[r] : current_[r] / capacity_[r];
   };
   auto peak = [&](int r) { return capacity_[r] > 0 ? peak_[r] / capacity_[r] : 0.0; };
   const Fleet& f = sim.fleet();
@@ -255,8 +274,9 @@ void Recorder::on_run_end(const Simulation& sim, SimTime end) {
       {"nodes_acquired", static_cast<std::int64_t>(st.nodes_acquired)},
       {"nodes_released", static_cast<std::int64_t>(st.nodes_released)},
   };
+  if (sim.config().warmup_us > 0) summary_.push_back({"warmup_s", us_to_seconds(sim.config().warmup_us)});
   add_usage_keys(sim, end);
-  add_wait_groups(sim);
+  add_wait_groups(sim, cut);
 }
 
 std::string source_label(const std::string& name) {
@@ -270,7 +290,7 @@ std::string shape_label(const JobRequest& r) {
   return std::to_string(r.num_gpu) + "gpu";
 }
 
-void Recorder::add_wait_groups(const Simulation& sim) {
+void Recorder::add_wait_groups(const Simulation& sim, SimTime cut) {
   // A p95 over all jobs hides the shapes, teams and sources that wait longest: the same figures per group.
   const JobTable& jobs = sim.jobs();
   std::map<std::string, std::vector<double>> groups;
@@ -278,6 +298,7 @@ void Recorder::add_wait_groups(const Simulation& sim) {
     const SimTime start = sim.start_us(j);
     if (start < 0 || jobs.service[j] >= 0) continue;  // never started, or a service replica
     const SimTime submit = jobs.submit_us[j] != kNever ? jobs.submit_us[j] : sim.arrival_us(j);
+    if (submit < cut) continue;  // inside the warm-up
     const double w = us_to_seconds(start - submit);
     groups["shape." + shape_label(jobs.request(j)) + "."].push_back(w);
     if (jobs.team_names.size() > 1) groups["team." + jobs.team_names[jobs.team[j]] + "."].push_back(w);
@@ -296,15 +317,24 @@ void Recorder::add_wait_groups(const Simulation& sim) {
 }
 
 void Recorder::add_usage_keys(const Simulation& sim, SimTime end) {
-  const double span = static_cast<double>(end - start_);
+  const double span = static_cast<double>(end - window_start_);
   const UsageTable& usage = sim.usage();
+  // Integrals from the window's start: the totals now less those when it opened.
+  auto since_window = [&](UsageTotals t, std::size_t at) {
+    if (at < usage_at_window_.size())
+      for (int r = 0; r < kUsageResources; ++r) {
+        t.allocated_integral[r] -= usage_at_window_[at].allocated_integral[r];
+        t.used_integral[r] -= usage_at_window_[at].used_integral[r];
+      }
+    return t;
+  };
   // Means of used and allocated over the run, as fractions of the fleet's capacity.
   auto mean_of = [&](const ResourceAmounts& integral, const ResourceAmounts& now, int r, double capacity) {
     if (capacity <= 0) return 0.0;
     return span > 0 ? integral[r] / span / capacity : now[r] / capacity;
   };
   const double cpu = capacity_[kCpu], mem = capacity_[kMemory], gpu = capacity_[kGpuMilli];
-  const UsageTotals f = usage.fleet(end);
+  const UsageTotals f = since_window(usage.fleet(end), 0);
   const double cpu_used = mean_of(f.used_integral, f.used, kUsedCpu, cpu);
   const double gpu_used = mean_of(f.used_integral, f.used, kUsedGpu, gpu);
   const double mem_used = mean_of(f.used_integral, f.used, kUsedMemory, mem);
@@ -327,9 +357,11 @@ void Recorder::add_usage_keys(const Simulation& sim, SimTime end) {
     summary_.push_back({prefix + "gpu_alloc_mean", mean_of(t.allocated_integral, t.allocated, kUsedGpu, gpu)});
     summary_.push_back({prefix + "gpu_used_mean", mean_of(t.used_integral, t.used, kUsedGpu, gpu)});
   };
-  for (std::size_t t = 0; t < jobs.team_names.size(); ++t) group("team." + jobs.team_names[t] + ".", usage.team(t, end));
+  for (std::size_t t = 0; t < jobs.team_names.size(); ++t)
+    group("team." + jobs.team_names[t] + ".", since_window(usage.team(t, end), 1 + t));
   for (std::size_t q = 0; q < jobs.qos_names.size(); ++q)
-    group("class." + (jobs.qos_names[q].empty() ? std::string("none") : jobs.qos_names[q]) + ".", usage.job_class(q, end));
+    group("class." + (jobs.qos_names[q].empty() ? std::string("none") : jobs.qos_names[q]) + ".",
+          since_window(usage.job_class(q, end), 1 + usage.teams() + q));
 }
 
 void Recorder::take(RunResult& result) {

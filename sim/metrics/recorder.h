@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sim/core/engine_listener.h"
+#include "sim/core/usage_table.h"
 #include "sim/metrics/run_result.h"
 
 namespace capsim {
@@ -18,6 +19,7 @@ class Recorder final : public EngineListener {
   void on_allocation_changed(const Simulation& sim, SimTime t, std::uint32_t job) override;
   void on_job_placed(const Simulation& sim, SimTime t, std::uint32_t job, const Placement& p) override;
   void on_sample(const Simulation& sim, SimTime t) override;
+  void on_warmup_end(const Simulation& sim, SimTime t) override;
   void on_run_end(const Simulation& sim, SimTime end) override;
 
   // Moves the collected series, outcomes and summary into result.
@@ -30,7 +32,7 @@ class Recorder final : public EngineListener {
   // Used vs allocated: fleet, per team, per class (sim/core/usage_table.h).
   void add_usage_keys(const Simulation& sim, SimTime end);
   // Wait figures per job shape, team and workload source (batch jobs; services have their own).
-  void add_wait_groups(const Simulation& sim);
+  void add_wait_groups(const Simulation& sim, SimTime cut);
 
   std::vector<double> capacity_ = std::vector<double>(kResources, 0.0);
   std::vector<double> current_ = std::vector<double>(kResources, 0.0);
@@ -38,6 +40,13 @@ class Recorder final : public EngineListener {
   std::vector<double> peak_ = std::vector<double>(kResources, 0.0);
   SimTime last_change_ = 0;
   SimTime start_ = 0;
+  // The warm-up cut: the window opens at window_start_ (start_ without a warm-up); integrals
+  // there are subtracted from those at the end.
+  void open_window(const Simulation& sim, SimTime t);
+  SimTime window_start_ = 0;
+  bool window_open_ = true;
+  std::vector<double> integral_at_window_ = std::vector<double>(kResources, 0.0);
+  std::vector<UsageTotals> usage_at_window_;  // fleet, then teams, then classes
 
   double interval_wait_sum_us_ = 0;
   std::int64_t interval_started_ = 0;

@@ -57,5 +57,6 @@ class ProgressLine {
 int cmd_sweep(int argc, char** argv);
 int cmd_baseline(int argc, char** argv);
 int cmd_regress(int argc, char** argv);
+int cmd_report(int argc, char** argv);
 
 }  // namespace capsim::cli

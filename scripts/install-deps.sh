@@ -18,6 +18,8 @@ PACKAGES=(
   python3-dev python3-numpy python3-pandas python3-h5py python3-pytest
   python3-matplotlib python3-nbclient python3-nbformat python3-ipykernel
   python3-distributed
+  # the HTML report's test loads it in a real headless browser
+  chromium
 )
 
 missing=()

@@ -19,11 +19,14 @@ except ImportError:  # pragma: no cover - reported by _api on first use
     pass
 
 __all__ = ["PlacementPolicy", "Results", "compare", "inflate", "jobs_from_dataframe", "load_scenario", "policies",
-           "read_results", "read_trace", "run", "scenario_from_traces", "sweep", "plot"]
+           "read_results", "read_trace", "run", "scenario_from_traces", "sweep", "plot", "report"]
 
 
 def __getattr__(name):
     if name == "plot":  # matplotlib is imported only when plots are asked for
         import importlib
         return importlib.import_module(".plot", __name__)
+    if name == "report":  # capsim.report(paths, out): the HTML page of `capsim report`
+        from .report import report
+        return report
     raise AttributeError(name)

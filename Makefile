@@ -13,26 +13,7 @@ build: deps
 	cmake --build $(BUILD) -j $(JOBS)
 
 demo: build
-	@echo "== What-if 1: the openb default pods replayed on their real cluster (1,213 GPU nodes)"
-	$(BUILD)/capsim compare scenarios/openb_default.json --out out/demo/openb_default
-	@echo
-	@echo "== What-if 2: the same pods on a 20-node fleet (scenarios/openb_downsized.json)"
-	$(BUILD)/capsim compare scenarios/openb_downsized.json --out out/demo/openb_downsized
-	@echo
-	@echo "== What-if 3: which policy strands the fewest GPUs? The inflation experiment of Weng et al. (ATC'23)"
-	$(BUILD)/capsim inflate --nodes traces/alibaba-gpu-v2023/openb_node_list_gpu_node.csv \
-	    --pods traces/alibaba-gpu-v2023/openb_pod_list_default.csv --out out/demo/inflation
-	@echo
-	@echo "== What-if 4: what does each policy cost, and who pays? (scenarios/cost_reserved_plus_burst.json)"
-	$(BUILD)/capsim compare scenarios/cost_reserved_plus_burst.json --policies first-fit,best-fit,worst-fit,fgd --out out/demo/cost
-	$(BUILD)/capsim cost out/demo/cost/best-fit-seed11/results.h5 --by team --spread-idle
-	@echo
-	@echo "== What-if 5: how much would spot save us? (scenarios/spot_v2026.json)"
-	$(BUILD)/capsim compare scenarios/spot_v2026.json --policies spot-fallback,spot-only,static-split,on-demand-only --out out/demo/spot
-	@echo
-	@echo "== The comparison figure of what-if 2"
-	PYTHONPATH=$(BUILD)/python MPLBACKEND=Agg $(PY) -m capsim plot out/demo/openb_downsized/*/results.h5 \
-	    -o out/demo/openb_downsized.png
+	$(PY) scripts/demo.py --capsim $(BUILD)/capsim --out out/demo
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

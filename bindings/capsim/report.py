@@ -22,7 +22,7 @@ _RUN_KEYS = [
     ("alloc_memory_mean", "memory allocated, mean"),
     ("wait_mean_s", "wait mean (s)"), ("wait_p95_s", "wait p95 (s)"), ("wait_p99_s", "wait p99 (s)"),
     ("wait_max_s", "wait max (s)"), ("warmup_s", "warm-up cut (s)"),
-    ("jobs_interrupted", "jobs interrupted"), ("lost_gpu_hours", "lost GPU-hours"),
+    ("node_notices", "spot notices"), ("job_interruptions", "job interruptions"), ("lost_gpu_hours", "lost GPU-hours"),
     ("cost_total", "cost, total"), ("cost_idle_share", "cost idle share"),
     ("cost_per_completed_job", "cost per completed job"), ("tco_as_run", "TCO as run"),
 ]
@@ -302,6 +302,11 @@ window.addEventListener('load', function () {
 """
 
 
+def _source(files):
+    return (f'<p class="src">{len(files)} file(s): ' + ", ".join(html.escape(os.path.relpath(f)) for f in files) +
+            "</p>")
+
+
 def report(paths, out, title=None, metrics=None):
     """Writes one self-contained HTML page for capsim outputs (results.h5 files or directories of a run,
     a compare, an inflation or a sweep); several runs are compared on one page. Returns out."""
@@ -309,19 +314,20 @@ def report(paths, out, title=None, metrics=None):
     matplotlib.use("Agg", force=False)
     if not paths:
         raise ReportError("no results given")
-    kinds = [classify(p) for p in paths]
+    kinds = [(classify(p), p) for p in paths]
     sections = []
-    runs = [q for kind, payload in kinds if kind == "runs" for q in payload]
-    if runs:
-        sections.append(("Runs", [f'<p class="src">{len(runs)} run(s): ' +
-                                  ", ".join(html.escape(os.path.relpath(q)) for q in runs) + "</p>"] + _runs_section(runs)))
-    for kind, payload in kinds:
-        if kind == "inflation":
-            sections.append(("Inflation experiment", [f'<p class="src">{html.escape(os.path.relpath(payload))}</p>'] +
-                             _inflation_section(payload)))
+    # Loose results.h5 files are compared on one section; a directory (a run, a compare) is its own.
+    loose = [q for (kind, payload), p in kinds if kind == "runs" and not os.path.isdir(p) for q in payload]
+    if loose:
+        sections.append(("Runs", [_source(loose)] + _runs_section(loose)))
+    for (kind, payload), p in kinds:
+        if kind == "runs" and os.path.isdir(p):
+            sections.append((f"Runs: {os.path.basename(os.path.abspath(p))}", [_source(payload)] + _runs_section(payload)))
+        elif kind == "inflation":
+            sections.append(("Inflation experiment", [_source([payload])] + _inflation_section(payload)))
         elif kind == "sweep":
-            sections.append(("Sweep", [f'<p class="src">{html.escape(os.path.relpath(payload))}</p>'] +
-                             _sweep_section(payload, metrics)))
+            sections.append((f"Sweep: {os.path.basename(os.path.abspath(payload))}",
+                             [_source([os.path.join(payload, "sweep.csv")])] + _sweep_section(payload, metrics)))
     title = title or "capsim report"
     version = getattr(_api._core, "__version__", "?")
     body = "".join(f"<h2>{html.escape(h)}</h2>" + "".join(parts) for h, parts in sections)

@@ -55,15 +55,24 @@ void bind_sweeps(py::module_& m) {
     }
     return row_dict(row);
   });
-  m.def("sweep", [plan_of, row_dict](const std::string& spec_json, const std::string& base_dir,
-                                     const std::string& origin, const std::string& out, int threads,
-                                     std::size_t shard, std::size_t shards) {
+  // remote (optional): a Python callable that takes point indices and returns their rows (dicts, in
+  // order), e.g. through a Dask client; everything else (resume, shards, the goal) runs here.
+  m.def("sweep", [plan_of, row_dict, dict_row](const std::string& spec_json, const std::string& base_dir,
+                                               const std::string& origin, const std::string& out, int threads,
+                                               std::size_t shard, std::size_t shards, py::object remote) {
     const SweepPlan plan = plan_of(spec_json, base_dir, origin);
     SweepOptions o;
     o.threads = threads;
     o.shard = shard;
     o.shards = shards;
     o.out_dir = out;
+    if (!remote.is_none())
+      o.remote = [remote, dict_row](const std::vector<std::size_t>& indices) {
+        py::gil_scoped_acquire acquire;
+        std::vector<SweepRow> rows;
+        for (const auto& d : remote(indices).cast<py::list>()) rows.push_back(dict_row(d.cast<py::dict>()));
+        return rows;
+      };
     std::vector<SweepRow> rows;
     {
       py::gil_scoped_release release;
@@ -77,7 +86,8 @@ void bind_sweeps(py::module_& m) {
     d["goal"] = goal;
     if (!out.empty() && plan.spec.has_goal()) write_goal_csv(out, plan, goal_answers(plan, rows));
     return d;
-  });
+  }, py::arg("spec_json"), py::arg("base_dir"), py::arg("origin"), py::arg("out"), py::arg("threads"),
+     py::arg("shard"), py::arg("shards"), py::arg("remote") = py::none());
   m.def("sweep_csv", [dict_row](const std::vector<std::string>& axis_names, const py::list& rows) {
     std::vector<SweepRow> r;
     for (const auto& d : rows) r.push_back(dict_row(d.cast<py::dict>()));

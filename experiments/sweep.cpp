@@ -60,6 +60,24 @@ std::vector<SweepRow> run_points(const SweepPlan& plan, const std::vector<const 
       to_run.push_back(i);
     }
   }
+  if (o.remote && !to_run.empty()) {
+    std::vector<std::size_t> indices;
+    for (std::size_t i : to_run) indices.push_back(points[i]->index);
+    std::vector<SweepRow> got = o.remote(indices);
+    if (got.size() != indices.size())
+      throw std::runtime_error("sweep: the remote runner returned " + std::to_string(got.size()) + " rows for " +
+                               std::to_string(indices.size()) + " points");
+    for (std::size_t k = 0; k < to_run.size(); ++k) {
+      const std::size_t i = to_run[k];
+      if (got[k].index != points[i]->index || got[k].hash != points[i]->hash)
+        throw std::runtime_error("sweep: the remote runner returned another point's row");
+      rows[i] = std::move(got[k]);
+      if (!o.out_dir.empty())
+        write_text_atomically(point_file(o.out_dir, points[i]->index), row_file_text(rows[i], plan.plan_hash));
+      tick();
+    }
+    return rows;
+  }
   // The rest in chunks: points of one scenario share its inputs (read or generated once per workload
   // seed, in parallel over the chunk's scenarios), then every point runs in parallel.
   struct Shared {

@@ -59,6 +59,9 @@ struct SweepOptions {
   int threads = 0;                       // 0: all cores
   std::size_t shard = 0, shards = 1;     // this run does points with index % shards == shard
   std::string out_dir;                   // points kept here (resume); empty: nothing kept
+  // Runs points elsewhere (a Dask cluster, through Python): given point indices, their rows in that
+  // order. Empty: on TBB here. Resume, shards, the goal's bisection and the kept files are the same.
+  std::function<std::vector<SweepRow>(const std::vector<std::size_t>& indices)> remote;
 };
 
 // Runs this shard's points not yet finished in out_dir; returns the shard's rows in index order.

@@ -391,21 +391,18 @@ def sweep(spec, out=None, threads=0, shard=None, client=None, base_dir=None):
     value per group.
 
     out: a directory kept like the CLI's (resume, sweep.csv, sweep.h5); shard=(i, n): points i, i+n, ...
-    client: a dask.distributed Client; the points run on its workers (one task per point) and the table
-    is the same, row for row, as the local run (goal-seeking and out/shard run locally only)."""
+    client: a dask.distributed Client; the points run on its workers (one task per point; a goal's
+    bisection sends one round of points at a time) and the table is the same, row for row, as the local
+    run; out (resume) and shard work the same with a client."""
     text, base, origin = _sweep_spec(spec, base_dir)
+    remote = None
     if client is not None:
-        if out is not None or shard is not None:
-            raise ValueError("sweep: out and shard are for local runs; a client runs every point")
-        plan = _core.sweep_plan(text, base, origin)
-        if plan["has_goal"]:
-            raise ValueError("sweep: goal-seeking runs locally (no client)")
-        futures = client.map(_sweep_point_task, [text] * plan["points"], [base] * plan["points"],
-                             [origin] * plan["points"], list(range(plan["points"])), pure=False)
-        rows = client.gather(futures)
-        return _sweep_frame(_core.sweep_csv(plan["axis_names"], rows))
+        def remote(indices):  # one task per point; the bisection, resume and files stay here
+            futures = client.map(_sweep_point_task, [text] * len(indices), [base] * len(indices),
+                                 [origin] * len(indices), list(indices), pure=False)
+            return client.gather(futures)
     i, n = shard if shard is not None else (0, 1)
-    got = _core.sweep(text, base, origin, os.fspath(out) if out is not None else "", threads, i, n)
+    got = _core.sweep(text, base, origin, os.fspath(out) if out is not None else "", threads, i, n, remote)
     df = _sweep_frame(got["csv"])
     if got["goal"]:
         df.attrs["goal"] = [(list(g), v or None) for g, v in got["goal"]]

@@ -269,7 +269,7 @@ def test_sweep_in_python_equals_the_cli(tmp_path):
     pd.testing.assert_frame_equal(df.drop(columns=["wall_s"]), cli.drop(columns=["wall_s"]))
 
 
-def test_sweep_on_a_local_dask_cluster_equals_the_local_run():
+def test_sweep_on_a_local_dask_cluster_equals_the_local_run(tmp_path):
     """Two worker processes (Debian's python3-distributed); the table equals the TBB run row for row."""
     import distributed  # scripts/install-deps.sh installs python3-distributed
     spec = _sweep_spec_dict()
@@ -277,7 +277,24 @@ def test_sweep_on_a_local_dask_cluster_equals_the_local_run():
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             distributed.Client(cluster) as client:
         remote = capsim.sweep(spec, client=client)
+        # A goal bisects on the client too: the same rows (the points the bisection chose) and answers.
+        goal_spec = dict(spec, axes=[{"name": "t4", "path": "fleet.nodes[1].group.count", "values": [1, 2, 4, 8, 16]},
+                                     spec["axes"][1]],
+                         goal={"axis": "t4", "condition": "wait_p95_s <= 600"})
+        goal_remote = capsim.sweep(goal_spec, client=client)
+        # out= keeps the points (resume), shard= takes a stable slice, as in local runs.
+        half = capsim.sweep(spec, client=client, out=tmp_path / "d0", shard=(0, 2))
+        again = capsim.sweep(spec, client=client, out=tmp_path / "d0", shard=(0, 2))
     pd.testing.assert_frame_equal(local.drop(columns=["wall_s"]), remote.drop(columns=["wall_s"]))
+    goal_local = capsim.sweep(goal_spec)
+    assert len(goal_local) < 5 * 2 * 2  # bisection, not the grid
+    pd.testing.assert_frame_equal(goal_local.drop(columns=["wall_s"]), goal_remote.drop(columns=["wall_s"]))
+    assert goal_local.attrs["goal"] == goal_remote.attrs["goal"]
+    assert list(half.point) == [0, 2, 4, 6]
+    pd.testing.assert_frame_equal(half, again)  # the rerun read every point back: same wall_s too
+    assert (tmp_path / "d0" / "sweep.csv").exists() and len(list((tmp_path / "d0" / "points").iterdir())) == 4
+    pd.testing.assert_frame_equal(half.drop(columns=["wall_s"]).reset_index(drop=True),
+                                  local[local.point % 2 == 0].drop(columns=["wall_s"]).reset_index(drop=True))
 
 
 def test_jobs_carry_team_and_source_and_waits_are_reported_per_group(tmp_path):

@@ -1,5 +1,7 @@
 #include "experiments/runner.h"
 
+#include <cmath>
+
 #include <algorithm>
 #include <atomic>
 #include <optional>
@@ -36,6 +38,37 @@ SimConfig sim_config_from(const config::Scenario& s) {
   c.seed = s.seed();
   c.node_series = s.node_series();
   c.warmup_us = seconds_to_us(s.warmup_s());
+  if (s.has_colocation()) {
+    const auto& k = s.colocation();
+    ColocationConfig& o = c.colocation;
+    auto policy = [](const std::string& p) {
+      return p == "request" ? ReclaimPolicy::kRequest
+             : p == "max-usage-request" ? ReclaimPolicy::kMaxUsageRequest : ReclaimPolicy::kUsage;
+    };
+    o.enabled = true;
+    if (k.update_s() > 0) o.update_us = seconds_to_us(k.update_s());
+    o.cpu_policy = policy(k.cpu_policy());
+    o.memory_policy = policy(k.memory_policy());
+    if (k.has_cpu_reclaim_percent()) o.cpu_reclaim_percent = k.cpu_reclaim_percent();
+    if (k.has_memory_reclaim_percent()) o.memory_reclaim_percent = k.memory_reclaim_percent();
+    o.reserved_cpu_milli = static_cast<std::int64_t>(std::llround(k.reserved_cpu_cores() * 1000));
+    o.reserved_memory_mib = static_cast<std::int64_t>(std::llround(k.reserved_memory_gib() * 1024));
+    if (k.has_mid_cpu_threshold_percent()) o.mid_cpu_threshold_percent = k.mid_cpu_threshold_percent();
+    if (k.has_mid_memory_threshold_percent()) o.mid_memory_threshold_percent = k.mid_memory_threshold_percent();
+    o.mid_unallocated_percent = k.mid_unallocated_percent();
+    if (k.has_mid_cpu_percentile()) o.mid_cpu_percentile = k.mid_cpu_percentile();
+    if (k.has_mid_memory_percentile()) o.mid_memory_percentile = k.mid_memory_percentile();
+    if (k.has_mid_headroom()) o.mid_headroom = k.mid_headroom();
+    if (k.mid_window_s() > 0) o.mid_window_us = seconds_to_us(k.mid_window_s());
+    if (k.has_be_cpu_suppress()) o.be_cpu_suppress = k.be_cpu_suppress();
+    if (k.has_be_cpu_suppress_percent()) o.be_cpu_suppress_percent = k.be_cpu_suppress_percent();
+    if (k.has_be_min_cpu_cores()) o.be_min_cpu_milli = static_cast<std::int64_t>(std::llround(k.be_min_cpu_cores() * 1000));
+    if (k.has_be_memory_evict()) o.be_memory_evict = k.be_memory_evict();
+    if (k.has_memory_evict_threshold_percent()) o.memory_evict_threshold_percent = k.memory_evict_threshold_percent();
+    o.eviction_back_off_us = k.has_eviction_back_off_s() ? seconds_to_us(k.eviction_back_off_s()) : o.update_us;
+    o.memory_evict_lower_percent = k.has_memory_evict_lower_percent() ? k.memory_evict_lower_percent()
+                                                                      : o.memory_evict_threshold_percent - 2;
+  }
   return c;
 }
 
@@ -98,7 +131,7 @@ TimedResult run_one_with(const RunSetup& setup, const RunSpec& spec, PlacementPo
   interruptions.take(sim, r);
   fragmentation.take(r);
   if (ledger) ledger->take(sim, r);
-  if (const auto* services = dynamic_cast<const ServiceFleet*>(sim.component("services"))) services->take(r);
+  for (const auto& c : sim.components()) c->report(sim, r);
   out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return out;
 }

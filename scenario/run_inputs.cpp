@@ -217,6 +217,27 @@ Resilience resilience_of(const config::Resilience& r) {
   return out;
 }
 
+// A workload source's tier on jobs [from, to): what is not modelled yet is an input error, not a
+// silent approximation.
+void apply_tier(JobTable& jobs, std::size_t from, std::size_t to, const config::TierSpec& t, bool keep_class_label,
+                const config::Scenario& s, const std::string& field) {
+  const TierClass tier = parse_tier(t.priority_class(), t.sub_priority(), t.qos(), "scenario field " + field + ".tier");
+  if (tier.tier == Tier::kFree)
+    throw InputError("scenario field " + field + ".tier.priority_class: the free tier is not modelled yet "
+                     "(docs/colocation.md); use batch");
+  if (resource_kind(tier.tier) != ResourceKind::kNative) {
+    if (!s.has_colocation())
+      throw InputError("scenario field " + field + ".tier.priority_class: " + tier_name(tier.tier) +
+                       " pods request reclaimed capacity: the scenario needs a colocation section");
+    for (std::size_t j = from; j < to; ++j)
+      if (jobs.num_gpu[j] > 0)
+        throw InputError(jobs.where(j) + ": scenario field " + field + ".tier: a " + tier_name(tier.tier) +
+                         " pod asks for GPUs; GPU co-location is not modelled yet (docs/colocation.md)");
+  }
+  jobs.set_tier(from, to, tier);
+  if (!keep_class_label) jobs.set_class_label(from, to, tier_name(tier.tier));
+}
+
 // The pool a node source names: the first pool when it names none.
 std::int32_t pool_of(const std::string& name, const Fleet& fleet, const std::string& field) {
   if (name.empty()) return 0;
@@ -285,15 +306,21 @@ RunInputs build_run_inputs(const config::Scenario& s, const std::string& base_di
       read_openb_pods(resolve_path(base_dir, w.trace().path()), bad, in.jobs);
       if (!w.trace().team().empty()) in.jobs.set_team(first, in.jobs.size(), w.trace().team());
       if (w.trace().has_resilience()) in.jobs.set_resilience(first, in.jobs.size(), resilience_of(w.trace().resilience()));
+      if (w.trace().has_tier())
+        apply_tier(in.jobs, first, in.jobs.size(), w.trace().tier(), false, s, "workloads[" + std::to_string(i) + "].trace");
     } else if (w.has_service()) {
       in.jobs.append(service_jobs(w.service(), "workloads[" + std::to_string(i) + "].service", base_dir,
                                   s.horizon_s() > 0 ? seconds_to_us(s.horizon_s()) : kNever, workload_seed_of(s)));
+      if (w.service().has_tier())
+        apply_tier(in.jobs, first, in.jobs.size(), w.service().tier(), !w.service().priority_class().empty(), s,
+                   "workloads[" + std::to_string(i) + "].service");
     } else {
       const std::string name = "workloads[" + std::to_string(i) + "].synthetic";
       in.jobs.append(synthetic_jobs(w.synthetic(), name, base_dir, workload_seed_of(s), bad));
       in.jobs.set_team(first, in.jobs.size(), w.synthetic().team().empty() ? "default" : w.synthetic().team());
       if (w.synthetic().has_resilience())
         in.jobs.set_resilience(first, in.jobs.size(), resilience_of(w.synthetic().resilience()));
+      if (w.synthetic().has_tier()) apply_tier(in.jobs, first, in.jobs.size(), w.synthetic().tier(), false, s, name);
     }
   }
   in.rows_skipped = bad.skipped;

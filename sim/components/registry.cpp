@@ -1,5 +1,6 @@
 #include "sim/components/registry.h"
 
+#include "sim/components/colocation.h"
 #include "sim/components/elastic_pools.h"
 #include "sim/components/services.h"
 #include "sim/components/spot_market.h"
@@ -23,6 +24,11 @@ const std::vector<ComponentEntry>& component_registry() {
        [](const Simulation& s) -> std::unique_ptr<Component> {
          if (!ServiceFleet::needed(s.jobs())) return nullptr;
          return std::make_unique<ServiceFleet>(s.jobs());
+       }},
+      {"colocation",
+       [](const Simulation& s) -> std::unique_ptr<Component> {
+         if (!Colocation::needed(s.config().colocation)) return nullptr;
+         return std::make_unique<Colocation>(s.config().colocation);
        }},
   };
   return entries;

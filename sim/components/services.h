@@ -59,6 +59,7 @@ class ServiceFleet final : public Component {
   void add_summary(Summary& summary) const;
   // The summary keys and the per-service table (RunResult::services).
   void take(RunResult& result) const;
+  void report(const Simulation&, RunResult& result) const override { take(result); }
   // (time, replicas asked for) after every change, per service: the HPA's decisions.
   const std::vector<std::pair<SimTime, std::int32_t>>& replica_history(std::size_t service) const {
     return state_[service].history;

@@ -19,6 +19,7 @@
 namespace capsim {
 
 class Simulation;
+struct RunResult;
 
 class Component {
  public:
@@ -40,6 +41,8 @@ class Component {
   virtual bool wants_job_signals() const { return false; }
   virtual void on_job_started(Simulation&, SimTime, std::uint32_t /*job*/) {}
   virtual void on_job_stopped(Simulation&, SimTime, std::uint32_t /*job*/) {}
+  // After the run: add its summary keys and tables to the result.
+  virtual void report(const Simulation&, RunResult&) const {}
 };
 
 }  // namespace capsim

@@ -25,6 +25,7 @@ enum class EventKind : std::uint8_t {
   kNodeReclaim = 8,     // job field: node; a spot node's notice ran out: its jobs are interrupted
   kNodeReady = 12,      // job field: node; an acquired node finished booting
   kJobArrival = 16,
+  kJobRequeue = 18,     // an interrupted job's back-off ended: it joins the queue again
   kJobGiveUp = 20,
   kNodeNotice = 24,     // job field: node; generation: the node's hold generation (Poisson interruptions)
   kPoolCapacity = 28,   // job field: pool; generation: index into the pool's capacity series

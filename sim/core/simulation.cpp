@@ -85,6 +85,7 @@ void Simulation::register_own_handlers() {
   claim(EventKind::kNodeReady, this, [](void* s, Simulation&, const Event& e) { static_cast<Simulation*>(s)->on_node_ready(e); });
   claim(EventKind::kSchedulePass, this, [](void* s, Simulation&, const Event& e) { static_cast<Simulation*>(s)->on_pass(e); });
   claim(EventKind::kSample, this, [](void* s, Simulation&, const Event& e) { static_cast<Simulation*>(s)->on_sample(e); });
+  claim(EventKind::kJobRequeue, this, [](void* s, Simulation&, const Event& e) { static_cast<Simulation*>(s)->on_requeue(e); });
   claim(EventKind::kWarmupEnd, this, [](void* s, Simulation&, const Event& e) { static_cast<Simulation*>(s)->on_warmup_end(e); });
 }
 
@@ -335,7 +336,7 @@ void Simulation::nodes_left(SimTime now, std::uint32_t j) {
   });
 }
 
-void Simulation::interrupt_job(SimTime now, std::uint32_t j, InterruptReason reason) {
+void Simulation::interrupt_job(SimTime now, std::uint32_t j, InterruptReason reason, SimTime back_off_us) {
   if (state_[j] != JobState::kRunning) return;  // already stopped (several workers on one node)
   CAPSIM_CHECK(progress_table_.enabled(), "a run that interrupts jobs tracks their progress (track_progress)");
   const Placement p = release_workers(now, j);
@@ -366,7 +367,34 @@ void Simulation::interrupt_job(SimTime now, std::uint32_t j, InterruptReason rea
   }
   state_[j] = JobState::kPending;
   ++pending_;
+  if (back_off_us > 0) {
+    // It waits, but out of the queue until the back-off ends (an evicted pod kept from coming straight back).
+    events_.push(now + back_off_us, EventKind::kJobRequeue, j, generation_[j]);
+    ++live_events_;
+    return;
+  }
   scheduler_.push(j);
+}
+
+void Simulation::set_reclaim_offer(SimTime now, ResourceKind kind, std::size_t node, std::int64_t cpu_milli,
+                                   std::int64_t memory_mib) {
+  const bool grew = cpu_milli > cluster_.reclaim_cpu_offered(kind, node) || memory_mib > cluster_.reclaim_memory_offered(kind, node);
+  cluster_.set_reclaim_offer(kind, node, cpu_milli, memory_mib);
+  if (grew) {
+    scheduler_.node_freed(static_cast<std::int32_t>(node));  // blocked request classes may fit there now
+    request_pass(now);
+  }
+}
+
+void Simulation::on_requeue(const Event& e) {
+  --live_events_;
+  const std::uint32_t j = e.job;
+  if (e.generation != generation_[j] || state_[j] != JobState::kPending) {
+    ++stats_.events_stale;
+    return;
+  }
+  scheduler_.push(j);
+  request_pass(e.time);
 }
 
 void Simulation::set_progress_rate(SimTime now, std::uint32_t j, double rate) {

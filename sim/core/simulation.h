@@ -27,6 +27,7 @@
 #include "sim/core/pending_event_set.h"
 #include "sim/core/placement_policy.h"
 #include "sim/core/scheduler.h"
+#include "sim/model/colocation_config.h"
 #include "sim/core/usage_table.h"
 #include "sim/model/cluster_state.h"
 #include "sim/model/job_table.h"
@@ -41,6 +42,7 @@ struct SimConfig {
   std::uint64_t seed = 0;                       // components draw from named streams of it
   bool node_series = false;                     // listeners record per-node series at samples
   SimTime warmup_us = 0;                        // summaries measure from start + warmup (0: from the start)
+  ColocationConfig colocation;                  // reclaimed capacity and QoS enforcement (off by default)
 };
 
 // Whether a scheduled event keeps the run going (Simulation::hold_run).
@@ -81,6 +83,7 @@ class Simulation {
   Component& add_component(std::unique_ptr<Component> component);
   // The component registered under this name, or null.
   Component* component(const std::string& name) const;
+  const std::vector<std::unique_ptr<Component>>& components() const { return components_; }
   // Required when the fleet has elastic pools; outlives the run.
   void set_capacity_policy(CapacityPolicy* policy) { capacity_ = policy; }
   CapacityPolicy* capacity_policy() const { return capacity_; }
@@ -169,7 +172,8 @@ class Simulation {
   // Stops a running job now: its allocation is released, its work since
   // its last checkpoint lost (none when it saved on notice), and it waits
   // again (or fails past its max_retries). No-op for a job not running.
-  void interrupt_job(SimTime now, std::uint32_t j, InterruptReason reason);
+  // back_off_us > 0: it waits out of the scheduling queue that long first.
+  void interrupt_job(SimTime now, std::uint32_t j, InterruptReason reason, SimTime back_off_us = 0);
   // On-request jobs (submit kNever in the job table) arrive when a component submits them.
   void submit_job(SimTime now, std::uint32_t j);
   // A component ends a job: a running one completes now (its allocation released), a
@@ -199,6 +203,9 @@ class Simulation {
   ClusterState& mutable_cluster() { return cluster_; }
   // Every replica of service s uses `share` of its request from now (a service's load over its replicas).
   void set_service_usage(SimTime now, std::size_t s, const UsageShare& share) { usage_.set_service_share(now, s, share); }
+  UsageTable& mutable_usage() { return usage_; }
+  // What the node offers Mid or Batch pods from now (co-location); a larger offer lets waiting pods in.
+  void set_reclaim_offer(SimTime now, ResourceKind kind, std::size_t node, std::int64_t cpu_milli, std::int64_t memory_mib);
 
   // Used by the scheduler.
   void start_job(SimTime now, std::uint32_t j, const Placement* placements, std::int32_t workers);
@@ -219,6 +226,7 @@ class Simulation {
   void on_pass(const Event& e);
   void on_sample(const Event& e);
   void on_warmup_end(const Event& e);
+  void on_requeue(const Event& e);
   void arrive(SimTime now, std::uint32_t j);
   void complete(SimTime now, std::uint32_t j);
   // Releases every worker of a running job; returns the first worker's placement.

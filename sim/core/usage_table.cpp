@@ -73,9 +73,36 @@ void UsageTable::init(const JobTable& jobs, SimTime start) {
   slot_cumulative_at_start_.assign(slots, ResourceAmounts{});
 }
 
+void UsageTable::enable_job_cpu_shares() {
+  if (!job_cpu_share_.empty()) return;
+  job_cpu_share_.assign(jobs_->size(), 1.0);
+  job_cpu_lost_us_.assign(jobs_->size(), 0.0);
+  job_cpu_share_since_.assign(jobs_->size(), 0);
+}
+
+void UsageTable::close_cpu_share(SimTime now, std::uint32_t j) {
+  job_cpu_lost_us_[j] += (1.0 - job_cpu_share_[j]) * static_cast<double>(now - job_cpu_share_since_[j]) * open_workers_[j];
+  job_cpu_share_since_[j] = now;
+}
+
+void UsageTable::set_job_cpu_share(SimTime now, std::uint32_t j, double share) {
+  CAPSIM_CHECK(!job_cpu_share_.empty(), "job CPU shares are enabled");
+  CAPSIM_CHECK(jobs_->service[j] < 0 && open_since_us_[j] >= 0, "a CPU share is set on a running batch job");
+  CAPSIM_CHECK(share >= 0 && share <= 1, "a CPU share is in [0, 1]");
+  if (share == job_cpu_share_[j]) return;
+  close_cpu_share(now, j);
+  ResourceAmounts delta{};
+  delta[kUsedCpu] = (share - job_cpu_share_[j]) * static_cast<double>(jobs_->cpu_milli[j]) * open_workers_[j];
+  job_cpu_share_[j] = share;
+  add(jobs_->team[j], jobs_->qos[j], ResourceAmounts{}, delta, now);
+}
+
 ResourceAmounts UsageTable::used_by(std::uint32_t j) const {
   ResourceAmounts a = requested(jobs_->request(j));
-  if (jobs_->service[j] < 0) return a;
+  if (jobs_->service[j] < 0) {
+    if (!job_cpu_share_.empty()) a[kUsedCpu] *= job_cpu_share_[j];
+    return a;
+  }
   const auto s = shares(service_[static_cast<std::size_t>(jobs_->service[j])].share);
   for (int r = 0; r < kUsageResources; ++r) a[r] *= s[r];
   return a;
@@ -102,6 +129,7 @@ void UsageTable::job_started(SimTime now, std::uint32_t j, std::int32_t workers)
   add(jobs_->team[j], jobs_->qos[j], alloc, used, now);
   open_since_us_[j] = now;
   open_workers_[j] = workers;
+  if (!job_cpu_share_.empty()) job_cpu_share_since_[j] = now;
   if (jobs_->service[j] >= 0) {
     Service& s = service_[static_cast<std::size_t>(jobs_->service[j])];
     s.advance(now);
@@ -119,6 +147,10 @@ void UsageTable::job_stopped(SimTime now, std::uint32_t j, std::int32_t workers)
   }
   add(jobs_->team[j], jobs_->qos[j], alloc, used, now);
   run_us_[j] += (now - open_since_us_[j]) * workers;
+  if (!job_cpu_share_.empty() && jobs_->service[j] < 0) {
+    close_cpu_share(now, j);
+    job_cpu_share_[j] = 1.0;  // a restart runs unsuppressed until its node says otherwise
+  }
   if (jobs_->service[j] >= 0) {
     Service& s = service_[static_cast<std::size_t>(jobs_->service[j])];
     s.advance(now);
@@ -165,7 +197,16 @@ ResourceAmounts UsageTable::job_allocated_integral(std::uint32_t j, SimTime now)
 }
 
 ResourceAmounts UsageTable::job_used_integral(std::uint32_t j, SimTime now) const {
-  if (jobs_->service[j] < 0) return job_allocated_integral(j, now);
+  if (jobs_->service[j] < 0) {
+    ResourceAmounts a = job_allocated_integral(j, now);
+    if (!job_cpu_share_.empty()) {
+      double lost = job_cpu_lost_us_[j];
+      if (open_since_us_[j] >= 0)
+        lost += (1.0 - job_cpu_share_[j]) * static_cast<double>(now - job_cpu_share_since_[j]) * open_workers_[j];
+      a[kUsedCpu] -= static_cast<double>(jobs_->cpu_milli[j]) * lost;
+    }
+    return a;
+  }
   const std::uint32_t k = slot_[j];
   ResourceAmounts share_us = slot_used_[k];
   if (open_since_us_[j] >= 0) {

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
@@ -140,6 +141,39 @@ void validate_scenario(const config::Scenario& s, const std::string& origin) {
           "must be at least one microsecond");
   require(s.max_wait_s() >= 0, origin, "max_wait_s", "must not be negative");
   require(s.warmup_s() >= 0, origin, "warmup_s", "must not be negative");
+  if (s.has_colocation()) {
+    const auto& k = s.colocation();
+    const std::string f = "colocation.";
+    for (const auto& [name, v] : {std::pair{"cpu_policy", k.cpu_policy()}, std::pair{"memory_policy", k.memory_policy()}})
+      require(v.empty() || v == "usage" || v == "request" || v == "max-usage-request", origin, f + name,
+              "must be \"usage\", \"request\" or \"max-usage-request\", got \"" + v + "\"");
+    require(k.update_s() >= 0 && k.update_s() <= kMaxSeconds, origin, f + "update_s", "must be in [0, 1e12] seconds");
+    require(!k.has_eviction_back_off_s() || (k.eviction_back_off_s() >= 0 && k.eviction_back_off_s() <= kMaxSeconds), origin,
+            f + "eviction_back_off_s", "must be in [0, 1e12] seconds");
+    require(k.mid_window_s() >= 0 && k.mid_window_s() <= kMaxSeconds, origin, f + "mid_window_s", "must be in [0, 1e12] seconds");
+    for (const auto& [name, has, v] :
+         {std::tuple{"cpu_reclaim_percent", k.has_cpu_reclaim_percent(), k.cpu_reclaim_percent()},
+          std::tuple{"memory_reclaim_percent", k.has_memory_reclaim_percent(), k.memory_reclaim_percent()},
+          std::tuple{"mid_cpu_threshold_percent", k.has_mid_cpu_threshold_percent(), k.mid_cpu_threshold_percent()},
+          std::tuple{"mid_memory_threshold_percent", k.has_mid_memory_threshold_percent(), k.mid_memory_threshold_percent()},
+          std::tuple{"mid_cpu_percentile", k.has_mid_cpu_percentile(), k.mid_cpu_percentile()},
+          std::tuple{"mid_memory_percentile", k.has_mid_memory_percentile(), k.mid_memory_percentile()},
+          std::tuple{"be_cpu_suppress_percent", k.has_be_cpu_suppress_percent(), k.be_cpu_suppress_percent()},
+          std::tuple{"memory_evict_threshold_percent", k.has_memory_evict_threshold_percent(), k.memory_evict_threshold_percent()},
+          std::tuple{"memory_evict_lower_percent", k.has_memory_evict_lower_percent(), k.memory_evict_lower_percent()}})
+      require(!has || (v > 0 && v <= 100), origin, f + name, "must be in (0, 100], got " + std::to_string(v));
+    require(k.mid_unallocated_percent() >= 0 && k.mid_unallocated_percent() <= 100, origin, f + "mid_unallocated_percent",
+            "must be in [0, 100]");
+    require(!k.has_mid_headroom() || (k.mid_headroom() >= 1 && k.mid_headroom() <= 10), origin, f + "mid_headroom",
+            "must be in [1, 10]");
+    require(k.reserved_cpu_cores() >= 0 && k.reserved_cpu_cores() <= 1e6, origin, f + "reserved_cpu_cores", "must be in [0, 1e6]");
+    require(k.reserved_memory_gib() >= 0 && k.reserved_memory_gib() <= 1e9, origin, f + "reserved_memory_gib", "must be in [0, 1e9]");
+    require(!k.has_be_min_cpu_cores() || (k.be_min_cpu_cores() > 0 && k.be_min_cpu_cores() <= 1e6), origin,
+            f + "be_min_cpu_cores", "must be in (0, 1e6] (a BE pod is slowed, never stopped)");
+    const double threshold = k.has_memory_evict_threshold_percent() ? k.memory_evict_threshold_percent() : 70;
+    require(!k.has_memory_evict_lower_percent() || k.memory_evict_lower_percent() < threshold, origin,
+            f + "memory_evict_lower_percent", "must be below memory_evict_threshold_percent");
+  }
   require(s.max_memory_gib() >= 0, origin, "max_memory_gib", "must not be negative");
   require(s.queue().empty() || s.queue() == "fifo" || s.queue() == "strict-fifo", origin, "queue",
           "must be \"fifo\" or \"strict-fifo\", got \"" + s.queue() + "\"");

@@ -35,6 +35,11 @@ ClusterState::ClusterState(const ClusterState& o)
       numa_free_cpu_milli_(o.numa_free_cpu_milli_),
       numa_free_memory_mib_(o.numa_free_memory_mib_),
       gpu_numa_(o.gpu_numa_),
+      reclaim_cpu_offered_(o.reclaim_cpu_offered_),
+      reclaim_cpu_taken_(o.reclaim_cpu_taken_),
+      reclaim_memory_offered_(o.reclaim_memory_offered_),
+      reclaim_memory_taken_(o.reclaim_memory_taken_),
+      reclaim_totals_(o.reclaim_totals_),
       pool_interruptions_(o.pool_interruptions_),
       pool_last_interruption_(o.pool_last_interruption_),
       pool_nodes_(o.pool_nodes_),
@@ -56,6 +61,12 @@ ClusterState::ClusterState(const Fleet& fleet)
       pool_nodes_(fleet.pools.size(), 0),
       gpu_requests_(fleet.size()) {
   instance_ = next_instance++;
+  for (int k = 0; k < kReclaimedKinds; ++k) {
+    reclaim_cpu_offered_[k].assign(fleet.size(), 0);
+    reclaim_cpu_taken_[k].assign(fleet.size(), 0);
+    reclaim_memory_offered_[k].assign(fleet.size(), 0);
+    reclaim_memory_taken_[k].assign(fleet.size(), 0);
+  }
   for (std::size_t n = 0; n < fleet.size(); ++n) {
     max_free_gpu_milli[n] = fleet.gpu_count[n] > 0 ? kMilliPerGpu : 0;
     spot_node[n] = fleet.pools[static_cast<std::size_t>(fleet.pool[n])].kind == PoolKind::kSpot;
@@ -147,8 +158,42 @@ void ClusterState::check_shape(const JobRequest& r, const Placement& p) const {
   CAPSIM_CHECK(std::popcount(p.gpu_mask) == r.num_gpu, "placement holds exactly num_gpu GPUs");
 }
 
+void ClusterState::set_reclaim_offer(ResourceKind kind, std::size_t node, std::int64_t cpu_milli,
+                                     std::int64_t memory_mib) {
+  const int k = static_cast<int>(kind) - 1;
+  CAPSIM_CHECK(k >= 0 && k < kReclaimedKinds, "a reclaimed kind is mid or batch");
+  CAPSIM_CHECK(cpu_milli >= 0 && memory_mib >= 0, "a reclaimed offer is not negative");
+  reclaim_totals_[k][0] += cpu_milli - reclaim_cpu_offered_[k][node];
+  reclaim_totals_[k][2] += memory_mib - reclaim_memory_offered_[k][node];
+  reclaim_cpu_offered_[k][node] = cpu_milli;
+  reclaim_memory_offered_[k][node] = memory_mib;
+  ++node_version[node];
+  note_change(node);
+}
+
+void ClusterState::allocate_reclaimed(const JobRequest& r, const Placement& p, int sign) {
+  const auto n = static_cast<std::size_t>(p.node);
+  const int k = static_cast<int>(r.kind) - 1;
+  CAPSIM_CHECK(p.gpu_mask == 0 && p.numa < 0, "a reclaimed request holds no GPU and is not pinned");
+  if (sign > 0) {
+    CAPSIM_CHECK(online[n], "jobs are placed only on online nodes");
+    CAPSIM_CHECK(fits_reclaimed(n, r), "a Mid or Batch pod fits what its node offers");
+  }
+  reclaim_cpu_taken_[k][n] += sign * r.cpu_milli;
+  reclaim_memory_taken_[k][n] += sign * r.memory_mib;
+  reclaim_totals_[k][1] += sign * r.cpu_milli;
+  reclaim_totals_[k][3] += sign * r.memory_mib;
+  CAPSIM_CHECK(reclaim_cpu_taken_[k][n] >= 0 && reclaim_memory_taken_[k][n] >= 0,
+               "reclaimed resources released no more than taken");
+  ++node_version[n];
+  note_change(n);
+  if (sign < 0) CAPSIM_CHECK(jobs_on_[n] > 0, "a node releases only jobs it holds");
+  jobs_on_[n] += sign;
+}
+
 void ClusterState::allocate(const JobRequest& r, const Placement& p) {
   check_shape(r, p);
+  if (r.kind != ResourceKind::kNative) return allocate_reclaimed(r, p, +1);
   const auto n = static_cast<std::size_t>(p.node);
   const std::int32_t per_gpu = r.gpu_milli_per_device();
   const std::int64_t base = fleet_->gpu_offset[n];
@@ -185,6 +230,7 @@ void ClusterState::allocate(const JobRequest& r, const Placement& p) {
 
 void ClusterState::release(const JobRequest& r, const Placement& p) {
   check_shape(r, p);
+  if (r.kind != ResourceKind::kNative) return allocate_reclaimed(r, p, -1);
   const auto n = static_cast<std::size_t>(p.node);
   free_cpu_milli[n] += r.cpu_milli;
   free_memory_mib[n] += r.memory_mib;

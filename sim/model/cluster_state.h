@@ -2,6 +2,7 @@
 // What is free on every node and GPU, and the allocation accounting that
 // keeps it. Every allocate/release is checked: no node or GPU ever goes
 // below zero free or above its capacity (CAPSIM_CHECK, also in Release).
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -33,6 +34,7 @@ class ClusterState {
   // free devices for multi-GPU jobs); CPU pods stay off tainted GPU nodes.
   bool fits(std::size_t node, const JobRequest& r) const {
     if (!online[node] || (spot_node[node] && !r.spot_ok)) return false;
+    if (r.kind != ResourceKind::kNative) return fits_reclaimed(node, r);
     if (free_cpu_milli[node] < r.cpu_milli || free_memory_mib[node] < r.memory_mib) return false;
     if (r.num_gpu == 0) return !(fleet_->gpu_nodes_tainted && fleet_->gpu_count[node] > 0);
     if (fleet_->gpu_count[node] == 0) return false;
@@ -40,6 +42,27 @@ class ClusterState {
     if (r.num_gpu == 1) return max_free_gpu_milli[node] >= r.gpu_milli;
     return whole_free_gpus[node] >= r.num_gpu;
   }
+  // Mid and Batch pods (JobRequest::kind): CPU and memory from what the co-location component
+  // offers on the node (Koordinator's mid-* and batch-* resources), not from its native capacity.
+  bool fits_reclaimed(std::size_t node, const JobRequest& r) const {
+    const int k = static_cast<int>(r.kind) - 1;
+    if (r.num_gpu > 0 || (fleet_->gpu_nodes_tainted && fleet_->gpu_count[node] > 0)) return false;
+    return reclaim_cpu_offered_[k][node] - reclaim_cpu_taken_[k][node] >= r.cpu_milli &&
+           reclaim_memory_offered_[k][node] - reclaim_memory_taken_[k][node] >= r.memory_mib;
+  }
+  // What the node offers of a reclaimed kind (set by the co-location component; may fall below what
+  // is taken, then nothing new fits until pods leave), and what its Mid or Batch pods hold.
+  void set_reclaim_offer(ResourceKind kind, std::size_t node, std::int64_t cpu_milli, std::int64_t memory_mib);
+  std::int64_t reclaim_cpu_offered(ResourceKind kind, std::size_t node) const { return reclaim_cpu_offered_[static_cast<int>(kind) - 1][node]; }
+  std::int64_t reclaim_memory_offered(ResourceKind kind, std::size_t node) const { return reclaim_memory_offered_[static_cast<int>(kind) - 1][node]; }
+  std::int64_t reclaim_cpu_taken(ResourceKind kind, std::size_t node) const { return reclaim_cpu_taken_[static_cast<int>(kind) - 1][node]; }
+  std::int64_t reclaim_memory_taken(ResourceKind kind, std::size_t node) const { return reclaim_memory_taken_[static_cast<int>(kind) - 1][node]; }
+  // Fleet totals of the same.
+  std::int64_t reclaim_cpu_offered_total(ResourceKind kind) const { return reclaim_totals_[static_cast<int>(kind) - 1][0]; }
+  std::int64_t reclaim_cpu_taken_total(ResourceKind kind) const { return reclaim_totals_[static_cast<int>(kind) - 1][1]; }
+  std::int64_t reclaim_memory_offered_total(ResourceKind kind) const { return reclaim_totals_[static_cast<int>(kind) - 1][2]; }
+  std::int64_t reclaim_memory_taken_total(ResourceKind kind) const { return reclaim_totals_[static_cast<int>(kind) - 1][3]; }
+
   // Whether the job could run on the node when the node is empty, online or not.
   bool fits_empty(std::size_t node, const JobRequest& r) const;
   // How many copies of r the node holds at once when empty (workers of a gang).
@@ -137,6 +160,10 @@ class ClusterState {
   std::vector<std::int32_t> numa_offset_;  // per node + 1: first NUMA node in the flat columns
   std::vector<std::int64_t> numa_free_cpu_milli_, numa_free_memory_mib_;
   std::vector<std::int8_t> gpu_numa_;      // per flat GPU; empty when every node has one NUMA node
+  std::array<std::vector<std::int64_t>, kReclaimedKinds> reclaim_cpu_offered_, reclaim_cpu_taken_;
+  std::array<std::vector<std::int64_t>, kReclaimedKinds> reclaim_memory_offered_, reclaim_memory_taken_;
+  std::array<std::array<std::int64_t, 4>, kReclaimedKinds> reclaim_totals_{};  // cpu offered, taken; memory offered, taken
+  void allocate_reclaimed(const JobRequest& r, const Placement& p, int sign);
   std::vector<double> pool_interruptions_;  // decayed count at pool_last_interruption_
   std::vector<SimTime> pool_last_interruption_;
   std::vector<std::int32_t> pool_nodes_;

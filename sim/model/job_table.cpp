@@ -33,6 +33,29 @@ void JobTable::add(const JobRow& r) {
   CAPSIM_CHECK(r.service >= -1 && r.service < static_cast<std::int32_t>(services.size()),
                "a replica slot names a service of the table");
   service.push_back(r.service);
+  CAPSIM_CHECK(r.tier_class < tier_classes.size(), "a job's tier class exists");
+  tier_class.push_back(r.tier_class);
+}
+
+void JobTable::set_class_label(std::size_t from, std::size_t to, const std::string& label) {
+  auto q = std::find(qos_names.begin(), qos_names.end(), label);
+  if (q == qos_names.end()) {
+    if (qos_names.size() >= kMaxQosClasses) throw InputError("more than 255 class labels");
+    qos_names.push_back(label);
+    q = qos_names.end() - 1;
+  }
+  for (std::size_t j = from; j < to; ++j) qos[j] = static_cast<std::uint8_t>(q - qos_names.begin());
+}
+
+void JobTable::set_tier(std::size_t from, std::size_t to, const TierClass& t) {
+  auto it = std::find(tier_classes.begin(), tier_classes.end(), t);
+  if (it == tier_classes.end()) {
+    if (tier_classes.size() >= UINT8_MAX) throw InputError("more than 255 distinct tier classes");
+    tier_classes.push_back(t);
+    it = tier_classes.end() - 1;
+  }
+  const auto id = static_cast<std::uint8_t>(it - tier_classes.begin());
+  for (std::size_t j = from; j < to; ++j) tier_class[j] = id;
 }
 
 void JobTable::set_resilience(std::size_t from, std::size_t to, const Resilience& r) {
@@ -111,6 +134,7 @@ void JobTable::sort_by_submit() {
   permute(resilience, order);
   permute(workers, order);
   permute(service, order);
+  permute(tier_class, order);
 }
 
 void JobTable::append(const JobTable& o) {
@@ -121,11 +145,21 @@ void JobTable::append(const JobTable& o) {
   for (const auto& s : o.sources_without_times) sources_without_times.push_back(s);
   const auto service_base = static_cast<std::int32_t>(services.size());
   services.insert(services.end(), o.services.begin(), o.services.end());
+  std::vector<std::uint8_t> tier_map;
+  for (const TierClass& t : o.tier_classes) {
+    auto it = std::find(tier_classes.begin(), tier_classes.end(), t);
+    if (it == tier_classes.end()) {
+      if (tier_classes.size() >= UINT8_MAX) throw InputError("more than 255 distinct tier classes");
+      tier_classes.push_back(t);
+      it = tier_classes.end() - 1;
+    }
+    tier_map.push_back(static_cast<std::uint8_t>(it - tier_classes.begin()));
+  }
   for (std::size_t j = 0; j < o.size(); ++j) {
     JobRow r{o.name[j], o.submit_us[j], o.duration_us[j], o.request(j), o.qos_names[o.qos[j]],
              o.source[j] + source_base, o.source_line[j], o.team_names[o.team[j]],
              static_cast<std::uint16_t>(o.resilience[j] + resilience_base), o.workers[j],
-             o.service[j] < 0 ? -1 : o.service[j] + service_base};
+             o.service[j] < 0 ? -1 : o.service[j] + service_base, tier_map[o.tier_class[j]]};
     add(r);
   }
 }

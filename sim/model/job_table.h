@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/model/tiers.h"
+
 #include "sim/base/time.h"
 #include "sim/model/gpu_catalog.h"
 #include "sim/model/service.h"
@@ -22,6 +24,7 @@ struct JobRequest {
   std::int32_t gpu_milli = 0;    // per device: 1..1000 for 1-GPU jobs, 1000 for multi-GPU, 0 for none
   GpuModelMask gpu_models = 0;   // allowed models; 0 = any
   bool spot_ok = false;          // may run on spot nodes (spot-tolerant and not high priority)
+  ResourceKind kind = ResourceKind::kNative;  // placed against native or reclaimed (mid, batch) CPU and memory
 
   // The one GPU-milli rule: what each of its devices gives up (a share of one
   // device for a 1-GPU job, whole devices otherwise), and the total held.
@@ -34,7 +37,7 @@ struct JobRequest {
     std::uint64_t h = 0x9E3779B97F4A7C15ULL;
     for (std::uint64_t v : {static_cast<std::uint64_t>(cpu_milli), static_cast<std::uint64_t>(memory_mib),
                             static_cast<std::uint64_t>(num_gpu), static_cast<std::uint64_t>(gpu_milli), gpu_models,
-                            static_cast<std::uint64_t>(spot_ok)})
+                            static_cast<std::uint64_t>(spot_ok), static_cast<std::uint64_t>(kind)})
       h ^= v + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
     return h;
   }
@@ -67,6 +70,7 @@ struct JobRow {
   std::uint16_t resilience = 0;  // index into JobTable::resilience_classes
   std::int32_t workers = 1;      // a gang: this many workers, each with the request, placed and interrupted together
   std::int32_t service = -1;     // index into JobTable::services for a replica slot; -1: a batch job
+  std::uint8_t tier_class = 0;   // index into JobTable::tier_classes
 };
 
 class JobTable {
@@ -75,8 +79,14 @@ class JobTable {
   std::size_t size() const { return submit_us.size(); }
   JobRequest request(std::size_t j) const {
     const Resilience& r = resilience_classes[resilience[j]];
-    return {cpu_milli[j], memory_mib[j], num_gpu[j], gpu_milli[j], gpu_models[j], r.spot_tolerant && !r.high_priority};
+    return {cpu_milli[j], memory_mib[j], num_gpu[j], gpu_milli[j], gpu_models[j], r.spot_tolerant && !r.high_priority,
+            resource_kind(tier_classes[tier_class[j]].tier)};
   }
+  const TierClass& tier_of(std::size_t j) const { return tier_classes[tier_class[j]]; }
+  // Gives jobs [from, to) a tier (a workload source's tier, priority and QoS).
+  void set_tier(std::size_t from, std::size_t to, const TierClass& t);
+  // Gives jobs [from, to) a class label (the summary's class.NAME keys; a trace's QoS column otherwise).
+  void set_class_label(std::size_t from, std::size_t to, const std::string& label);
   // "file:line" (or "source#row") of job j, for error messages.
   std::string where(std::size_t j) const;
   // Stable sort by submit time; ties keep input order.
@@ -108,6 +118,8 @@ class JobTable {
   std::vector<std::int32_t> workers;      // 1, or the size of a gang
   std::vector<std::int32_t> service;      // -1, or the service whose replica slot this job is
   std::vector<ServiceSpec> services;      // online services (their replica slots are jobs above)
+  std::vector<std::uint8_t> tier_class;   // index into tier_classes
+  std::vector<TierClass> tier_classes{TierClass{}};  // 0: untiered (native requests, high priority)
 
   std::vector<std::string> qos_names;
   std::vector<std::string> source_names;

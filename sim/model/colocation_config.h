@@ -1,0 +1,40 @@
+#pragma once
+// Settings of co-location (sim/components/colocation.h), with Koordinator's defaults.
+#include <cstdint>
+
+#include "sim/base/time.h"
+
+namespace capsim {
+
+// How the high-priority side of the Batch formula is counted (Koordinator's cpuCalculatePolicy and
+// memoryCalculatePolicy): measured use, requests, or the larger of the two per pod.
+enum class ReclaimPolicy : std::uint8_t { kUsage, kRequest, kMaxUsageRequest };
+
+struct ColocationConfig {
+  bool enabled = false;
+  SimTime update_us = seconds_to_us(std::int64_t{300});
+  ReclaimPolicy cpu_policy = ReclaimPolicy::kUsage;
+  ReclaimPolicy memory_policy = ReclaimPolicy::kUsage;
+  double cpu_reclaim_percent = 60;     // cpuReclaimThresholdPercent
+  double memory_reclaim_percent = 65;  // memoryReclaimThresholdPercent
+  std::int64_t reserved_cpu_milli = 0;  // per node
+  std::int64_t reserved_memory_mib = 0;
+  // Mid: min(predicted unused Prod allocation + unallocated x mid_unallocated%, capacity x threshold%).
+  double mid_cpu_threshold_percent = 100;
+  double mid_memory_threshold_percent = 100;
+  double mid_unallocated_percent = 0;
+  double mid_cpu_percentile = 95;
+  double mid_memory_percentile = 98;
+  double mid_headroom = 1.1;
+  SimTime mid_window_us = seconds_to_us(std::int64_t{86400});
+  // koordlet's BE CPU suppression and memory eviction.
+  bool be_cpu_suppress = true;
+  double be_cpu_suppress_percent = 65;
+  std::int64_t be_min_cpu_milli = 2000;
+  bool be_memory_evict = true;
+  double memory_evict_threshold_percent = 70;
+  double memory_evict_lower_percent = 68;
+  SimTime eviction_back_off_us = seconds_to_us(std::int64_t{300});  // default: one update
+};
+
+}  // namespace capsim

@@ -1,4 +1,5 @@
 #include "experiments/runner.h"
+#include "policies/priority_preemption.h"
 
 #include <cmath>
 
@@ -65,6 +66,7 @@ SimConfig sim_config_from(const config::Scenario& s) {
     if (k.has_be_min_cpu_cores()) o.be_min_cpu_milli = static_cast<std::int64_t>(std::llround(k.be_min_cpu_cores() * 1000));
     if (k.has_be_memory_evict()) o.be_memory_evict = k.be_memory_evict();
     if (k.has_memory_evict_threshold_percent()) o.memory_evict_threshold_percent = k.memory_evict_threshold_percent();
+    o.preemption = k.preemption();
     o.eviction_back_off_us = k.has_eviction_back_off_s() ? seconds_to_us(k.eviction_back_off_s()) : o.update_us;
     o.memory_evict_lower_percent = k.has_memory_evict_lower_percent() ? k.memory_evict_lower_percent()
                                                                       : o.memory_evict_threshold_percent - 2;
@@ -103,7 +105,9 @@ TimedResult run_one_with(const RunSetup& setup, const RunSpec& spec, PlacementPo
   const RunInputs& in = *setup.inputs;
   SimConfig config = setup.config;
   config.seed = spec.seed;  // the run's seed drives its interruption streams too
-  Simulation sim(in.fleet, in.jobs, policy, config);
+  std::optional<PriorityPreemption> preempting;
+  if (config.colocation.preemption) preempting.emplace(policy);
+  Simulation sim(in.fleet, in.jobs, preempting ? static_cast<PlacementPolicy&>(*preempting) : policy, config);
   add_standard_components(sim);
   Recorder recorder;
   sim.add_listener(&recorder);

@@ -297,6 +297,7 @@ void Colocation::report(const Simulation& sim, RunResult& result) const {
     }
   s.push_back({"be_cpu_suppressed_core_hours", suppressed / 1000 / 3.6e9});
   s.push_back({"be_memory_evictions", memory_evictions_});
+  s.push_back({"jobs_preempted", static_cast<std::int64_t>(sim.stats().jobs_preempted)});
 }
 
 }  // namespace capsim

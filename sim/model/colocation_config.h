@@ -34,6 +34,7 @@ struct ColocationConfig {
   bool be_memory_evict = true;
   double memory_evict_threshold_percent = 70;
   double memory_evict_lower_percent = 68;
+  bool preemption = false;             // priority preemption between tiered pods
   SimTime eviction_back_off_us = seconds_to_us(std::int64_t{300});  // default: one update
 };
 

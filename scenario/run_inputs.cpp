@@ -105,7 +105,8 @@ JobTable synthetic_jobs(const config::SyntheticJobs& y, const std::string& name,
 void check_jobs_fit_fleet(RunInputs& in, bool skip) {
   ClusterState empty(in.fleet);
   // Traces repeat a few request shapes many times: decide each shape once.
-  std::map<std::tuple<std::int64_t, std::int64_t, std::int32_t, std::int32_t, GpuModelMask, bool, std::int32_t>, std::int64_t>
+  std::map<std::tuple<std::int64_t, std::int64_t, std::int32_t, std::int32_t, GpuModelMask, bool, std::int32_t, std::int16_t>,
+           std::int64_t>
       fits_by_shape;
   std::vector<bool> possible(in.jobs.size(), true);
   std::size_t spot_nodes = 0;
@@ -113,7 +114,8 @@ void check_jobs_fit_fleet(RunInputs& in, bool skip) {
   for (std::size_t j = 0; j < in.jobs.size(); ++j) {
     const JobRequest r = in.jobs.request(j);
     const std::int32_t workers = in.jobs.workers[j];
-    auto [it, fresh] = fits_by_shape.try_emplace({r.cpu_milli, r.memory_mib, r.num_gpu, r.gpu_milli, r.gpu_models, r.spot_ok, workers}, 0);
+    auto [it, fresh] =
+        fits_by_shape.try_emplace({r.cpu_milli, r.memory_mib, r.num_gpu, r.gpu_milli, r.gpu_models, r.spot_ok, workers, r.pool}, 0);
     if (fresh)  // how many workers the empty fleet holds at once, counted up to what the job needs
       for (std::size_t n = 0; n < in.fleet.size() && it->second < workers; ++n)
         it->second += std::min<std::int64_t>(empty.copies_when_empty(n, r), workers);
@@ -127,7 +129,8 @@ void check_jobs_fit_fleet(RunInputs& in, bool skip) {
                                             : " cannot fit on any node of the fleet, even an empty one (cpu_milli ") +
                             std::to_string(r.cpu_milli) + ", memory_mib " + std::to_string(r.memory_mib) +
                             ", num_gpu " + std::to_string(r.num_gpu) + ", gpu_milli " + std::to_string(r.gpu_milli) +
-                            (r.gpu_models ? ", restricted GPU models" : "") + ")" + gang +
+                            (r.gpu_models ? ", restricted GPU models" : "") +
+                            (r.pool >= 0 ? ", pool " + in.fleet.pools[static_cast<std::size_t>(r.pool)].name : "") + ")" + gang +
                             (!r.spot_ok && spot_nodes > 0
                                  ? "; it does not tolerate spot, and " + std::to_string(spot_nodes) + " of the " +
                                        std::to_string(in.fleet.size()) + " nodes are spot"
@@ -238,6 +241,17 @@ void apply_tier(JobTable& jobs, std::size_t from, std::size_t to, const config::
   if (!keep_class_label) jobs.set_class_label(from, to, tier_name(tier.tier));
 }
 
+// A workload source's node pool on jobs [from, to): kept in their resilience record (where they may run).
+void apply_pool(JobTable& jobs, std::size_t from, std::size_t to, const Fleet& fleet, const std::string& name,
+                const std::string& field) {
+  if (name.empty() || from == to) return;
+  const std::int32_t p = fleet.find_pool(name);
+  if (p < 0) throw InputError("scenario field " + field + ".pool: no pool named '" + name + "' in fleet.pools");
+  Resilience r = jobs.resilience_of(from);
+  r.pool = static_cast<std::int16_t>(p);
+  jobs.set_resilience(from, to, r);
+}
+
 // The pool a node source names: the first pool when it names none.
 std::int32_t pool_of(const std::string& name, const Fleet& fleet, const std::string& field) {
   if (name.empty()) return 0;
@@ -308,12 +322,14 @@ RunInputs build_run_inputs(const config::Scenario& s, const std::string& base_di
       if (w.trace().has_resilience()) in.jobs.set_resilience(first, in.jobs.size(), resilience_of(w.trace().resilience()));
       if (w.trace().has_tier())
         apply_tier(in.jobs, first, in.jobs.size(), w.trace().tier(), false, s, "workloads[" + std::to_string(i) + "].trace");
+      apply_pool(in.jobs, first, in.jobs.size(), in.fleet, w.trace().pool(), "workloads[" + std::to_string(i) + "].trace");
     } else if (w.has_service()) {
       in.jobs.append(service_jobs(w.service(), "workloads[" + std::to_string(i) + "].service", base_dir,
                                   s.horizon_s() > 0 ? seconds_to_us(s.horizon_s()) : kNever, workload_seed_of(s)));
       if (w.service().has_tier())
         apply_tier(in.jobs, first, in.jobs.size(), w.service().tier(), !w.service().priority_class().empty(), s,
                    "workloads[" + std::to_string(i) + "].service");
+      apply_pool(in.jobs, first, in.jobs.size(), in.fleet, w.service().pool(), "workloads[" + std::to_string(i) + "].service");
     } else {
       const std::string name = "workloads[" + std::to_string(i) + "].synthetic";
       in.jobs.append(synthetic_jobs(w.synthetic(), name, base_dir, workload_seed_of(s), bad));
@@ -321,6 +337,7 @@ RunInputs build_run_inputs(const config::Scenario& s, const std::string& base_di
       if (w.synthetic().has_resilience())
         in.jobs.set_resilience(first, in.jobs.size(), resilience_of(w.synthetic().resilience()));
       if (w.synthetic().has_tier()) apply_tier(in.jobs, first, in.jobs.size(), w.synthetic().tier(), false, s, name);
+      apply_pool(in.jobs, first, in.jobs.size(), in.fleet, w.synthetic().pool(), name);
     }
   }
   in.rows_skipped = bad.skipped;

@@ -67,11 +67,15 @@ std::uint64_t choose_gpus(const ClusterState& c, std::size_t node, const JobRequ
 double free_fraction_after(const ClusterState& c, std::size_t node, const JobRequest& r,
                            const FitWeights& w) {
   const Fleet& f = c.fleet();
-  const double cpu = static_cast<double>(c.free_cpu_milli[node] - r.cpu_milli) /
-                     static_cast<double>(f.cpu_milli[node]);
+  // Mid and Batch pods fill what the node offers of their kind, not its native capacity.
+  const bool reclaimed = r.kind != ResourceKind::kNative;
+  const std::int64_t free_cpu = reclaimed ? c.reclaim_cpu_offered(r.kind, node) - c.reclaim_cpu_taken(r.kind, node)
+                                          : c.free_cpu_milli[node];
+  const std::int64_t free_memory = reclaimed ? c.reclaim_memory_offered(r.kind, node) - c.reclaim_memory_taken(r.kind, node)
+                                             : c.free_memory_mib[node];
+  const double cpu = static_cast<double>(free_cpu - r.cpu_milli) / static_cast<double>(f.cpu_milli[node]);
   const double mem = f.memory_mib[node] > 0
-                         ? static_cast<double>(c.free_memory_mib[node] - r.memory_mib) /
-                               static_cast<double>(f.memory_mib[node])
+                         ? static_cast<double>(free_memory - r.memory_mib) / static_cast<double>(f.memory_mib[node])
                          : 0.0;
   double gpu = 0.0;
   if (f.gpu_count[node] > 0) {

@@ -81,6 +81,7 @@ config::Scenario with_absolute_paths(config::Scenario s, const std::string& base
     if (p.has_spot()) fix(p.mutable_spot()->mutable_capacity_csv());
   for (auto& w : *s.mutable_workloads()) {
     if (w.has_trace()) fix(w.mutable_trace()->mutable_path());
+    if (w.has_service() && w.service().load().has_csv()) fix(w.mutable_service()->mutable_load()->mutable_csv()->mutable_path());
     if (!w.has_synthetic()) continue;
     auto* y = w.mutable_synthetic();
     fix(y->mutable_shapes_from_trace());

@@ -133,6 +133,7 @@ double ClusterState::recent_interruptions_per_node_hour(std::size_t pool, SimTim
 bool ClusterState::fits_empty(std::size_t node, const JobRequest& r) const {
   const Fleet& f = *fleet_;
   if (spot_node[node] && !r.spot_ok) return false;
+  if (r.pool >= 0 && f.pool[node] != r.pool) return false;
   if (f.cpu_milli[node] < r.cpu_milli || f.memory_mib[node] < r.memory_mib) return false;
   if (r.num_gpu == 0) return !(f.gpu_nodes_tainted && f.gpu_count[node] > 0);
   if (f.gpu_count[node] < r.num_gpu) return false;

@@ -34,6 +34,7 @@ class ClusterState {
   // free devices for multi-GPU jobs); CPU pods stay off tainted GPU nodes.
   bool fits(std::size_t node, const JobRequest& r) const {
     if (!online[node] || (spot_node[node] && !r.spot_ok)) return false;
+    if (r.pool >= 0 && fleet_->pool[node] != r.pool) return false;
     if (r.kind != ResourceKind::kNative) return fits_reclaimed(node, r);
     if (free_cpu_milli[node] < r.cpu_milli || free_memory_mib[node] < r.memory_mib) return false;
     if (r.num_gpu == 0) return !(fleet_->gpu_nodes_tainted && fleet_->gpu_count[node] > 0);

@@ -25,6 +25,7 @@ struct JobRequest {
   GpuModelMask gpu_models = 0;   // allowed models; 0 = any
   bool spot_ok = false;          // may run on spot nodes (spot-tolerant and not high priority)
   ResourceKind kind = ResourceKind::kNative;  // placed against native or reclaimed (mid, batch) CPU and memory
+  std::int16_t pool = -1;        // only on nodes of this pool (a workload source's node pool); -1: any
 
   // The one GPU-milli rule: what each of its devices gives up (a share of one
   // device for a 1-GPU job, whole devices otherwise), and the total held.
@@ -37,7 +38,8 @@ struct JobRequest {
     std::uint64_t h = 0x9E3779B97F4A7C15ULL;
     for (std::uint64_t v : {static_cast<std::uint64_t>(cpu_milli), static_cast<std::uint64_t>(memory_mib),
                             static_cast<std::uint64_t>(num_gpu), static_cast<std::uint64_t>(gpu_milli), gpu_models,
-                            static_cast<std::uint64_t>(spot_ok), static_cast<std::uint64_t>(kind)})
+                            static_cast<std::uint64_t>(spot_ok), static_cast<std::uint64_t>(kind),
+                            static_cast<std::uint64_t>(pool + 1)})
       h ^= v + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
     return h;
   }
@@ -56,6 +58,7 @@ struct Resilience {
   bool high_priority = false;          // never on spot
   SimTime deadline_after_us = 0;       // 0: none
   double max_interruptions_per_node_hour = 0;  // 0: any rate
+  std::int16_t pool = -1;              // runs only on nodes of this pool; -1: any
 };
 
 struct JobRow {
@@ -80,7 +83,7 @@ class JobTable {
   JobRequest request(std::size_t j) const {
     const Resilience& r = resilience_classes[resilience[j]];
     return {cpu_milli[j], memory_mib[j], num_gpu[j], gpu_milli[j], gpu_models[j], r.spot_tolerant && !r.high_priority,
-            resource_kind(tier_classes[tier_class[j]].tier)};
+            resource_kind(tier_classes[tier_class[j]].tier), r.pool};
   }
   const TierClass& tier_of(std::size_t j) const { return tier_classes[tier_class[j]]; }
   // Gives jobs [from, to) a tier (a workload source's tier, priority and QoS).

@@ -145,6 +145,16 @@ def test_constraints_keep_only_the_points_that_meet_them(capsim, tmp_path):
     assert (merged.jobs_completed == merged.jobs_completed_full).all()
 
 
+def test_a_sweep_of_a_scenario_with_service_load_curves_finds_them(capsim, tmp_path):
+    # The base scenario's relative paths (here a service's load CSV) resolve from its own directory.
+    sp = tmp_path / "spec.json"
+    sp.write_text(json.dumps({"scenario": str(ROOT / "scenarios" / "colocation_cpu_colocated.json"),
+                              "axes": [{"name": "h", "path": "horizon_s", "values": [3600, 7200]}]}))
+    p = capsim("sweep", sp, "--out", tmp_path / "out")
+    assert p.returncode == 0, p.stderr
+    assert len(pd.read_csv(tmp_path / "out" / "sweep.csv")) == 2
+
+
 @pytest.mark.parametrize("change, message", [
     ({"axes": [{"path": "fleet.nodes[5].group.count", "values": [1]}]}, "has 2 element(s), no [5]"),
     ({"axes": [{"path": "fleet.nodes[1].group.count", "values": ["many"]}]}, "count"),

@@ -75,8 +75,10 @@ def test_with_jobs_keeps_prices_and_the_capacity_policy(tmp_path):
     assert r.summary["wait_mean_s"] == pytest.approx(own.summary["wait_mean_s"])
 
 
-def test_to_json_loads_from_any_directory(tmp_path, monkeypatch):
-    s = capsim.load_scenario(ROOT / "scenarios" / "cost_reserved_plus_burst.json")
+@pytest.mark.parametrize("name", ["cost_reserved_plus_burst.json", "colocation_cpu_colocated.json"])
+def test_to_json_loads_from_any_directory(tmp_path, monkeypatch, name):
+    # Every relative path becomes absolute: traces, catalogs, and services' load curves.
+    s = capsim.load_scenario(ROOT / "scenarios" / name)
     d = json.loads(s.to_json())
     monkeypatch.chdir(tmp_path)
     again = capsim.load_scenario(d)

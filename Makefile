@@ -32,6 +32,7 @@ bench: build
 	/usr/bin/time -f "overloaded_queue: %e s wall, %M KiB max RSS" $(BUILD)/capsim run bench/overloaded_queue.json --policy best-fit --out out/bench/overloaded
 	$(PY) bench/scale.py --capsim $(BUILD)/capsim
 	$(PY) bench/sweep.py --capsim $(BUILD)/capsim
+	$(PY) bench/colocation_week.py --capsim $(BUILD)/capsim
 	$(PY) scripts/fgd_sim_check.py --capsim $(BUILD)/capsim --out out/bench/fgd_sim
 
 clean:

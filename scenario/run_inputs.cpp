@@ -224,11 +224,20 @@ Resilience resilience_of(const config::Resilience& r) {
 // silent approximation.
 void apply_tier(JobTable& jobs, std::size_t from, std::size_t to, const config::TierSpec& t, bool keep_class_label,
                 const config::Scenario& s, const std::string& field) {
-  const TierClass tier = parse_tier(t.priority_class(), t.sub_priority(), t.qos(), "scenario field " + field + ".tier");
+  TierClass tier = parse_tier(t.priority_class(), t.sub_priority(), t.qos(), "scenario field " + field + ".tier");
+  if (t.native()) {
+    if (tier.tier != Tier::kMid && tier.tier != Tier::kBatch)
+      throw InputError("scenario field " + field + ".tier.native: only Mid and Batch pods choose native requests");
+    if (s.colocation().windows_size() == 0)
+      throw InputError("scenario field " + field + ".tier.native: a " + std::string(tier_name(tier.tier)) +
+                       " pod with native requests needs colocation.windows (the daily tide); without windows the tier "
+                       "runs on reclaimed capacity");
+    tier.native = true;
+  }
   if (tier.tier == Tier::kFree)
     throw InputError("scenario field " + field + ".tier.priority_class: the free tier is not modelled yet "
                      "(docs/colocation.md); use batch");
-  if (resource_kind(tier.tier) != ResourceKind::kNative) {
+  if (resource_kind(tier) != ResourceKind::kNative) {
     if (!s.has_colocation())
       throw InputError("scenario field " + field + ".tier.priority_class: " + tier_name(tier.tier) +
                        " pods request reclaimed capacity: the scenario needs a colocation section");

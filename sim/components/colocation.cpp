@@ -12,6 +12,9 @@ namespace {
 
 bool high_priority(Tier t) { return t == Tier::kNone || t == Tier::kProd || t == Tier::kMid; }
 bool prod_like(Tier t) { return t == Tier::kNone || t == Tier::kProd; }
+// BE enforcement acts on BE pods that run on reclaimed capacity; BE pods with native requests (the
+// tide's whole machines) hold what they requested.
+bool enforced_be(const TierClass& t) { return t.qos == QosLevel::kBE && !t.native; }
 
 double percentile(std::vector<float> v, double p) {
   std::sort(v.begin(), v.end());
@@ -29,7 +32,7 @@ void Colocation::attach(Simulation& sim) {
   for (std::size_t j = 0; j < jobs.size(); ++j) {
     const TierClass& t = jobs.tier_of(j);
     has_mid_ = has_mid_ || t.tier == Tier::kMid;
-    has_be_ = has_be_ || t.qos == QosLevel::kBE;
+    has_be_ = has_be_ || enforced_be(t);
   }
   if (has_be_ && config_.be_cpu_suppress) sim.track_progress();
 }
@@ -177,7 +180,7 @@ void Colocation::enforce(Simulation& sim, SimTime now, std::size_t node) {
     std::vector<std::uint32_t> be;
     for (std::uint32_t j : sim.jobs_on_node(node)) {
       used += usage.used_by(j)[kUsedMemory];
-      if (jobs.tier_of(j).qos == QosLevel::kBE) be.push_back(j);
+      if (enforced_be(jobs.tier_of(j))) be.push_back(j);
     }
     const auto cap = static_cast<double>(f.memory_mib[node]);
     if (used >= cap * config_.memory_evict_threshold_percent / 100 && !be.empty()) {
@@ -205,7 +208,7 @@ void Colocation::enforce(Simulation& sim, SimTime now, std::size_t node) {
   if (config_.be_cpu_suppress) {
     double non_be_used = 0, be_demand = 0;
     for (std::uint32_t j : sim.jobs_on_node(node)) {
-      if (jobs.tier_of(j).qos == QosLevel::kBE) be_demand += static_cast<double>(jobs.cpu_milli[j]);
+      if (enforced_be(jobs.tier_of(j))) be_demand += static_cast<double>(jobs.cpu_milli[j]);
       else non_be_used += usage.used_by(j)[kUsedCpu];
     }
     const auto cap = static_cast<double>(f.cpu_milli[node]);
@@ -217,7 +220,7 @@ void Colocation::enforce(Simulation& sim, SimTime now, std::size_t node) {
     if (rate != be_rate_[node]) {
       be_rate_[node] = rate;
       for (std::uint32_t j : sim.jobs_on_node(node))
-        if (jobs.tier_of(j).qos == QosLevel::kBE) apply_rate(sim, now, j);
+        if (enforced_be(jobs.tier_of(j))) apply_rate(sim, now, j);
     }
   }
 }
@@ -254,7 +257,7 @@ void Colocation::on_job_started(Simulation& sim, SimTime now, std::uint32_t job)
   nodes.clear();
   sim.for_each_placement(job, [&](const Placement& p) { nodes.push_back(p.node); });
   enforce_nodes(sim, now, nodes);
-  if (sim.state(job) == JobState::kRunning && sim.jobs().tier_of(job).qos == QosLevel::kBE && config_.be_cpu_suppress)
+  if (sim.state(job) == JobState::kRunning && enforced_be(sim.jobs().tier_of(job)) && config_.be_cpu_suppress)
     apply_rate(sim, now, job);
 }
 
@@ -290,7 +293,7 @@ void Colocation::report(const Simulation& sim, RunResult& result) const {
   const JobTable& jobs = sim.jobs();
   double suppressed = 0;
   for (std::size_t j = 0; j < jobs.size(); ++j)
-    if (jobs.tier_of(j).qos == QosLevel::kBE && jobs.service[j] < 0) {
+    if (enforced_be(jobs.tier_of(j)) && jobs.service[j] < 0) {
       const auto a = sim.usage().job_allocated_integral(static_cast<std::uint32_t>(j), end);
       const auto u = sim.usage().job_used_integral(static_cast<std::uint32_t>(j), end);
       suppressed += a[kUsedCpu] - u[kUsedCpu];

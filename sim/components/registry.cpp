@@ -4,6 +4,7 @@
 #include "sim/components/elastic_pools.h"
 #include "sim/components/services.h"
 #include "sim/components/spot_market.h"
+#include "sim/components/tidal_windows.h"
 #include "sim/core/simulation.h"
 
 namespace capsim {
@@ -24,6 +25,11 @@ const std::vector<ComponentEntry>& component_registry() {
        [](const Simulation& s) -> std::unique_ptr<Component> {
          if (!ServiceFleet::needed(s.jobs())) return nullptr;
          return std::make_unique<ServiceFleet>(s.jobs());
+       }},
+      {"tidal-windows",
+       [](const Simulation& s) -> std::unique_ptr<Component> {
+         if (!TidalWindows::needed(s.config().colocation.tidal)) return nullptr;
+         return std::make_unique<TidalWindows>(s.config().colocation.tidal);
        }},
       {"colocation",
        [](const Simulation& s) -> std::unique_ptr<Component> {

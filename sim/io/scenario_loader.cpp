@@ -11,6 +11,8 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "sim/base/check.h"
+#include "sim/model/tidal_calendar.h"
+#include "sim/model/tiers.h"
 
 namespace capsim {
 namespace {
@@ -171,6 +173,29 @@ void validate_scenario(const config::Scenario& s, const std::string& origin) {
     require(k.reserved_memory_gib() >= 0 && k.reserved_memory_gib() <= 1e9, origin, f + "reserved_memory_gib", "must be in [0, 1e9]");
     require(!k.has_be_min_cpu_cores() || (k.be_min_cpu_cores() > 0 && k.be_min_cpu_cores() <= 1e6), origin,
             f + "be_min_cpu_cores", "must be in (0, 1e6] (a BE pod is slowed, never stopped)");
+    if (k.windows_size() > 0) {
+      TidalCalendar calendar;
+      for (int w = 0; w < k.windows_size(); ++w) {
+        const auto& ws = k.windows(w);
+        const std::string wf = "scenario field colocation.windows[" + std::to_string(w) + "]";
+        const std::string where = origin.empty() ? wf : origin + ": " + wf;
+        TidalWindow t;
+        t.name = ws.name();
+        t.start_us = parse_time_of_day(ws.start(), where + ".start");
+        t.end_us = parse_time_of_day(ws.end(), where + ".end");
+        for (int i = 0; i < ws.may_start_size(); ++i)
+          parse_tier(ws.may_start(i), 0, "", where + ".may_start[" + std::to_string(i) + "]");
+        for (int i = 0; i < ws.exit_at_end_size(); ++i)
+          parse_tier(ws.exit_at_end(i), 0, "", where + ".exit_at_end[" + std::to_string(i) + "]");
+        require(ws.max_duration_s() >= 0 && ws.max_duration_s() <= kMaxSeconds, origin, wf.substr(15) + ".max_duration_s",
+                "must be in [0, 1e12] seconds");
+        const SimTime length = ((t.end_us - t.start_us) % kDayUs + kDayUs - 1) % kDayUs + 1;
+        require(!ws.has_exit_lead_s() || (ws.exit_lead_s() >= 0 && seconds_to_us(ws.exit_lead_s()) < length), origin,
+                wf.substr(15) + ".exit_lead_s", "must be at least 0 and shorter than the window");
+        calendar.windows.push_back(t);
+      }
+      calendar.check(origin.empty() ? "scenario field colocation.windows" : origin + ": scenario field colocation.windows");
+    }
     const double threshold = k.has_memory_evict_threshold_percent() ? k.memory_evict_threshold_percent() : 70;
     require(!k.has_memory_evict_lower_percent() || k.memory_evict_lower_percent() < threshold, origin,
             f + "memory_evict_lower_percent", "must be below memory_evict_threshold_percent");

@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "sim/base/time.h"
+#include "sim/model/tidal_calendar.h"
 
 namespace capsim {
 
@@ -35,6 +36,7 @@ struct ColocationConfig {
   double memory_evict_threshold_percent = 70;
   double memory_evict_lower_percent = 68;
   bool preemption = false;             // priority preemption between tiered pods
+  TidalCalendar tidal;                 // the daily windows (empty: none)
   SimTime eviction_back_off_us = seconds_to_us(std::int64_t{300});  // default: one update
 };
 

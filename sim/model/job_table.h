@@ -83,7 +83,7 @@ class JobTable {
   JobRequest request(std::size_t j) const {
     const Resilience& r = resilience_classes[resilience[j]];
     return {cpu_milli[j], memory_mib[j], num_gpu[j], gpu_milli[j], gpu_models[j], r.spot_tolerant && !r.high_priority,
-            resource_kind(tier_classes[tier_class[j]].tier), r.pool};
+            resource_kind(tier_classes[tier_class[j]]), r.pool};
   }
   const TierClass& tier_of(std::size_t j) const { return tier_classes[tier_class[j]]; }
   // Gives jobs [from, to) a tier (a workload source's tier, priority and QoS).

@@ -22,12 +22,14 @@ struct TierClass {
   Tier tier = Tier::kNone;
   QosLevel qos = QosLevel::kNone;
   std::int32_t priority = 0;  // Koordinator bands: Prod 9000-9999, Mid 7000-7999, Batch 5000-5999, Free 3000-3999
+  bool native = false;        // a Mid or Batch pod on native resources (tidal sharing of whole machines)
   bool operator==(const TierClass&) const = default;
 };
 
 inline ResourceKind resource_kind(Tier t) {
   return t == Tier::kMid ? ResourceKind::kMid : t == Tier::kBatch ? ResourceKind::kBatch : ResourceKind::kNative;
 }
+inline ResourceKind resource_kind(const TierClass& t) { return t.native ? ResourceKind::kNative : resource_kind(t.tier); }
 // The lowest priority of each band; untiered pods have priority 0 and count as high priority.
 std::int32_t band_base(Tier t);
 const char* tier_name(Tier t);

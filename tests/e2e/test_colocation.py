@@ -45,6 +45,41 @@ def test_bad_colocation_input_exits_2(capsim, tmp_path, change, message):
     assert not out.exists()
 
 
+TIDAL = ROOT / "tests" / "scenarios" / "colocation_tidal_windows.json"
+
+
+def tidal(tmp_path, change):
+    s = json.loads(TIDAL.read_text())
+    for w in s["workloads"]:
+        w["trace"]["path"] = str(ROOT / "tests" / "scenarios" / w["trace"]["path"])
+    change(s)
+    p = tmp_path / "t.json"
+    p.write_text(json.dumps(s))
+    return p
+
+
+def window(s, i, **kw):
+    s["colocation"]["windows"][i].update(kw)
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda s: window(s, 1, start="05:00"), "colocation.windows[1]: window \"day\" overlaps window \"night\""),
+    (lambda s: window(s, 0, end="6am"), "colocation.windows[0].end: expected HH:MM"),
+    (lambda s: window(s, 0, start="25:00"), "colocation.windows[0].start"),
+    (lambda s: window(s, 0, exit_lead_s=30000), "colocation.windows[0].exit_lead_s"),
+    (lambda s: window(s, 0, may_start=["bulk"]), "colocation.windows[0].may_start[0]"),
+    (lambda s: window(s, 1, end="06:00"), "is empty (start = end)"),
+    (lambda s: s["colocation"].pop("windows"), "needs colocation.windows"),
+    (lambda s: s["workloads"][0]["trace"]["tier"].update(priority_class="prod"), "only Mid and Batch pods choose native requests"),
+])
+def test_bad_tidal_input_exits_2(capsim, tmp_path, change, message):
+    out = tmp_path / "out"
+    p = capsim("run", tidal(tmp_path, change), "--out", out)
+    assert p.returncode == 2, (p.returncode, p.stderr)
+    assert message in p.stderr, p.stderr
+    assert not out.exists()
+
+
 def test_a_batch_pod_asking_for_gpus_is_refused(capsim, tmp_path):
     csv = tmp_path / "gpu.csv"
     csv.write_text("name,cpu_milli,memory_mib,num_gpu,gpu_milli,creation_time,deletion_time\nG,1000,1024,1,500,0,100\n")

@@ -27,6 +27,7 @@ def run(capsim, scenario, policy, out):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--capsim", default=str(ROOT / "build" / "capsim"))
+    ap.add_argument("--figure", help="also draw the co-located run's daily tide (capsim.plot.tide) to this PNG")
     a = ap.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as d:
@@ -34,6 +35,18 @@ def main():
                                         ("co-located, best-fit", "colocation_cpu_colocated.json", "best-fit"),
                                         ("co-located, worst-fit", "colocation_cpu_colocated.json", "worst-fit")]:
             rows.append((label, run(a.capsim, scenario, policy, pathlib.Path(d) / label.replace(", ", "_"))))
+        if a.figure:
+            import sys
+            sys.path.insert(0, str(pathlib.Path(a.capsim).resolve().parent / "python"))
+            import matplotlib
+            matplotlib.use("Agg")
+            import capsim
+            r = capsim.read_results(pathlib.Path(d) / "co-located_best-fit" / "results.h5")
+            ax = capsim.plot.tide(r)
+            ax.set_title("co-located: CPU used by tier over the day, the Batch offer and what Batch took",
+                         loc="left", fontsize="medium")
+            ax.figure.set_size_inches(9, 4)
+            ax.figure.savefig(a.figure, dpi=90, bbox_inches="tight")
     seg = rows[0][1]
     cores = lambda s: s["nodes"] * 96  # both fleets are 96-core nodes
     hours = lambda s: (s["sim_end_s"] - s["sim_start_s"]) / 3600

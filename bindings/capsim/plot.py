@@ -186,3 +186,30 @@ def nodes_held(result, ax=None, hours=True, pools=None):
     ax.set_ylabel("nodes held")
     ax.legend(fontsize="small", loc="upper left")
     return ax
+
+
+def tide(result, resource="cpu", ax=None, by_hour_of_day=True):
+    """The daily tide of a co-location run: used capacity stacked by class (the tiers' labels) over the
+    hour of the day (mean over days; by_hour_of_day=False: over simulated time), with the Batch offer
+    and what Batch pods took drawn as lines (CPU only)."""
+    ax = _axes(ax)
+    ts = result.timeseries
+    columns = [c for c in ts.columns if c.startswith(f"{resource}_used_frac.") and ts[c].max() > 0]
+    if not columns:
+        raise ValueError("tide: this run has no per-class usage columns (tiers or a colocation section)")
+    extra = [c for c in ("batch_cpu_offered_frac", "batch_cpu_taken_frac") if resource == "cpu" and c in ts]
+    frame = ts[columns + extra]
+    if by_hour_of_day:
+        frame = frame.groupby(np.floor((ts.index / 3600.0) % 24)).mean()
+        x, xlabel = frame.index, "hour of the simulated day (mean over days)"
+    else:
+        x, xlabel = ts.index / 3600.0, "simulated time (h)"
+    ax.stackplot(x, [frame[c] for c in columns], labels=[c.split(".", 1)[1] + " used" for c in columns], alpha=0.8,
+                 step="post" if not by_hour_of_day else None)
+    for c, style in zip(extra, ["--", ":"]):
+        ax.plot(x, frame[c], color="black", ls=style, lw=1.2, label=c.replace("_frac", "").replace("_", " "))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(f"share of the fleet's {resource.upper()}")
+    ax.set_ylim(bottom=0)
+    _legend_outside(ax)
+    return ax

@@ -195,6 +195,13 @@ def _runs_section(paths):
                               fontsize="medium")
             plot._legend_outside(axes[0])
             out.append(_figure(fig, "TCO curves"))
+    tidal = [r for r in results if any(c.startswith("cpu_used_frac.") for c in r.timeseries.columns)]
+    for r in tidal[:4]:
+        fig, axes = _subplots(1)
+        plot.tide(r, ax=axes[0])
+        axes[0].set_title(f"the daily tide: CPU used by class, and the Batch offer ({r.label})", loc="left",
+                          fontsize="medium")
+        out.append(_figure(fig, "daily tide"))
     pools = [c for r in results for c in r.timeseries.columns if c.startswith("nodes_held.")]
     if pools and any(r.summary.get("nodes_acquired", 0) for r in results):
         fig, axes = _subplots(1)

@@ -41,7 +41,21 @@ void Recorder::on_run_start(const Simulation& sim, SimTime start) {
       {"gpu_memory_used_frac", "fraction", {}},
   };
   // Nodes held (booting or online) per pool: what elastic pools grew to.
-  for (const PoolSpec& p : f.pools) series_.columns.push_back({"nodes_held." + p.name, "nodes", {}});  if (sim.config().node_series) {
+  for (const PoolSpec& p : f.pools) series_.columns.push_back({"nodes_held." + p.name, "nodes", {}});
+  // Co-location: used CPU and GPU per class (the tiers' labels) and the reclaimed offers, for the tide's figure.
+  const JobTable& all_jobs = sim.jobs();
+  class_columns_ = all_jobs.tier_classes.size() > 1 || sim.config().colocation.enabled;
+  if (class_columns_) {
+    for (const auto& q : all_jobs.qos_names) {
+      const std::string label = q.empty() ? "none" : q;
+      series_.columns.push_back({"cpu_used_frac." + label, "fraction of the fleet's CPU", {}});
+      series_.columns.push_back({"gpu_used_frac." + label, "fraction of the fleet's GPU milli", {}});
+    }
+    for (const char* k : {"mid", "batch"}) {
+      series_.columns.push_back({std::string(k) + "_cpu_offered_frac", "fraction of the fleet's CPU", {}});
+      series_.columns.push_back({std::string(k) + "_cpu_taken_frac", "fraction of the fleet's CPU", {}});
+    }
+  }  if (sim.config().node_series) {
     nodes_.node = f.name;
     nodes_.matrices = {{"cpu_alloc_milli", "milli-cores, samples x nodes", {}},
                        {"cpu_used_milli", "milli-cores, samples x nodes", {}},
@@ -145,7 +159,21 @@ void Recorder::on_sample(const Simulation& sim, SimTime t) {
   c[11].values.push_back(capacity_[kGpuMilli] > 0 ? used.used[kUsedGpu] / capacity_[kGpuMilli] : 0.0);
   c[12].values.push_back(capacity_[kGpuMilli] > 0 ? used.used[kUsedGpuMemory] / capacity_[kGpuMilli] : 0.0);
   for (std::size_t p = 0; p < sim.fleet().pools.size(); ++p)
-    c[kFixedColumns + p].values.push_back(static_cast<double>(sim.pool_held(p)));  if (nodes_.present()) sample_nodes(sim);
+    c[kFixedColumns + p].values.push_back(static_cast<double>(sim.pool_held(p)));
+  if (class_columns_) {
+    std::size_t at = kFixedColumns + sim.fleet().pools.size();
+    const UsageTable& usage = sim.usage();
+    for (std::size_t q = 0; q < sim.jobs().qos_names.size(); ++q) {
+      const UsageTotals u = usage.job_class(q, t);
+      c[at++].values.push_back(capacity_[kCpu] > 0 ? u.used[kUsedCpu] / capacity_[kCpu] : 0.0);
+      c[at++].values.push_back(capacity_[kGpuMilli] > 0 ? u.used[kUsedGpu] / capacity_[kGpuMilli] : 0.0);
+    }
+    const ClusterState& cl = sim.cluster();
+    for (ResourceKind k : {ResourceKind::kMid, ResourceKind::kBatch}) {
+      c[at++].values.push_back(capacity_[kCpu] > 0 ? static_cast<double>(cl.reclaim_cpu_offered_total(k)) / capacity_[kCpu] : 0.0);
+      c[at++].values.push_back(capacity_[kCpu] > 0 ? static_cast<double>(cl.reclaim_cpu_taken_total(k)) / capacity_[kCpu] : 0.0);
+    }
+  }  if (nodes_.present()) sample_nodes(sim);
 }
 
 void Recorder::on_run_end(const Simulation& sim, SimTime end) {

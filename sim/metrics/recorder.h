@@ -45,6 +45,7 @@ class Recorder final : public EngineListener {
   void open_window(const Simulation& sim, SimTime t);
   SimTime window_start_ = 0;
   bool window_open_ = true;
+  bool class_columns_ = false;  // per-class used and reclaimed offers in the time series
   std::vector<double> integral_at_window_ = std::vector<double>(kResources, 0.0);
   std::vector<UsageTotals> usage_at_window_;  // fleet, then teams, then classes
 

@@ -330,3 +330,21 @@ def test_plots_draw_identical_runs_once_with_labels_outside():
     legend = ax.get_legend()
     assert legend.get_bbox_to_anchor().x0 > ax.get_window_extent().x1 - 1  # outside the axes
     assert len({line.get_color() for line in ax.get_lines()}) == 2
+
+
+def test_colocation_series_add_up_and_the_tide_plots(tmp_path):
+    """Per-class used CPU at every sample sums to the fleet's used CPU (every core-second is some class's
+    exactly once); what Batch pods take is what the Batch class uses plus what suppression withheld."""
+    r = capsim.run(capsim.load_scenario(ROOT / "scenarios" / "colocation_cpu_colocated.json"))
+    ts = r.timeseries
+    classes = [c for c in ts.columns if c.startswith("cpu_used_frac.")]
+    assert {"cpu_used_frac.prod", "cpu_used_frac.batch"} <= set(classes)
+    assert np.allclose(ts[classes].sum(axis=1), ts["cpu_used_frac"], atol=1e-12)
+    assert (ts["cpu_used_frac.batch"] <= ts["batch_cpu_taken_frac"] + 1e-12).all()
+    import matplotlib
+    matplotlib.use("Agg")
+    ax = capsim.plot.tide(r)
+    ax.figure.savefig(tmp_path / "tide.png")
+    assert (tmp_path / "tide.png").stat().st_size > 0
+    with pytest.raises(ValueError, match="no per-class usage"):
+        capsim.plot.tide(capsim.run(capsim.load_scenario(ROOT / "tests" / "scenarios" / "service_mmc.json")))

@@ -371,6 +371,7 @@ void Simulation::interrupt_job(SimTime now, std::uint32_t j, InterruptReason rea
     // It waits, but out of the queue until the back-off ends (an evicted pod kept from coming straight back).
     events_.push(now + back_off_us, EventKind::kJobRequeue, j, generation_[j]);
     ++live_events_;
+    backing_off_.push_back(j);
     return;
   }
   scheduler_.push(j);
@@ -389,6 +390,8 @@ void Simulation::set_reclaim_offer(SimTime now, ResourceKind kind, std::size_t n
 void Simulation::on_requeue(const Event& e) {
   --live_events_;
   const std::uint32_t j = e.job;
+  const auto it = std::find(backing_off_.begin(), backing_off_.end(), j);
+  if (it != backing_off_.end()) backing_off_.erase(it);
   if (e.generation != generation_[j] || state_[j] != JobState::kPending) {
     ++stats_.events_stale;
     return;

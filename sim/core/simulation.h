@@ -11,6 +11,7 @@
 // Three faces: a read-only view (the const accessors) for policies and
 // listeners, the mutations below for components, and set-up (listeners,
 // components, the capacity policy) before run().
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <functional>
@@ -126,6 +127,10 @@ class Simulation {
   const UsageTable& usage() const { return usage_; }
   std::uint32_t job_generation(std::uint32_t j) const { return generation_[j]; }
   const PlacementPolicy& placement_policy() const { return *policy_; }
+  // A pending job waiting out of the queue until its back-off ends (it may not be placed yet).
+  bool backing_off(std::uint32_t j) const {
+    return std::find(backing_off_.begin(), backing_off_.end(), j) != backing_off_.end();
+  }
   // Submit time of the oldest pending job, or kNever.
   SimTime oldest_pending_submit_us() const;
   const NodeTable& nodes() const { return nodes_; }
@@ -169,6 +174,8 @@ class Simulation {
   void track_progress() { progress_table_.enable(jobs_->size()); }
   // A coalesced scheduling pass at `now` (several changes at one instant share one).
   void request_pass(SimTime now);
+  // A pass is queued (capacity freed during a pass, by an eviction at a start, brings another one).
+  bool pass_pending() const { return pass_scheduled_; }
   // Stops a running job now: its allocation is released, its work since
   // its last checkpoint lost (none when it saved on notice), and it waits
   // again (or fails past its max_retries). No-op for a job not running.
@@ -255,6 +262,7 @@ class Simulation {
   std::vector<SimTime> start_us_;
   std::vector<SimTime> end_us_;
   std::vector<SimTime> arrival_us_;
+  std::vector<std::uint32_t> backing_off_;  // jobs waiting out of the queue (interrupt_job's back-off), unordered
   JobPlacements placements_;
   ProgressTable progress_table_;
   UsageTable usage_;

@@ -15,11 +15,14 @@ common=("$src"/sim/base/check.cpp "$src"/sim/model/gpu_catalog.cpp "$src"/sim/mo
 
 clang++ "${flags[@]}" -o "$out/fuzz_trace_readers" "$src/tests/fuzz/fuzz_trace_readers.cpp" "${common[@]}" \
   "$src"/workloads/node_list_reader.cpp "$src"/workloads/openb_pod_reader.cpp
+# The scenario loader checks tiers and tidal windows (sim/model/tiers.cpp, tidal_calendar.cpp).
 clang++ "${flags[@]}" -o "$out/fuzz_scenario" "$src/tests/fuzz/fuzz_scenario.cpp" "$src"/sim/base/check.cpp \
-  "$src"/sim/io/scenario_loader.cpp "$build"/scenario.pb.cc -lprotobuf
+  "$src"/sim/io/scenario_loader.cpp "$src"/sim/model/tiers.cpp "$src"/sim/model/tidal_calendar.cpp \
+  "$build"/scenario.pb.cc -lprotobuf
 clang++ "${flags[@]}" -o "$out/fuzz_price_catalog" "$src/tests/fuzz/fuzz_price_catalog.cpp" "$src"/sim/base/check.cpp \
   "$src"/sim/model/gpu_catalog.cpp "$src"/sim/io/csv_reader.cpp "$src"/sim/io/scenario_loader.cpp \
-  "$src"/sim/io/price_catalog_loader.cpp "$build"/scenario.pb.cc "$build"/price_catalog.pb.cc -lprotobuf
+  "$src"/sim/io/price_catalog_loader.cpp "$src"/sim/model/tiers.cpp "$src"/sim/model/tidal_calendar.cpp \
+  "$build"/scenario.pb.cc "$build"/price_catalog.pb.cc -lprotobuf
 
 # Whole runs: every library source but the HDF5 writers.
 run_sources=()

@@ -68,27 +68,7 @@ SimConfig sim_config_from(const config::Scenario& s) {
     if (k.has_be_memory_evict()) o.be_memory_evict = k.be_memory_evict();
     if (k.has_memory_evict_threshold_percent()) o.memory_evict_threshold_percent = k.memory_evict_threshold_percent();
     o.preemption = k.preemption();
-    for (int w = 0; w < k.windows_size(); ++w) {
-      const auto& ws = k.windows(w);
-      const std::string f = "scenario field colocation.windows[" + std::to_string(w) + "]";
-      TidalWindow t;
-      t.name = ws.name().empty() ? "window-" + std::to_string(w) : ws.name();
-      t.start_us = parse_time_of_day(ws.start(), f + ".start");
-      t.end_us = parse_time_of_day(ws.end(), f + ".end");
-      auto mask = [&](const auto& names, const std::string& field) {
-        std::uint8_t m = 0;
-        for (int i = 0; i < names.size(); ++i)
-          m |= static_cast<std::uint8_t>(1u << static_cast<int>(parse_tier(names[i], 0, "", field + "[" + std::to_string(i) + "]").tier));
-        return m;
-      };
-      t.may_start = mask(ws.may_start(), f + ".may_start");
-      t.exit_at_end = mask(ws.exit_at_end(), f + ".exit_at_end");
-      t.max_duration_us = seconds_to_us(ws.max_duration_s());
-      t.max_gpus = static_cast<std::int32_t>(ws.max_gpus());
-      t.exit_lead_us = seconds_to_us(ws.has_exit_lead_s() ? ws.exit_lead_s() : 600.0);
-      o.tidal.windows.push_back(t);
-    }
-    o.tidal.check("scenario field colocation.windows");
+    o.tidal = tidal_calendar_of(k, "");
     o.eviction_back_off_us = k.has_eviction_back_off_s() ? seconds_to_us(k.eviction_back_off_s()) : o.update_us;
     o.memory_evict_lower_percent = k.has_memory_evict_lower_percent() ? k.memory_evict_lower_percent()
                                                                       : o.memory_evict_threshold_percent - 2;

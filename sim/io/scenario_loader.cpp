@@ -133,6 +133,40 @@ config::Scenario parse_scenario_textproto(const std::string& text, const std::st
   return s;
 }
 
+TidalCalendar tidal_calendar_of(const config::ColocationSpec& k, const std::string& origin) {
+  constexpr double kMaxSeconds = 1e12;
+  TidalCalendar calendar;
+  for (int w = 0; w < k.windows_size(); ++w) {
+    const auto& ws = k.windows(w);
+    const std::string wf = "colocation.windows[" + std::to_string(w) + "]";
+    const std::string where = (origin.empty() ? "" : origin + ": ") + "scenario field " + wf;
+    TidalWindow t;
+    t.name = ws.name().empty() ? "window-" + std::to_string(w) : ws.name();
+    t.start_us = parse_time_of_day(ws.start(), where + ".start");
+    t.end_us = parse_time_of_day(ws.end(), where + ".end");
+    auto mask = [&](const auto& names, const std::string& field) {
+      std::uint8_t m = 0;
+      for (int i = 0; i < names.size(); ++i)
+        m |= static_cast<std::uint8_t>(1u << static_cast<int>(
+                 parse_tier(names[i], 0, "", where + "." + field + "[" + std::to_string(i) + "]").tier));
+      return m;
+    };
+    t.may_start = mask(ws.may_start(), "may_start");
+    t.exit_at_end = mask(ws.exit_at_end(), "exit_at_end");
+    require(ws.max_duration_s() >= 0 && ws.max_duration_s() <= kMaxSeconds, origin, wf + ".max_duration_s",
+            "must be in [0, 1e12] seconds");
+    t.max_duration_us = seconds_to_us(ws.max_duration_s());
+    t.max_gpus = static_cast<std::int32_t>(ws.max_gpus());
+    const SimTime length = ((t.end_us - t.start_us) % kDayUs + kDayUs - 1) % kDayUs + 1;
+    require(!ws.has_exit_lead_s() || (ws.exit_lead_s() >= 0 && seconds_to_us(ws.exit_lead_s()) < length), origin,
+            wf + ".exit_lead_s", "must be at least 0 and shorter than the window");
+    t.exit_lead_us = seconds_to_us(ws.has_exit_lead_s() ? ws.exit_lead_s() : 600.0);
+    calendar.windows.push_back(t);
+  }
+  calendar.check((origin.empty() ? "" : origin + ": ") + "scenario field colocation.windows");
+  return calendar;
+}
+
 void validate_scenario(const config::Scenario& s, const std::string& origin) {
   constexpr double kMaxSeconds = 1e12;  // about 31,700 years; keeps microseconds far from int64 overflow
   for (const auto& [name, v] : {std::pair{"horizon_s", s.horizon_s()}, std::pair{"sample_interval_s", s.sample_interval_s()},
@@ -173,29 +207,7 @@ void validate_scenario(const config::Scenario& s, const std::string& origin) {
     require(k.reserved_memory_gib() >= 0 && k.reserved_memory_gib() <= 1e9, origin, f + "reserved_memory_gib", "must be in [0, 1e9]");
     require(!k.has_be_min_cpu_cores() || (k.be_min_cpu_cores() > 0 && k.be_min_cpu_cores() <= 1e6), origin,
             f + "be_min_cpu_cores", "must be in (0, 1e6] (a BE pod is slowed, never stopped)");
-    if (k.windows_size() > 0) {
-      TidalCalendar calendar;
-      for (int w = 0; w < k.windows_size(); ++w) {
-        const auto& ws = k.windows(w);
-        const std::string wf = "scenario field colocation.windows[" + std::to_string(w) + "]";
-        const std::string where = origin.empty() ? wf : origin + ": " + wf;
-        TidalWindow t;
-        t.name = ws.name();
-        t.start_us = parse_time_of_day(ws.start(), where + ".start");
-        t.end_us = parse_time_of_day(ws.end(), where + ".end");
-        for (int i = 0; i < ws.may_start_size(); ++i)
-          parse_tier(ws.may_start(i), 0, "", where + ".may_start[" + std::to_string(i) + "]");
-        for (int i = 0; i < ws.exit_at_end_size(); ++i)
-          parse_tier(ws.exit_at_end(i), 0, "", where + ".exit_at_end[" + std::to_string(i) + "]");
-        require(ws.max_duration_s() >= 0 && ws.max_duration_s() <= kMaxSeconds, origin, wf.substr(15) + ".max_duration_s",
-                "must be in [0, 1e12] seconds");
-        const SimTime length = ((t.end_us - t.start_us) % kDayUs + kDayUs - 1) % kDayUs + 1;
-        require(!ws.has_exit_lead_s() || (ws.exit_lead_s() >= 0 && seconds_to_us(ws.exit_lead_s()) < length), origin,
-                wf.substr(15) + ".exit_lead_s", "must be at least 0 and shorter than the window");
-        calendar.windows.push_back(t);
-      }
-      calendar.check(origin.empty() ? "scenario field colocation.windows" : origin + ": scenario field colocation.windows");
-    }
+    tidal_calendar_of(k, origin);  // its errors name the window and field
     const double threshold = k.has_memory_evict_threshold_percent() ? k.memory_evict_threshold_percent() : 70;
     require(!k.has_memory_evict_lower_percent() || k.memory_evict_lower_percent() < threshold, origin,
             f + "memory_evict_lower_percent", "must be below memory_evict_threshold_percent");

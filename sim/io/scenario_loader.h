@@ -7,6 +7,7 @@
 #include <string>
 
 #include "scenario.pb.h"
+#include "sim/model/tidal_calendar.h"
 
 namespace capsim {
 
@@ -21,6 +22,8 @@ LoadedScenario load_scenario_file(const std::string& path);
 config::Scenario parse_scenario_json(const std::string& json, const std::string& origin);
 config::Scenario parse_scenario_textproto(const std::string& text, const std::string& origin);
 void validate_scenario(const config::Scenario& s, const std::string& origin);
+// The daily tide of a colocation section, checked (InputError naming the window and field).
+TidalCalendar tidal_calendar_of(const config::ColocationSpec& k, const std::string& origin);
 
 // Canonical JSON of a scenario (for /meta in results): field names as in the schema.
 std::string scenario_to_json(const config::Scenario& s);

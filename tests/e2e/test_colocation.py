@@ -9,8 +9,8 @@ from conftest import ROOT
 BASE = ROOT / "tests" / "scenarios" / "colocation_batch_suppression.json"
 
 
-def scenario(tmp_path, change):
-    s = json.loads(BASE.read_text())
+def scenario(tmp_path, change, base=BASE):
+    s = json.loads(base.read_text())
     for w in s["workloads"]:
         w["trace"]["path"] = str(ROOT / "tests" / "scenarios" / w["trace"]["path"])
     change(s)
@@ -49,13 +49,7 @@ TIDAL = ROOT / "tests" / "scenarios" / "colocation_tidal_windows.json"
 
 
 def tidal(tmp_path, change):
-    s = json.loads(TIDAL.read_text())
-    for w in s["workloads"]:
-        w["trace"]["path"] = str(ROOT / "tests" / "scenarios" / w["trace"]["path"])
-    change(s)
-    p = tmp_path / "t.json"
-    p.write_text(json.dumps(s))
-    return p
+    return scenario(tmp_path, change, TIDAL)
 
 
 def window(s, i, **kw):

@@ -72,6 +72,14 @@ SimConfig sim_config_from(const config::Scenario& s) {
     o.eviction_back_off_us = k.has_eviction_back_off_s() ? seconds_to_us(k.eviction_back_off_s()) : o.update_us;
     o.memory_evict_lower_percent = k.has_memory_evict_lower_percent() ? k.memory_evict_lower_percent()
                                                                       : o.memory_evict_threshold_percent - 2;
+    if (k.has_gpu_sharing()) {
+      const auto& g = k.gpu_sharing();
+      o.gpu.enabled = true;
+      if (g.has_guests_per_gpu()) o.gpu.guests_per_gpu = static_cast<std::int32_t>(g.guests_per_gpu());
+      if (g.has_memory_safety_percent()) o.gpu.memory_safety_percent = g.memory_safety_percent();
+      if (g.has_guest_memory_percent()) o.gpu.guest_memory_percent = g.guest_memory_percent();
+      if (g.has_back_off_s()) o.gpu.back_off_us = seconds_to_us(g.back_off_s());
+    }
   }
   return c;
 }

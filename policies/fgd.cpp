@@ -55,6 +55,12 @@ FgdPolicy::Score FgdPolicy::score(const JobRequest& r, const ClusterState& c, st
 
 Placement FgdPolicy::place(std::uint32_t, const JobRequest& r, const ClusterState& c, SimTime) {
   const std::size_t nodes = c.fleet().size();
+  if (r.kind != ResourceKind::kNative && r.num_gpu > 0) {
+    // A GPU guest holds no native GPU: it leaves the native fragmentation as it is. First fit.
+    for (std::size_t n = 0; n < nodes; ++n)
+      if (c.fits(n, r)) return {static_cast<std::int32_t>(n), choose_gpus(c, n, r, GpuChoice::kLowestIndex)};
+    return {};
+  }
   if (node_fragmentation_.size() != nodes) node_fragmentation_.assign(nodes, {});
   std::vector<Score>* row = nullptr;
   auto [it, fresh] = rows_.try_emplace({r.cpu_milli, r.memory_mib, r.num_gpu, r.gpu_milli, r.gpu_models}, cache_.size());

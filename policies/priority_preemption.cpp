@@ -40,6 +40,8 @@ void PriorityPreemption::choose_victims(std::uint32_t job, const JobRequest& req
   const JobTable& jobs = sim.jobs();
   const TierClass& me = jobs.tier_of(job);
   if (me.tier == Tier::kNone || jobs.workers[job] > 1) return;  // gangs are not preempted for
+  // GPU guests make room by memory eviction (sim/components/gpu_sharing.h), not by preemption.
+  if (request.kind != ResourceKind::kNative && request.num_gpu > 0) return;
   const ClusterState& c = sim.cluster();
   const Fleet& f = sim.fleet();
   std::int64_t best_max = INT64_MAX, best_sum = INT64_MAX;

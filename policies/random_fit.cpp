@@ -11,7 +11,7 @@ Placement RandomFitPolicy::place(std::uint32_t, const JobRequest& r, const Clust
     if (c.fits(node, r)) candidates_.push_back(static_cast<std::int32_t>(node));
   if (candidates_.empty()) return {};
   const std::int32_t node = candidates_[rng_.uniform_index(candidates_.size())];
-  if (r.num_gpu != 1) return {node, choose_gpus(c, static_cast<std::size_t>(node), r, GpuChoice::kLowestIndex)};
+  if (r.num_gpu != 1 || r.kind != ResourceKind::kNative) return {node, choose_gpus(c, static_cast<std::size_t>(node), r, GpuChoice::kLowestIndex)};
   int fitting[kMaxGpusPerNode];
   int count = 0;
   for (int g = 0; g < c.fleet().gpu_count[node]; ++g)

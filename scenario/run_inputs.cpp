@@ -241,10 +241,12 @@ void apply_tier(JobTable& jobs, std::size_t from, std::size_t to, const config::
     if (!s.has_colocation())
       throw InputError("scenario field " + field + ".tier.priority_class: " + tier_name(tier.tier) +
                        " pods request reclaimed capacity: the scenario needs a colocation section");
-    for (std::size_t j = from; j < to; ++j)
-      if (jobs.num_gpu[j] > 0)
-        throw InputError(jobs.where(j) + ": scenario field " + field + ".tier: a " + tier_name(tier.tier) +
-                         " pod asks for GPUs; GPU co-location is not modelled yet (docs/colocation.md)");
+    if (!s.colocation().has_gpu_sharing())
+      for (std::size_t j = from; j < to; ++j)
+        if (jobs.num_gpu[j] > 0)
+          throw InputError(jobs.where(j) + ": scenario field " + field + ".tier: a " + tier_name(tier.tier) +
+                           " pod asks for GPUs; it runs as a guest on online GPUs only with colocation.gpu_sharing "
+                           "(or tier.native with colocation.windows for whole GPUs)");
   }
   jobs.set_tier(from, to, tier);
   if (!keep_class_label) jobs.set_class_label(from, to, tier_name(tier.tier));

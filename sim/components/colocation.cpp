@@ -230,7 +230,7 @@ void Colocation::apply_rate(Simulation& sim, SimTime now, std::uint32_t job) {
   double rate = 1.0;
   sim.for_each_placement(job, [&](const Placement& p) { rate = std::min(rate, be_rate_[static_cast<std::size_t>(p.node)]); });
   // A restart keeps the progress rate it stopped with; the usage share starts at 1: set both.
-  if (rate != sim.progress().rate(job)) sim.set_progress_rate(now, job, rate);
+  sim.set_rate_limit(now, job, Simulation::kCpuRateLimit, rate);
   if (rate != sim.usage().job_cpu_share(job)) sim.mutable_usage().set_job_cpu_share(now, job, rate);
 }
 

@@ -2,6 +2,7 @@
 
 #include "sim/components/colocation.h"
 #include "sim/components/elastic_pools.h"
+#include "sim/components/gpu_sharing.h"
 #include "sim/components/services.h"
 #include "sim/components/spot_market.h"
 #include "sim/components/tidal_windows.h"
@@ -35,6 +36,11 @@ const std::vector<ComponentEntry>& component_registry() {
        [](const Simulation& s) -> std::unique_ptr<Component> {
          if (!Colocation::needed(s.config().colocation)) return nullptr;
          return std::make_unique<Colocation>(s.config().colocation);
+       }},
+      {"gpu-sharing",
+       [](const Simulation& s) -> std::unique_ptr<Component> {
+         if (!GpuSharing::needed(s.config().colocation)) return nullptr;
+         return std::make_unique<GpuSharing>(s.config().colocation.gpu);
        }},
   };
   return entries;

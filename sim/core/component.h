@@ -12,6 +12,7 @@
 // (Simulation::on_event) and ask for what it reads (jobs per node, progress
 // tracking). The hooks below are called per transition, in the order the
 // components were added, never per event of another kind.
+#include <cstddef>
 #include <cstdint>
 
 #include "sim/base/time.h"
@@ -41,6 +42,9 @@ class Component {
   virtual bool wants_job_signals() const { return false; }
   virtual void on_job_started(Simulation&, SimTime, std::uint32_t /*job*/) {}
   virtual void on_job_stopped(Simulation&, SimTime, std::uint32_t /*job*/) {}
+  // The replicas of a service use a new share of their requests (its load changed), for the same
+  // components: what shares a device with them sees the change at once.
+  virtual void on_service_usage(Simulation&, SimTime, std::size_t /*service*/) {}
   // After the run: add its summary keys and tables to the result.
   virtual void report(const Simulation&, RunResult&) const {}
 };

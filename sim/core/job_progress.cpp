@@ -31,6 +31,8 @@ SimTime ProgressTable::at_rate(std::uint32_t j, SimTime clock_us) const {
 }
 
 SimTime ProgressTable::start(const Resilience& r, SimTime work_us, std::uint32_t j, SimTime now) {
+  // A job stopped while suspended restarts at full rate until a component says otherwise.
+  if (!rate_.empty() && rate_[j] == 0) rate_[j] = 1.0;
   last_start_us_[j] = now;
   clock_at_start_us_[j] = 0;
   return at_rate(j, segment_wall_us(r, work_us, progress_us_[j]));
@@ -54,14 +56,14 @@ SimTime ProgressTable::save_on_notice(const Resilience& r, SimTime work_us, std:
                                       SimTime notice_us) {
   if (!r.checkpoint_on_notice || notice_us < r.checkpoint_cost_us || saved_at_notice_us_[j] >= 0) return kNever;
   const SimTime clock = segment_clock(j, now);
-  const SimTime finish = now + at_rate(j, segment_wall_us(r, work_us, progress_us_[j]) - clock);
-  if (finish <= now + notice_us) return kNever;
+  const SimTime left = at_rate(j, segment_wall_us(r, work_us, progress_us_[j]) - clock);  // kNever: suspended
+  if (left != kNever && now + left <= now + notice_us) return kNever;
   saved_at_notice_us_[j] = progress_at(r, work_us, progress_us_[j], clock).reached_us;
   return now + r.checkpoint_cost_us;
 }
 
 SimTime ProgressTable::set_rate(const Resilience& r, SimTime work_us, std::uint32_t j, SimTime now, double rate) {
-  CAPSIM_CHECK(rate > 0 && std::isfinite(rate), "a progress rate is positive and finite");
+  CAPSIM_CHECK(rate >= 0 && std::isfinite(rate), "a progress rate is finite and not negative (0: suspended)");
   if (rate_.empty()) rate_.assign(jobs_, 1.0);
   clock_at_start_us_[j] = segment_clock(j, now);
   last_start_us_[j] = now;

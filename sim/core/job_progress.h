@@ -67,7 +67,8 @@ class ProgressTable {
   // would not finish before now + notice_us, records the work it saves and
   // returns when it leaves (now + checkpoint cost); otherwise kNever.
   SimTime save_on_notice(const Resilience& r, SimTime work_us, std::uint32_t j, SimTime now, SimTime notice_us);
-  // The job's rate changes now; returns the simulated time its segment still needs.
+  // The job's rate changes now; returns the simulated time its segment still needs (kNever at rate 0:
+  // suspended).
   SimTime set_rate(const Resilience& r, SimTime work_us, std::uint32_t j, SimTime now, double rate);
 
   // A restart of a job without work to lose (a service replica).

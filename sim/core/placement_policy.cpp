@@ -36,6 +36,18 @@ std::uint64_t choose_gpus(const ClusterState& c, std::size_t node, const JobRequ
                           GpuChoice choice) {
   if (r.num_gpu == 0) return 0;
   const int gpus = c.fleet().gpu_count[node];
+  if (r.kind != ResourceKind::kNative) {
+    // A guest (GPU co-location): the lowest-indexed devices with a free guest slot.
+    std::uint64_t mask = 0;
+    int taken = 0;
+    for (int g = 0; g < gpus && taken < r.num_gpu; ++g)
+      if (c.gpu_guests(node, g) < c.gpu_guest_offered(node, g)) {
+        mask |= std::uint64_t{1} << g;
+        ++taken;
+      }
+    CAPSIM_CHECK(taken == r.num_gpu, "choose_gpus called on a node that fits");
+    return mask;
+  }
   if (r.num_gpu > 1) {
     std::uint64_t mask = 0;
     int taken = 0;
@@ -78,7 +90,10 @@ double free_fraction_after(const ClusterState& c, std::size_t node, const JobReq
                          ? static_cast<double>(free_memory - r.memory_mib) / static_cast<double>(f.memory_mib[node])
                          : 0.0;
   double gpu = 0.0;
-  if (f.gpu_count[node] > 0) {
+  if (reclaimed && r.num_gpu > 0) {
+    // A GPU guest fills the devices that offer guest slots.
+    gpu = static_cast<double>(c.guest_free_gpus(node) - r.num_gpu) / static_cast<double>(f.gpu_count[node]);
+  } else if (f.gpu_count[node] > 0) {
     std::int64_t free = 0;
     const std::int64_t base = f.gpu_offset[node];
     for (int g = 0; g < f.gpu_count[node]; ++g) free += c.free_gpu_milli[base + g];

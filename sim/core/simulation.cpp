@@ -303,6 +303,7 @@ void Simulation::start_job(SimTime now, std::uint32_t j, const Placement* placem
   if (start_us_[j] < 0) start_us_[j] = now;  // the first start: waits are measured to it
   --pending_;
   ++running_;
+  if (!rate_limits_.empty()) rate_limits_[j] = {1.0, 1.0};
   usage_.job_started(now, j, workers);
   if (!runs_until_ended(j)) {
     const SimTime wall = progress_table_.enabled()
@@ -387,6 +388,15 @@ void Simulation::set_reclaim_offer(SimTime now, ResourceKind kind, std::size_t n
   }
 }
 
+void Simulation::set_gpu_guest_offer(SimTime now, std::size_t node, int gpu, std::int32_t slots) {
+  const bool grew = slots > cluster_.gpu_guest_offered(node, gpu);
+  cluster_.set_gpu_guest_offer(node, gpu, slots);
+  if (grew) {
+    scheduler_.node_freed(static_cast<std::int32_t>(node));
+    request_pass(now);
+  }
+}
+
 void Simulation::on_requeue(const Event& e) {
   --live_events_;
   const std::uint32_t j = e.job;
@@ -406,7 +416,23 @@ void Simulation::set_progress_rate(SimTime now, std::uint32_t j, double rate) {
                "only a running job with a length changes its progress rate");
   const SimTime remaining = progress_table_.set_rate(jobs_->resilience_of(j), jobs_->duration_us[j], j, now, rate);
   // The finish moves: the queued one goes stale and this one takes its place among the live events.
-  events_.push(now + remaining, EventKind::kJobFinish, j, ++generation_[j]);
+  // A suspended job has no finish until its rate rises again; it still counts as live.
+  ++generation_[j];
+  if (remaining != kNever) events_.push(now + remaining, EventKind::kJobFinish, j, generation_[j]);
+}
+
+void Simulation::set_service_usage(SimTime now, std::size_t s, const UsageShare& share) {
+  usage_.set_service_share(now, s, share);
+  for (auto* c : job_components_) c->on_service_usage(*this, now, s);
+}
+
+void Simulation::set_rate_limit(SimTime now, std::uint32_t j, RateLimit which, double rate) {
+  CAPSIM_CHECK(rate >= 0 && rate <= 1, "a rate limit is in [0, 1]");
+  if (rate_limits_.empty()) rate_limits_.assign(jobs_->size(), {1.0, 1.0});
+  rate_limits_[j][which] = rate;
+  double effective = 1.0;
+  for (double r : rate_limits_[j]) effective = std::min(effective, r);
+  if (effective != progress_table_.rate(j)) set_progress_rate(now, j, effective);
 }
 
 SimTime Simulation::save_on_notice(SimTime now, std::uint32_t j, SimTime notice_us) {

@@ -191,6 +191,12 @@ class Simulation {
   // The running job progresses at `rate` from now (1 = as fast as its trace
   // says); its finish moves accordingly. Needs track_progress().
   void set_progress_rate(SimTime now, std::uint32_t j, double rate);
+  // Several components may each slow a job for their own reason (BE CPU suppression, a GPU guest's
+  // compute preemption): each sets its limit, the job progresses at the smallest (0: suspended).
+  // Limits start at 1 whenever the job starts.
+  enum RateLimit { kCpuRateLimit, kGpuRateLimit, kRateLimits };
+  void set_rate_limit(SimTime now, std::uint32_t j, RateLimit which, double rate);
+  double rate_limit(std::uint32_t j, RateLimit which) const { return rate_limits_.empty() ? 1.0 : rate_limits_[j][which]; }
   // Checkpoint on notice: when the job would not finish by now + notice_us
   // and can write a checkpoint in that time, records what it saves and
   // returns when it leaves; otherwise kNever.
@@ -209,10 +215,13 @@ class Simulation {
   void set_pool_capacity(std::size_t pool, std::int32_t nodes) { nodes_.pool_capacity[pool] = nodes; }
   ClusterState& mutable_cluster() { return cluster_; }
   // Every replica of service s uses `share` of its request from now (a service's load over its replicas).
-  void set_service_usage(SimTime now, std::size_t s, const UsageShare& share) { usage_.set_service_share(now, s, share); }
+  void set_service_usage(SimTime now, std::size_t s, const UsageShare& share);
   UsageTable& mutable_usage() { return usage_; }
   // What the node offers Mid or Batch pods from now (co-location); a larger offer lets waiting pods in.
   void set_reclaim_offer(SimTime now, ResourceKind kind, std::size_t node, std::int64_t cpu_milli, std::int64_t memory_mib);
+
+  // How many GPU guests the device takes from now (GPU co-location); a larger offer lets waiting pods in.
+  void set_gpu_guest_offer(SimTime now, std::size_t node, int gpu, std::int32_t slots);
 
   // Used by the scheduler.
   void start_job(SimTime now, std::uint32_t j, const Placement* placements, std::int32_t workers);
@@ -265,6 +274,7 @@ class Simulation {
   std::vector<std::uint32_t> backing_off_;  // jobs waiting out of the queue (interrupt_job's back-off), unordered
   JobPlacements placements_;
   ProgressTable progress_table_;
+  std::vector<std::array<double, kRateLimits>> rate_limits_;  // per job, once a component sets one
   UsageTable usage_;
   NodeTable nodes_;
   Scheduler scheduler_;

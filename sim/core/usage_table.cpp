@@ -73,34 +73,36 @@ void UsageTable::init(const JobTable& jobs, SimTime start) {
   slot_cumulative_at_start_.assign(slots, ResourceAmounts{});
 }
 
-void UsageTable::enable_job_cpu_shares() {
-  if (!job_cpu_share_.empty()) return;
-  job_cpu_share_.assign(jobs_->size(), 1.0);
-  job_cpu_lost_us_.assign(jobs_->size(), 0.0);
-  job_cpu_share_since_.assign(jobs_->size(), 0);
+void UsageTable::enable_job_shares(JobShare which) {
+  if (!job_share_[which].empty()) return;
+  job_share_[which].assign(jobs_->size(), 1.0);
+  job_lost_us_[which].assign(jobs_->size(), 0.0);
+  job_share_since_[which].assign(jobs_->size(), 0);
 }
 
-void UsageTable::close_cpu_share(SimTime now, std::uint32_t j) {
-  job_cpu_lost_us_[j] += (1.0 - job_cpu_share_[j]) * static_cast<double>(now - job_cpu_share_since_[j]) * open_workers_[j];
-  job_cpu_share_since_[j] = now;
+void UsageTable::close_share(SimTime now, std::uint32_t j, JobShare which) {
+  job_lost_us_[which][j] += (1.0 - job_share_[which][j]) * static_cast<double>(now - job_share_since_[which][j]) * open_workers_[j];
+  job_share_since_[which][j] = now;
 }
 
-void UsageTable::set_job_cpu_share(SimTime now, std::uint32_t j, double share) {
-  CAPSIM_CHECK(!job_cpu_share_.empty(), "job CPU shares are enabled");
-  CAPSIM_CHECK(jobs_->service[j] < 0 && open_since_us_[j] >= 0, "a CPU share is set on a running batch job");
-  CAPSIM_CHECK(share >= 0 && share <= 1, "a CPU share is in [0, 1]");
-  if (share == job_cpu_share_[j]) return;
-  close_cpu_share(now, j);
+void UsageTable::set_job_share(SimTime now, std::uint32_t j, JobShare which, double share) {
+  CAPSIM_CHECK(!job_share_[which].empty(), "job shares are enabled");
+  CAPSIM_CHECK(jobs_->service[j] < 0 && open_since_us_[j] >= 0, "a job share is set on a running batch job");
+  CAPSIM_CHECK(share >= 0 && share <= 1, "a job share is in [0, 1]");
+  if (share == job_share_[which][j]) return;
+  close_share(now, j, which);
   ResourceAmounts delta{};
-  delta[kUsedCpu] = (share - job_cpu_share_[j]) * static_cast<double>(jobs_->cpu_milli[j]) * open_workers_[j];
-  job_cpu_share_[j] = share;
+  const UsageResource r = kShareResource[which];
+  delta[r] = (share - job_share_[which][j]) * requested(jobs_->request(j))[r] * open_workers_[j];
+  job_share_[which][j] = share;
   add(jobs_->team[j], jobs_->qos[j], ResourceAmounts{}, delta, now);
 }
 
 ResourceAmounts UsageTable::used_by(std::uint32_t j) const {
   ResourceAmounts a = requested(jobs_->request(j));
   if (jobs_->service[j] < 0) {
-    if (!job_cpu_share_.empty()) a[kUsedCpu] *= job_cpu_share_[j];
+    for (int k = 0; k < kJobShares; ++k)
+      if (!job_share_[k].empty()) a[kShareResource[k]] *= job_share_[k][j];
     return a;
   }
   const auto s = shares(service_[static_cast<std::size_t>(jobs_->service[j])].share);
@@ -129,7 +131,8 @@ void UsageTable::job_started(SimTime now, std::uint32_t j, std::int32_t workers)
   add(jobs_->team[j], jobs_->qos[j], alloc, used, now);
   open_since_us_[j] = now;
   open_workers_[j] = workers;
-  if (!job_cpu_share_.empty()) job_cpu_share_since_[j] = now;
+  for (int k = 0; k < kJobShares; ++k)
+    if (!job_share_[k].empty()) job_share_since_[k][j] = now;
   if (jobs_->service[j] >= 0) {
     Service& s = service_[static_cast<std::size_t>(jobs_->service[j])];
     s.advance(now);
@@ -147,10 +150,11 @@ void UsageTable::job_stopped(SimTime now, std::uint32_t j, std::int32_t workers)
   }
   add(jobs_->team[j], jobs_->qos[j], alloc, used, now);
   run_us_[j] += (now - open_since_us_[j]) * workers;
-  if (!job_cpu_share_.empty() && jobs_->service[j] < 0) {
-    close_cpu_share(now, j);
-    job_cpu_share_[j] = 1.0;  // a restart runs unsuppressed until its node says otherwise
-  }
+  for (int k = 0; k < kJobShares; ++k)
+    if (!job_share_[k].empty() && jobs_->service[j] < 0) {
+      close_share(now, j, static_cast<JobShare>(k));
+      job_share_[k][j] = 1.0;  // a restart runs unsuppressed until its node says otherwise
+    }
   if (jobs_->service[j] >= 0) {
     Service& s = service_[static_cast<std::size_t>(jobs_->service[j])];
     s.advance(now);
@@ -199,11 +203,13 @@ ResourceAmounts UsageTable::job_allocated_integral(std::uint32_t j, SimTime now)
 ResourceAmounts UsageTable::job_used_integral(std::uint32_t j, SimTime now) const {
   if (jobs_->service[j] < 0) {
     ResourceAmounts a = job_allocated_integral(j, now);
-    if (!job_cpu_share_.empty()) {
-      double lost = job_cpu_lost_us_[j];
+    const ResourceAmounts per_worker = requested(jobs_->request(j));
+    for (int k = 0; k < kJobShares; ++k) {
+      if (job_share_[k].empty()) continue;
+      double lost = job_lost_us_[k][j];
       if (open_since_us_[j] >= 0)
-        lost += (1.0 - job_cpu_share_[j]) * static_cast<double>(now - job_cpu_share_since_[j]) * open_workers_[j];
-      a[kUsedCpu] -= static_cast<double>(jobs_->cpu_milli[j]) * lost;
+        lost += (1.0 - job_share_[k][j]) * static_cast<double>(now - job_share_since_[k][j]) * open_workers_[j];
+      a[kShareResource[k]] -= per_worker[kShareResource[k]] * lost;
     }
     return a;
   }

@@ -42,12 +42,20 @@ class UsageTable {
   // Measurement starts over for peaks (the warm-up cut): integrals stay cumulative, so the
   // window's means are differences of integrals taken at its ends.
   void start_window(SimTime now);
-  // Per-job CPU shares for batch jobs (BE CPU suppression): allocated on first use.
-  void enable_job_cpu_shares();
-  // The running (non-service) job uses `share` of its CPU request from now, until it stops or the share
-  // changes again; 1 when it starts.
-  void set_job_cpu_share(SimTime now, std::uint32_t j, double share);
-  double job_cpu_share(std::uint32_t j) const { return job_cpu_share_.empty() ? 1.0 : job_cpu_share_[j]; }
+  // Per-job shares of the CPU (BE CPU suppression), GPU compute (a GPU guest slowed by the online
+  // instance on its device) or GPU memory (a guest's footprint) request that batch jobs use: allocated
+  // on first use.
+  enum JobShare { kCpuShare, kGpuShare, kGpuMemoryShare, kJobShares };
+  void enable_job_shares(JobShare which);
+  void enable_job_cpu_shares() { enable_job_shares(kCpuShare); }
+  // The running (non-service) job uses `share` of its CPU (GPU) request from now, until it stops or the
+  // share changes again; 1 when it starts.
+  void set_job_share(SimTime now, std::uint32_t j, JobShare which, double share);
+  void set_job_cpu_share(SimTime now, std::uint32_t j, double share) { set_job_share(now, j, kCpuShare, share); }
+  double job_share(std::uint32_t j, JobShare which) const {
+    return job_share_[which].empty() ? 1.0 : job_share_[which][j];
+  }
+  double job_cpu_share(std::uint32_t j) const { return job_share(j, kCpuShare); }
   // Every running and later replica of service s uses `share` of its request from now.
   void set_service_share(SimTime now, std::size_t s, const UsageShare& share);
 
@@ -90,11 +98,12 @@ class UsageTable {
   // service's cumulative share at the open interval's start.
   std::vector<std::uint32_t> slot_;  // UINT32_MAX for a batch job
   std::vector<ResourceAmounts> slot_used_, slot_cumulative_at_start_;
-  // Per batch job (when enabled): its CPU share now, since when, and the worker-us of CPU request it
-  // did not get (integral of (1 - share)) in closed intervals.
-  std::vector<double> job_cpu_share_, job_cpu_lost_us_;
-  std::vector<SimTime> job_cpu_share_since_;
-  void close_cpu_share(SimTime now, std::uint32_t j);
+  // Per batch job (when enabled), per share kind: the share now, since when, and the worker-us of
+  // request it did not get (integral of (1 - share)) in closed intervals.
+  std::array<std::vector<double>, kJobShares> job_share_, job_lost_us_;
+  std::array<std::vector<SimTime>, kJobShares> job_share_since_;
+  void close_share(SimTime now, std::uint32_t j, JobShare which);
+  static constexpr UsageResource kShareResource[kJobShares] = {kUsedCpu, kUsedGpu, kUsedGpuMemory};
 };
 
 }  // namespace capsim

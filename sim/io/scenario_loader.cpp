@@ -207,6 +207,18 @@ void validate_scenario(const config::Scenario& s, const std::string& origin) {
     require(k.reserved_memory_gib() >= 0 && k.reserved_memory_gib() <= 1e9, origin, f + "reserved_memory_gib", "must be in [0, 1e9]");
     require(!k.has_be_min_cpu_cores() || (k.be_min_cpu_cores() > 0 && k.be_min_cpu_cores() <= 1e6), origin,
             f + "be_min_cpu_cores", "must be in (0, 1e6] (a BE pod is slowed, never stopped)");
+    if (k.has_gpu_sharing()) {
+      const auto& g = k.gpu_sharing();
+      const std::string h = f + "gpu_sharing.";
+      require(!g.has_guests_per_gpu() || (g.guests_per_gpu() >= 1 && g.guests_per_gpu() <= 64), origin,
+              h + "guests_per_gpu", "must be in [1, 64]");
+      for (const auto& [name, has, v] :
+           {std::tuple{"memory_safety_percent", g.has_memory_safety_percent(), g.memory_safety_percent()},
+            std::tuple{"guest_memory_percent", g.has_guest_memory_percent(), g.guest_memory_percent()}})
+        require(!has || (v > 0 && v <= 100), origin, h + name, "must be in (0, 100], got " + std::to_string(v));
+      require(!g.has_back_off_s() || (g.back_off_s() >= 0 && g.back_off_s() <= kMaxSeconds), origin, h + "back_off_s",
+              "must be in [0, 1e12] seconds");
+    }
     tidal_calendar_of(k, origin);  // its errors name the window and field
     const double threshold = k.has_memory_evict_threshold_percent() ? k.memory_evict_threshold_percent() : 70;
     require(!k.has_memory_evict_lower_percent() || k.memory_evict_lower_percent() < threshold, origin,

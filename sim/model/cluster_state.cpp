@@ -40,6 +40,9 @@ ClusterState::ClusterState(const ClusterState& o)
       reclaim_memory_offered_(o.reclaim_memory_offered_),
       reclaim_memory_taken_(o.reclaim_memory_taken_),
       reclaim_totals_(o.reclaim_totals_),
+      guest_offered_(o.guest_offered_),
+      guest_taken_(o.guest_taken_),
+      guest_free_gpus_(o.guest_free_gpus_),
       pool_interruptions_(o.pool_interruptions_),
       pool_last_interruption_(o.pool_last_interruption_),
       pool_nodes_(o.pool_nodes_),
@@ -172,13 +175,48 @@ void ClusterState::set_reclaim_offer(ResourceKind kind, std::size_t node, std::i
   note_change(node);
 }
 
+void ClusterState::set_gpu_guest_offer(std::size_t node, int gpu, std::int32_t slots) {
+  CAPSIM_CHECK(slots >= 0 && gpu >= 0 && gpu < fleet_->gpu_count[node], "a guest offer names a device and is not negative");
+  if (guest_offered_.empty()) {
+    guest_offered_.assign(static_cast<std::size_t>(fleet_->total_gpus()), 0);
+    guest_taken_.assign(guest_offered_.size(), 0);
+    guest_free_gpus_.assign(fleet_->size(), 0);
+  }
+  std::int32_t& offered = guest_offered_[static_cast<std::size_t>(fleet_->gpu_offset[node] + gpu)];
+  if (offered == slots) return;
+  offered = slots;
+  refresh_guest_free(node);
+  ++node_version[node];
+  note_change(node);
+}
+
+void ClusterState::refresh_guest_free(std::size_t node) {
+  const auto base = static_cast<std::size_t>(fleet_->gpu_offset[node]);
+  std::int32_t free = 0;
+  for (int g = 0; g < fleet_->gpu_count[node]; ++g) free += guest_taken_[base + g] < guest_offered_[base + g];
+  guest_free_gpus_[node] = free;
+}
+
 void ClusterState::allocate_reclaimed(const JobRequest& r, const Placement& p, int sign) {
   const auto n = static_cast<std::size_t>(p.node);
   const int k = static_cast<int>(r.kind) - 1;
-  CAPSIM_CHECK(p.gpu_mask == 0 && p.numa < 0, "a reclaimed request holds no GPU and is not pinned");
+  CAPSIM_CHECK(p.numa < 0, "a reclaimed request is not pinned");
+  CAPSIM_CHECK(p.gpu_mask == 0 || !guest_taken_.empty(), "a reclaimed request holds GPUs only as a guest");
   if (sign > 0) {
     CAPSIM_CHECK(online[n], "jobs are placed only on online nodes");
     CAPSIM_CHECK(fits_reclaimed(n, r), "a Mid or Batch pod fits what its node offers");
+    for (std::uint64_t m = p.gpu_mask; m; m &= m - 1) {
+      const auto d = static_cast<std::size_t>(fleet_->gpu_offset[n] + std::countr_zero(m));
+      CAPSIM_CHECK(guest_taken_[d] < guest_offered_[d], "a guest takes a device that offers a slot");
+    }
+  }
+  if (p.gpu_mask) {
+    for (std::uint64_t m = p.gpu_mask; m; m &= m - 1) {
+      const auto d = static_cast<std::size_t>(fleet_->gpu_offset[n] + std::countr_zero(m));
+      guest_taken_[d] += sign;
+      CAPSIM_CHECK(guest_taken_[d] >= 0, "guest slots released no more than taken");
+    }
+    refresh_guest_free(n);
   }
   reclaim_cpu_taken_[k][n] += sign * r.cpu_milli;
   reclaim_memory_taken_[k][n] += sign * r.memory_mib;

@@ -45,12 +45,29 @@ class ClusterState {
   }
   // Mid and Batch pods (JobRequest::kind): CPU and memory from what the co-location component
   // offers on the node (Koordinator's mid-* and batch-* resources), not from its native capacity.
+  // A Mid or Batch pod with GPUs is a guest (GPU co-location, sim/components/gpu_sharing.h): it takes
+  // one guest slot on each of num_gpu devices the sharing component offers, whatever native pods hold.
   bool fits_reclaimed(std::size_t node, const JobRequest& r) const {
     const int k = static_cast<int>(r.kind) - 1;
-    if (r.num_gpu > 0 || (fleet_->gpu_nodes_tainted && fleet_->gpu_count[node] > 0)) return false;
+    if (r.num_gpu > 0) {
+      if (guest_free_gpus_.empty() || guest_free_gpus_[node] < r.num_gpu) return false;
+      if (r.gpu_models && !(r.gpu_models >> fleet_->gpu_model[node] & 1)) return false;
+    } else if (fleet_->gpu_nodes_tainted && fleet_->gpu_count[node] > 0) {
+      return false;
+    }
     return reclaim_cpu_offered_[k][node] - reclaim_cpu_taken_[k][node] >= r.cpu_milli &&
            reclaim_memory_offered_[k][node] - reclaim_memory_taken_[k][node] >= r.memory_mib;
   }
+  // GPU co-location: how many guests a device takes now (set by the sharing component; may fall
+  // below what it holds, then none is added), what it holds, and per node the devices with room.
+  void set_gpu_guest_offer(std::size_t node, int gpu, std::int32_t slots);
+  std::int32_t gpu_guest_offered(std::size_t node, int gpu) const {
+    return guest_offered_.empty() ? 0 : guest_offered_[static_cast<std::size_t>(fleet_->gpu_offset[node] + gpu)];
+  }
+  std::int32_t gpu_guests(std::size_t node, int gpu) const {
+    return guest_taken_.empty() ? 0 : guest_taken_[static_cast<std::size_t>(fleet_->gpu_offset[node] + gpu)];
+  }
+  std::int32_t guest_free_gpus(std::size_t node) const { return guest_free_gpus_.empty() ? 0 : guest_free_gpus_[node]; }
   // What the node offers of a reclaimed kind (set by the co-location component; may fall below what
   // is taken, then nothing new fits until pods leave), and what its Mid or Batch pods hold.
   void set_reclaim_offer(ResourceKind kind, std::size_t node, std::int64_t cpu_milli, std::int64_t memory_mib);
@@ -165,6 +182,9 @@ class ClusterState {
   std::array<std::vector<std::int64_t>, kReclaimedKinds> reclaim_memory_offered_, reclaim_memory_taken_;
   std::array<std::array<std::int64_t, 4>, kReclaimedKinds> reclaim_totals_{};  // cpu offered, taken; memory offered, taken
   void allocate_reclaimed(const JobRequest& r, const Placement& p, int sign);
+  // GPU guests, per flat GPU (empty until the sharing component makes an offer) and per node.
+  std::vector<std::int32_t> guest_offered_, guest_taken_, guest_free_gpus_;
+  void refresh_guest_free(std::size_t node);
   std::vector<double> pool_interruptions_;  // decayed count at pool_last_interruption_
   std::vector<SimTime> pool_last_interruption_;
   std::vector<std::int32_t> pool_nodes_;

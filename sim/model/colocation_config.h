@@ -11,6 +11,16 @@ namespace capsim {
 // memoryCalculatePolicy): measured use, requests, or the larger of the two per pod.
 enum class ReclaimPolicy : std::uint8_t { kUsage, kRequest, kMaxUsageRequest };
 
+// GPU co-location (sim/components/gpu_sharing.h): Batch or Mid pods with GPUs run as guests on
+// devices that online replicas hold, served after them.
+struct GpuSharingConfig {
+  bool enabled = false;
+  std::int32_t guests_per_gpu = 1;       // offline instances one device takes at most
+  double memory_safety_percent = 10;     // free device memory below this evicts guests
+  double guest_memory_percent = 30;      // device memory one guest instance uses
+  SimTime back_off_us = seconds_to_us(std::int64_t{600});  // the node takes no guest this long after an eviction
+};
+
 struct ColocationConfig {
   bool enabled = false;
   SimTime update_us = seconds_to_us(std::int64_t{300});
@@ -38,6 +48,7 @@ struct ColocationConfig {
   bool preemption = false;             // priority preemption between tiered pods
   TidalCalendar tidal;                 // the daily windows (empty: none)
   SimTime eviction_back_off_us = seconds_to_us(std::int64_t{300});  // default: one update
+  GpuSharingConfig gpu;
 };
 
 }  // namespace capsim

@@ -81,5 +81,36 @@ def test_a_batch_pod_asking_for_gpus_is_refused(capsim, tmp_path):
         s["fleet"]["nodes"][0]["group"].update(gpus=2, gpu_model="T4")
         s["workloads"][1]["trace"]["path"] = str(csv)
     p = capsim("run", scenario(tmp_path, change), "--out", tmp_path / "out")
-    assert p.returncode == 2 and "GPU co-location is not modelled yet" in p.stderr, p.stderr
+    assert p.returncode == 2 and "runs as a guest on online GPUs only with colocation.gpu_sharing" in p.stderr, p.stderr
     assert "gpu.csv:2" in p.stderr  # the file and line of the pod
+
+
+GPU = ROOT / "tests" / "scenarios" / "colocation_gpu_memory_eviction.json"
+
+
+def gpu_scenario(tmp_path, change):
+    s = json.loads(GPU.read_text())
+    for w in s["workloads"]:
+        if "trace" in w:
+            w["trace"]["path"] = str(ROOT / "tests" / "scenarios" / w["trace"]["path"])
+        else:
+            w["service"]["load"]["csv"]["path"] = str(ROOT / "tests" / "scenarios" / w["service"]["load"]["csv"]["path"])
+    change(s)
+    p = tmp_path / "s.json"
+    p.write_text(json.dumps(s))
+    return p
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda s: s["colocation"]["gpu_sharing"].update(memory_safety_percent=0), "colocation.gpu_sharing.memory_safety_percent: must be in (0, 100]"),
+    (lambda s: s["colocation"]["gpu_sharing"].update(guest_memory_percent=120), "colocation.gpu_sharing.guest_memory_percent: must be in (0, 100]"),
+    (lambda s: s["colocation"]["gpu_sharing"].update(guests_per_gpu=0), "colocation.gpu_sharing.guests_per_gpu: must be in [1, 64]"),
+    (lambda s: s["colocation"]["gpu_sharing"].update(back_off_s=-1), "colocation.gpu_sharing.back_off_s"),
+])
+def test_bad_gpu_sharing_input_exits_2(capsim, tmp_path, change, message):
+    out = tmp_path / "out"
+    p = capsim("run", gpu_scenario(tmp_path, change), "--out", out)
+    assert p.returncode == 2, (p.returncode, p.stderr)
+    assert message in p.stderr, p.stderr
+    assert not out.exists()
+

@@ -70,12 +70,15 @@ inline std::string random_scenario(std::uint64_t seed) {
     j << "}}}";
   }
   // Co-location: a CPU-only Batch or Mid source on reclaimed capacity, sometimes preemption and a daily tide.
+  // With GPU sharing, some of its pods are GPU guests.
   const bool colocated = chance(0.35);
+  const bool gpu_guests = colocated && chance(0.5);
   if (colocated) {
     const bool mid = chance(0.3);
     j << R"(, {"synthetic": {"count": )" << 10 + pick(30) << R"(, "arrivals": {"poisson_rate_per_hour": )"
       << 2 + 10 * rng.uniform01() << R"(}, "duration_s": {"exponential": {"mean": )" << 300 + pick(7200)
-      << R"(}}, "shapes": [{"cpu_cores": 2, "memory_gib": 4}, {"cpu_cores": 8, "memory_gib": 16}])"
+      << R"(}}, "shapes": [{"cpu_cores": 2, "memory_gib": 4}, {"cpu_cores": 8, "memory_gib": 16})"
+      << (gpu_guests ? R"(, {"cpu_cores": 2, "memory_gib": 4, "gpus": 1}, {"cpu_cores": 4, "memory_gib": 8, "gpus": 2}])" : "]")
       << R"(, "tier": {"priority_class": ")" << (mid ? "mid" : "batch") << R"(", "sub_priority": )" << pick(3) * 100 << "}";
     if (chance(0.5)) j << R"(, "resilience": {"checkpoint_interval_s": )" << 300 + pick(1800) << R"(, "checkpoint_cost_s": )"
                        << pick(60) << R"(, "checkpoint_on_notice": true})";
@@ -85,6 +88,9 @@ inline std::string random_scenario(std::uint64_t seed) {
   if (colocated) {
     j << R"(, "colocation": {"update_s": )" << 60 + pick(600) << R"(, "preemption": )" << (chance(0.5) ? "true" : "false");
     if (chance(0.5)) j << R"(, "memory_reclaim_percent": )" << 30 + pick(60) << R"(, "be_min_cpu_cores": )" << 1 + pick(3);
+    if (gpu_guests)
+      j << R"(, "gpu_sharing": {"guests_per_gpu": )" << 1 + pick(2) << R"(, "guest_memory_percent": )" << 20 + pick(40)
+        << R"(, "back_off_s": )" << pick(900) << "}";
     if (chance(0.4))
       j << R"(, "windows": [{"name": "night", "start": "22:00", "end": "06:00", "may_start": ["batch", "mid"],
           "exit_at_end": ["batch"], "exit_lead_s": )" << pick(1200) << R"(}, {"name": "day", "start": "09:00", "end": "18:00",

@@ -24,7 +24,7 @@ using namespace capsim;
 // each scenario, to replay a failure with `capsim run`.
 TEST_CASE("no job waits while a node it may use has room, after every pass", "[invariant]") {
   constexpr std::int64_t kSeeds = 120;
-  std::int64_t passes = 0, settled = 0, checked = 0, runs = 0;
+  std::int64_t passes = 0, settled = 0, checked = 0, runs = 0, guest_runs = 0;
   for (std::uint64_t seed = 1; seed <= static_cast<std::uint64_t>(kSeeds); ++seed) {
     const std::string json = test::random_scenario(seed);
     CAPTURE(seed, json);
@@ -47,6 +47,8 @@ TEST_CASE("no job waits while a node it may use has room, after every pass", "[i
         // frequent interruptions); waiting with nothing running is a livelock.
         if (summary_number(r.result.summary, "sim_end_s") >= test::kHorizonS)
           CHECK(summary_number(r.result.summary, "jobs_running_at_end") > 0);
+        for (const auto& [key, value] : r.result.summary)
+          if (key == "gpu_guest_hours" && summary_number(r.result.summary, key) > 0) ++guest_runs;
         passes += check.passes;
         settled += check.settled;
         checked += check.checked;
@@ -59,4 +61,6 @@ TEST_CASE("no job waits while a node it may use has room, after every pass", "[i
   CHECK(passes > 10 * runs);
   CHECK(settled > passes);
   CHECK(checked > runs);
+  CHECK(guest_runs > 0);  // GPU guests ran in some
+  WARN("runs with GPU guests: " << guest_runs << " of " << runs);
 }

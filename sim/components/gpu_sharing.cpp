@@ -138,6 +138,7 @@ void GpuSharing::refresh(Simulation& sim, SimTime now, const std::vector<std::si
     std::sort(todo.begin(), todo.end());
     todo.erase(std::unique(todo.begin(), todo.end()), todo.end());
     evict.clear();
+    evicted_by_native_.clear();
     touched.clear();
     for (std::size_t d : todo) {
       refresh_device(sim, now, d, evict);
@@ -161,6 +162,7 @@ void GpuSharing::refresh(Simulation& sim, SimTime now, const std::vector<std::si
         }
       }
       ++evictions_;
+      if (std::find(evicted_by_native_.begin(), evicted_by_native_.end(), j) != evicted_by_native_.end()) ++native_evictions_;
       sim.interrupt_job(now, j, InterruptReason::kEvicted, config_.back_off_us);
     }
     todo.swap(deferred_);
@@ -181,6 +183,7 @@ void GpuSharing::refresh_device(Simulation& sim, SimTime now, std::size_t d, std
       memory += u.gpu_memory * share;
     } else {
       native += share;
+      memory += share;  // native offline work holds its share of the device's memory
     }
   }
   busy_sum_ += busy - busy_[d];
@@ -204,6 +207,7 @@ void GpuSharing::refresh_device(Simulation& sim, SimTime now, std::size_t d, std
     for (std::uint32_t j : order) {
       if (1 - used >= safety - 1e-12) break;
       evict.push_back(j);
+      if (native > 0) evicted_by_native_.push_back(j);
       used -= guest_memory;
     }
   }
@@ -288,6 +292,8 @@ void GpuSharing::report(const Simulation& sim, RunResult& result) const {
     }
   s.push_back({"gpu_guest_preempted_hours", preempted / 3.6e9});
   s.push_back({"gpu_memory_evictions", evictions_});
+  // Of those, guests whose device native offline work took (whole-machine training placed on it).
+  s.push_back({"gpu_memory_evictions_by_native", native_evictions_});
 }
 
 }  // namespace capsim

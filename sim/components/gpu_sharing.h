@@ -15,7 +15,9 @@
 //   guest rate f = min(1, L / D) (compute preemption: online first, guests share what is left)
 //   a guest progresses at the smallest f over its devices (and no faster than its CPU allows).
 //   memory used = sum over replicas of (GPU memory share x per-device request / 1000)
-//                 + guests x guest_memory_percent
+//                 + native offline per-device requests / 1000 + guests x guest_memory_percent
+//   (native offline work that lands on a guest's device, as whole-machine training at night does,
+//   therefore evicts the guest: the device is no longer shareable)
 // Memory eviction: when free device memory (1 - used) falls below memory_safety_percent, guests are
 // evicted (lowest priority first, then the latest started) until it is back above; an evicted guest
 // waits back_off_us out of the queue and its node takes no guest for back_off_us.
@@ -37,7 +39,7 @@ namespace capsim {
 
 class GpuSharing final : public Component {
  public:
-  static constexpr auto kUnblock = static_cast<EventKind>(50);  // job field: node; its guest block ended
+  static constexpr auto kUnblock = static_cast<EventKind>(51);  // job field: node; its guest block ended
 
   explicit GpuSharing(const GpuSharingConfig& config) : config_(config) {}
   static bool needed(const ColocationConfig& c) { return c.enabled && c.gpu.enabled; }
@@ -88,7 +90,8 @@ class GpuSharing final : public Component {
   double busy_sum_ = 0, offline_native_sum_ = 0, guest_used_sum_ = 0;
   double busy_integral_ = 0, offline_native_integral_ = 0, guest_integral_ = 0;
   SimTime last_us_ = 0, start_us_ = 0;
-  std::int64_t evictions_ = 0;
+  std::int64_t evictions_ = 0, native_evictions_ = 0;
+  std::vector<std::uint32_t> evicted_by_native_;  // this round's victims whose device native work took
   bool refreshing_ = false;
   std::vector<std::size_t> deferred_;
 };

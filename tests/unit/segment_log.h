@@ -53,11 +53,12 @@ class SegmentLog final : public EngineListener {
     CAPSIM_CHECK(it != open_.end(), "a job leaves only after it was placed");
     const JobTable& jobs = sim.jobs();
     const double held = static_cast<double>(t - it->second) * jobs.workers[j];
-    // Mid and Batch pods hold reclaimed CPU and memory, which the native allocation means leave out.
+    // Mid and Batch pods hold reclaimed CPU and memory, and GPU guests slots on devices, which the native
+    // allocation means leave out.
     const bool native = jobs.request(j).kind == ResourceKind::kNative;
     cpu_milli_us += native ? held * static_cast<double>(jobs.cpu_milli[j]) : 0.0;
     memory_mib_us += native ? held * static_cast<double>(jobs.memory_mib[j]) : 0.0;
-    gpu_milli_us += held * static_cast<double>(jobs.request(j).gpu_milli_total());
+    gpu_milli_us += native ? held * static_cast<double>(jobs.request(j).gpu_milli_total()) : 0.0;
     open_.erase(it);
     ++segments;
   }

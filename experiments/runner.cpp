@@ -68,6 +68,9 @@ SimConfig sim_config_from(const config::Scenario& s) {
     if (k.has_be_memory_evict()) o.be_memory_evict = k.be_memory_evict();
     if (k.has_memory_evict_threshold_percent()) o.memory_evict_threshold_percent = k.memory_evict_threshold_percent();
     o.preemption = k.preemption();
+    o.be_cpu_evict = k.be_cpu_evict();
+    if (k.has_cpu_evict_satisfaction_lower_percent()) o.cpu_evict_satisfaction_lower_percent = k.cpu_evict_satisfaction_lower_percent();
+    if (k.has_cpu_evict_satisfaction_upper_percent()) o.cpu_evict_satisfaction_upper_percent = k.cpu_evict_satisfaction_upper_percent();
     o.tidal = tidal_calendar_of(k, "");
     o.eviction_back_off_us = k.has_eviction_back_off_s() ? seconds_to_us(k.eviction_back_off_s()) : o.update_us;
     o.memory_evict_lower_percent = k.has_memory_evict_lower_percent() ? k.memory_evict_lower_percent()

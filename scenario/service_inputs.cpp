@@ -39,6 +39,9 @@ JobTable service_jobs(const config::ServiceSource& v, const std::string& field, 
     spec.replica_rps = rps;
   }
   spec.queue_per_replica = static_cast<std::int32_t>(v.queue_per_replica());
+  if (v.scale_in() == "emptiest-node") spec.scale_in = ScaleIn::kEmptiestNode;
+  else if (!v.scale_in().empty() && v.scale_in() != "newest")
+    throw InputError("scenario field " + field + ".scale_in: \"newest\" or \"emptiest-node\", got \"" + v.scale_in() + "\"");
   spec.latency_slo_s = v.latency_slo_s();
   spec.start_us = seconds_to_us(v.start_s());
   spec.end_us = v.end_s() > 0 ? seconds_to_us(v.end_s()) : horizon_us;

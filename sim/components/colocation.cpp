@@ -72,7 +72,9 @@ void Colocation::on_update(Simulation& sim, const Event& e) {
   update_offers(sim, e.time);
   std::vector<std::int32_t> all(sim.fleet().size());
   for (std::size_t n = 0; n < all.size(); ++n) all[n] = static_cast<std::int32_t>(n);
+  updating_ = true;
   enforce_nodes(sim, e.time, all);
+  updating_ = false;
   // A changed offer may let waiting pods in: keep the run going while they wait. An update that
   // changed nothing does not (the next change comes from some other event, which keeps it alive).
   const bool changed = offer_changes_ != before;
@@ -216,6 +218,9 @@ void Colocation::enforce(Simulation& sim, SimTime now, std::size_t node) {
                                    cap * config_.be_cpu_suppress_percent / 100 - non_be_used -
                                        static_cast<double>(config_.reserved_cpu_milli));
     be_budget_[node] = static_cast<std::int64_t>(std::floor(budget));
+    if (config_.be_cpu_evict && updating_ && be_demand > 0 &&
+        budget / be_demand < config_.cpu_evict_satisfaction_lower_percent / 100)
+      be_demand = evict_for_cpu(sim, now, node, budget, be_demand);
     const double rate = be_demand > budget ? budget / be_demand : 1.0;
     if (rate != be_rate_[node]) {
       be_rate_[node] = rate;
@@ -223,6 +228,33 @@ void Colocation::enforce(Simulation& sim, SimTime now, std::size_t node) {
         if (enforced_be(jobs.tier_of(j))) apply_rate(sim, now, j);
     }
   }
+}
+
+double Colocation::evict_for_cpu(Simulation& sim, SimTime now, std::size_t node, double budget, double demand) {
+  // Lowest priority first, then the largest CPU request, until the rest would get upper% of their requests.
+  const JobTable& jobs = sim.jobs();
+  std::vector<std::uint32_t> be;
+  for (std::uint32_t j : sim.jobs_on_node(node))
+    if (enforced_be(jobs.tier_of(j)) && jobs.service[j] < 0) be.push_back(j);
+  std::sort(be.begin(), be.end(), [&](std::uint32_t a, std::uint32_t b) {
+    const std::int32_t pa = jobs.tier_of(a).priority, pb = jobs.tier_of(b).priority;
+    if (pa != pb) return pa < pb;
+    if (jobs.cpu_milli[a] != jobs.cpu_milli[b]) return jobs.cpu_milli[a] > jobs.cpu_milli[b];
+    return a < b;
+  });
+  be.erase(std::unique(be.begin(), be.end()), be.end());
+  for (std::uint32_t j : be) {
+    if (demand <= 0 || budget / demand >= config_.cpu_evict_satisfaction_upper_percent / 100) break;
+    if (sim.state(j) != JobState::kRunning) continue;
+    double here = 0;  // only this node's workers count toward its satisfaction
+    sim.for_each_placement(j, [&](const Placement& p) {
+      if (static_cast<std::size_t>(p.node) == node) here += static_cast<double>(jobs.cpu_milli[j]);
+    });
+    sim.interrupt_job(now, j, InterruptReason::kEvicted, config_.eviction_back_off_us);
+    ++cpu_evictions_;
+    demand -= here;
+  }
+  return demand;
 }
 
 void Colocation::apply_rate(Simulation& sim, SimTime now, std::uint32_t job) {
@@ -300,6 +332,7 @@ void Colocation::report(const Simulation& sim, RunResult& result) const {
     }
   s.push_back({"be_cpu_suppressed_core_hours", suppressed / 1000 / 3.6e9});
   s.push_back({"be_memory_evictions", memory_evictions_});
+  s.push_back({"be_cpu_evictions", cpu_evictions_});
   s.push_back({"jobs_preempted", static_cast<std::int64_t>(sim.stats().jobs_preempted)});
 }
 

@@ -19,6 +19,10 @@
 // BE memory eviction (koordlet, memory_evict): when the node's memory use reaches 70% of capacity,
 //   BE pods are evicted (lowest priority first, then the largest memory user) until use is at most
 //   68%; they wait again like any interrupted job (checkpoint semantics of their resilience record).
+// BE CPU eviction (koordlet, cpu_evict; off by default): at an update, when the BE pods on a node get
+//   less than lower% (60) of their CPU requests (budget / requests), they are evicted (lowest priority
+//   first, then the largest request) until the rest would get upper% (80). Evaluating at updates
+//   stands for koordlet's time window over which the satisfaction must stay low.
 //
 // Enforcement runs at every update and on the nodes of every job that starts or stops. Offers change
 // only at updates (like Koordinator's periodic sync); the scheduler's accounting of what Mid and Batch
@@ -82,7 +86,9 @@ class Colocation final : public Component {
   double integral_[8] = {};
   SimTime last_us_ = 0;
   SimTime start_us_ = 0;
-  std::int64_t memory_evictions_ = 0;
+  std::int64_t memory_evictions_ = 0, cpu_evictions_ = 0;
+  bool updating_ = false;  // enforcing at an update (CPU eviction acts only then)
+  double evict_for_cpu(Simulation& sim, SimTime now, std::size_t node, double budget, double demand);
   std::unordered_map<std::uint32_t, std::vector<std::int32_t>> job_nodes_;  // running jobs' nodes
   bool enforcing_ = false;
   bool next_held_ = false;  // the queued update holds the run while pods wait

@@ -291,6 +291,22 @@ void GpuSharing::report(const Simulation& sim, RunResult& result) const {
       preempted += (a[kUsedGpu] - u[kUsedGpu]) / kMilliPerGpu;
     }
   s.push_back({"gpu_guest_preempted_hours", preempted / 3.6e9});
+  // The bill shared by use (idle spread in proportion, as Kubecost shares idle cost): one price per
+  // useful device-hour, online or offline; work lost to evictions and exits is not useful.
+  auto find = [&](const char* key) -> const double* {
+    for (const auto& [k, v] : s)
+      if (k == key) return std::get_if<double>(&v);
+    return nullptr;
+  };
+  const double* lost = find("lost_gpu_hours");
+  const double useful_offline = h.offline - (lost ? *lost : 0.0);
+  s.push_back({"gpu_useful_offline_hours", useful_offline});
+  if (const double* bill = find("cost_total"); bill && h.online + useful_offline > 0) {
+    const double per_hour = *bill / (h.online + useful_offline);
+    s.push_back({"cost_per_useful_gpu_hour", per_hour});
+    if (const double* requests = find("requests_total"); requests && *requests > 0)
+      s.push_back({"cost_per_1000_online_requests", 1000 * per_hour * h.online / *requests});
+  }
   s.push_back({"gpu_memory_evictions", evictions_});
   // Of those, guests whose device native offline work took (whole-machine training placed on it).
   s.push_back({"gpu_memory_evictions_by_native", native_evictions_});

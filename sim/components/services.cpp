@@ -286,21 +286,35 @@ void ServiceFleet::on_sync(Simulation& sim, const Event& e) {
 void ServiceFleet::scale_to(Simulation& sim, std::size_t s, SimTime now, std::int32_t replicas) {
   State& st = state_[s];
   const auto n = static_cast<std::int32_t>(st.slots.size());
-  // Up: the lowest free slots. Down: waiting replicas first, then running ones, newest slot first.
+  // Up: the lowest free slots. Down: waiting replicas first, then running ones, newest slot first (or,
+  // with scale_in emptiest-node, those on the nodes holding the fewest pods first).
   for (std::int32_t k = 0; k < n && st.asked < replicas; ++k) {
     if (st.active[static_cast<std::size_t>(k)]) continue;
     st.active[static_cast<std::size_t>(k)] = 1;
     ++st.asked;
     sim.submit_job(now, st.slots[static_cast<std::size_t>(k)]);
   }
-  for (const JobState phase : {JobState::kPending, JobState::kRunning})
-    for (std::int32_t k = n - 1; k >= 0 && st.asked > replicas; --k) {
+  std::vector<std::int32_t> order(static_cast<std::size_t>(n));
+  for (std::int32_t k = 0; k < n; ++k) order[static_cast<std::size_t>(k)] = n - 1 - k;
+  for (const JobState phase : {JobState::kPending, JobState::kRunning}) {
+    if (phase == JobState::kRunning && jobs_->services[s].scale_in == ScaleIn::kEmptiestNode && st.asked > replicas) {
+      // Running replicas on the nodes holding the fewest pods first (then the newest slot).
+      const ClusterState& c = sim.cluster();
+      auto pods = [&](std::int32_t k) {
+        const std::uint32_t j = st.slots[static_cast<std::size_t>(k)];
+        return sim.state(j) == JobState::kRunning ? c.jobs_on(static_cast<std::size_t>(sim.placement(j).node)) : 0;
+      };
+      std::stable_sort(order.begin(), order.end(), [&](std::int32_t a, std::int32_t b) { return pods(a) < pods(b); });
+    }
+    for (std::int32_t k : order) {
+      if (st.asked <= replicas) break;
       const std::uint32_t j = st.slots[static_cast<std::size_t>(k)];
       if (!st.active[static_cast<std::size_t>(k)] || sim.state(j) != phase) continue;
       st.active[static_cast<std::size_t>(k)] = 0;
       --st.asked;
       sim.end_job(now, j);
     }
+  }
   // Replicas that failed past their retries are no longer asked for.
   for (std::int32_t k = n - 1; k >= 0 && st.asked > replicas; --k)
     if (st.active[static_cast<std::size_t>(k)] && sim.state(st.slots[static_cast<std::size_t>(k)]) == JobState::kFailed) {

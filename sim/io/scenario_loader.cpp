@@ -197,7 +197,9 @@ void validate_scenario(const config::Scenario& s, const std::string& origin) {
           std::tuple{"mid_memory_percentile", k.has_mid_memory_percentile(), k.mid_memory_percentile()},
           std::tuple{"be_cpu_suppress_percent", k.has_be_cpu_suppress_percent(), k.be_cpu_suppress_percent()},
           std::tuple{"memory_evict_threshold_percent", k.has_memory_evict_threshold_percent(), k.memory_evict_threshold_percent()},
-          std::tuple{"memory_evict_lower_percent", k.has_memory_evict_lower_percent(), k.memory_evict_lower_percent()}})
+          std::tuple{"memory_evict_lower_percent", k.has_memory_evict_lower_percent(), k.memory_evict_lower_percent()},
+          std::tuple{"cpu_evict_satisfaction_lower_percent", k.has_cpu_evict_satisfaction_lower_percent(), k.cpu_evict_satisfaction_lower_percent()},
+          std::tuple{"cpu_evict_satisfaction_upper_percent", k.has_cpu_evict_satisfaction_upper_percent(), k.cpu_evict_satisfaction_upper_percent()}})
       require(!has || (v > 0 && v <= 100), origin, f + name, "must be in (0, 100], got " + std::to_string(v));
     require(k.mid_unallocated_percent() >= 0 && k.mid_unallocated_percent() <= 100, origin, f + "mid_unallocated_percent",
             "must be in [0, 100]");
@@ -219,6 +221,10 @@ void validate_scenario(const config::Scenario& s, const std::string& origin) {
       require(!g.has_back_off_s() || (g.back_off_s() >= 0 && g.back_off_s() <= kMaxSeconds), origin, h + "back_off_s",
               "must be in [0, 1e12] seconds");
     }
+    const double lower = k.has_cpu_evict_satisfaction_lower_percent() ? k.cpu_evict_satisfaction_lower_percent() : 60;
+    const double upper = k.has_cpu_evict_satisfaction_upper_percent() ? k.cpu_evict_satisfaction_upper_percent() : 80;
+    require(lower < upper, origin, f + "cpu_evict_satisfaction_upper_percent",
+            "must be above cpu_evict_satisfaction_lower_percent");
     tidal_calendar_of(k, origin);  // its errors name the window and field
     const double threshold = k.has_memory_evict_threshold_percent() ? k.memory_evict_threshold_percent() : 70;
     require(!k.has_memory_evict_lower_percent() || k.memory_evict_lower_percent() < threshold, origin,

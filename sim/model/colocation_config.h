@@ -45,6 +45,12 @@ struct ColocationConfig {
   bool be_memory_evict = true;
   double memory_evict_threshold_percent = 70;
   double memory_evict_lower_percent = 68;
+  // koordlet's CPU eviction by BE satisfaction (cpuEvictBESatisfactionLower/UpperPercent): at an update,
+  // a node whose BE pods get less than lower% of their CPU requests evicts them (lowest priority first,
+  // then the largest CPU request) until they would get at least upper%.
+  bool be_cpu_evict = false;
+  double cpu_evict_satisfaction_lower_percent = 60;
+  double cpu_evict_satisfaction_upper_percent = 80;
   bool preemption = false;             // priority preemption between tiered pods
   TidalCalendar tidal;                 // the daily windows (empty: none)
   SimTime eviction_back_off_us = seconds_to_us(std::int64_t{300});  // default: one update

@@ -79,6 +79,12 @@ struct ServiceUsage {
   UsageCurve gpu_memory{0.8, 0.9};  // of its GPUs' memory
 };
 
+// Which running replicas a scale-in ends first.
+enum class ScaleIn : std::uint8_t {
+  kNewest,        // the highest slot (the ReplicaSet's default ranking, newest first)
+  kEmptiestNode,  // on the nodes holding the fewest pods (a pod-deletion-cost that frees whole machines)
+};
+
 struct ServiceSpec {
   std::string name;
   std::int32_t initial_replicas = 1;
@@ -93,6 +99,7 @@ struct ServiceSpec {
   SimTime end_us = kNever;          // kNever: until the run's horizon
   HpaSpec hpa;
   ServiceUsage usage;
+  ScaleIn scale_in = ScaleIn::kNewest;
 };
 
 }  // namespace capsim

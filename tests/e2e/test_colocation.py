@@ -36,6 +36,8 @@ def batch_tier(s, **kw):
     (lambda s: s["colocation"].update(memory_evict_lower_percent=80), "must be below memory_evict_threshold_percent"),
     (lambda s: s["colocation"].update(cpu_policy="peak"), "colocation.cpu_policy"),
     (lambda s: s["colocation"].update(be_min_cpu_cores=0), "colocation.be_min_cpu_cores"),
+    (lambda s: s["colocation"].update(cpu_evict_satisfaction_lower_percent=90), "colocation.cpu_evict_satisfaction_upper_percent: must be above"),
+    (lambda s: s["colocation"].update(cpu_evict_satisfaction_upper_percent=0), "colocation.cpu_evict_satisfaction_upper_percent: must be in (0, 100]"),
 ])
 def test_bad_colocation_input_exits_2(capsim, tmp_path, change, message):
     out = tmp_path / "out"

@@ -48,7 +48,18 @@ TEST_CASE("no job waits while a node it may use has room, after every pass", "[i
         if (summary_number(r.result.summary, "sim_end_s") >= test::kHorizonS)
           CHECK(summary_number(r.result.summary, "jobs_running_at_end") > 0);
         for (const auto& [key, value] : r.result.summary)
-          if (key == "gpu_guest_hours" && summary_number(r.result.summary, key) > 0) ++guest_runs;
+          if (key == "gpu_guest_hours" && summary_number(r.result.summary, key) > 0) {
+            // Every second of every GPU is online, offline or idle, exactly once.
+            ++guest_runs;
+            const Summary& sum = r.result.summary;
+            const double online = summary_number(sum, "gpu_online_hours"), offline = summary_number(sum, "gpu_offline_hours");
+            const double idle = summary_number(sum, "gpu_idle_hours");
+            const double span = summary_number(sum, "gpus") * (summary_number(sum, "sim_end_s") - summary_number(sum, "sim_start_s")) / 3600;
+            CHECK(online >= 0);
+            CHECK(offline >= summary_number(sum, "gpu_guest_hours") - 1e-9);
+            CHECK(idle >= -1e-6 * span);
+            CHECK(online + offline + idle == Approx(span).epsilon(1e-9));
+          }
         passes += check.passes;
         settled += check.settled;
         checked += check.checked;

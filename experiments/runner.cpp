@@ -69,6 +69,8 @@ SimConfig sim_config_from(const config::Scenario& s) {
     if (k.has_memory_evict_threshold_percent()) o.memory_evict_threshold_percent = k.memory_evict_threshold_percent();
     o.preemption = k.preemption();
     o.be_cpu_evict = k.be_cpu_evict();
+    if (k.has_free_cpu_watermark_percent()) o.free_cpu_watermark_percent = k.free_cpu_watermark_percent();
+    if (k.has_free_memory_watermark_percent()) o.free_memory_watermark_percent = k.free_memory_watermark_percent();
     if (k.has_cpu_evict_satisfaction_lower_percent()) o.cpu_evict_satisfaction_lower_percent = k.cpu_evict_satisfaction_lower_percent();
     if (k.has_cpu_evict_satisfaction_upper_percent()) o.cpu_evict_satisfaction_upper_percent = k.cpu_evict_satisfaction_upper_percent();
     o.tidal = tidal_calendar_of(k, "");

@@ -234,9 +234,6 @@ void apply_tier(JobTable& jobs, std::size_t from, std::size_t to, const config::
                        "runs on reclaimed capacity");
     tier.native = true;
   }
-  if (tier.tier == Tier::kFree)
-    throw InputError("scenario field " + field + ".tier.priority_class: the free tier is not modelled yet "
-                     "(docs/colocation.md); use batch");
   if (resource_kind(tier) != ResourceKind::kNative) {
     if (!s.has_colocation())
       throw InputError("scenario field " + field + ".tier.priority_class: " + tier_name(tier.tier) +

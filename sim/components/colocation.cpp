@@ -32,6 +32,7 @@ void Colocation::attach(Simulation& sim) {
   for (std::size_t j = 0; j < jobs.size(); ++j) {
     const TierClass& t = jobs.tier_of(j);
     has_mid_ = has_mid_ || t.tier == Tier::kMid;
+    has_free_ = has_free_ || (t.tier == Tier::kFree && !t.native);
     has_be_ = has_be_ || enforced_be(t);
   }
   if (has_be_ && config_.be_cpu_suppress) sim.track_progress();
@@ -53,11 +54,11 @@ void Colocation::on_run_start(Simulation& sim, SimTime start) {
 
 void Colocation::integrate(const Simulation& sim, SimTime now) {
   const double dt = static_cast<double>(now - last_us_);
-  for (int i = 0; i < 8; ++i) integral_[i] += last_[i] * dt;
+  for (int i = 0; i < kIntegrals; ++i) integral_[i] += last_[i] * dt;
   last_us_ = now;
   const ClusterState& c = sim.cluster();
   int i = 0;
-  for (ResourceKind k : {ResourceKind::kMid, ResourceKind::kBatch}) {
+  for (ResourceKind k : {ResourceKind::kMid, ResourceKind::kBatch, ResourceKind::kFree}) {
     last_[i++] = static_cast<double>(c.reclaim_cpu_offered_total(k));
     last_[i++] = static_cast<double>(c.reclaim_cpu_taken_total(k));
     last_[i++] = static_cast<double>(c.reclaim_memory_offered_total(k));
@@ -123,8 +124,14 @@ void Colocation::update_offers(Simulation& sim, SimTime now) {
   };
   for (std::size_t n = 0; n < f.size(); ++n) {
     double hp_cpu = 0, hp_memory = 0, unused_cpu = 0, unused_memory = 0;
+    double non_free_cpu = 0, non_free_memory = 0;
     for (std::uint32_t j : sim.jobs_on_node(n)) {
       const TierClass& t = jobs.tier_of(j);
+      if (has_free_ && t.tier != Tier::kFree) {
+        const ResourceAmounts u = usage.used_by(j);
+        non_free_cpu += t.qos == QosLevel::kLSE ? static_cast<double>(jobs.cpu_milli[j]) : u[kUsedCpu];
+        non_free_memory += u[kUsedMemory];
+      }
       if (!high_priority(t.tier)) continue;
       const ResourceAmounts u = usage.used_by(j);
       const auto req_cpu = static_cast<double>(jobs.cpu_milli[j]);
@@ -151,6 +158,17 @@ void Colocation::update_offers(Simulation& sim, SimTime now) {
         batch_memory != cluster.reclaim_memory_offered(ResourceKind::kBatch, n)) {
       sim.set_reclaim_offer(now, ResourceKind::kBatch, n, batch_cpu, batch_memory);
       ++offer_changes_;
+    }
+    if (has_free_) {
+      const auto free_cpu = static_cast<std::int64_t>(
+          std::floor(std::max(0.0, cap_cpu * config_.free_cpu_watermark_percent / 100 - non_free_cpu)));
+      const auto free_memory = static_cast<std::int64_t>(
+          std::floor(std::max(0.0, cap_memory * config_.free_memory_watermark_percent / 100 - non_free_memory)));
+      if (free_cpu != cluster.reclaim_cpu_offered(ResourceKind::kFree, n) ||
+          free_memory != cluster.reclaim_memory_offered(ResourceKind::kFree, n)) {
+        sim.set_reclaim_offer(now, ResourceKind::kFree, n, free_cpu, free_memory);
+        ++offer_changes_;
+      }
     }
     if (has_mid_) {
       const auto unallocated_cpu = static_cast<double>(cluster.free_cpu_milli[n]);
@@ -306,15 +324,15 @@ void Colocation::on_job_stopped(Simulation& sim, SimTime now, std::uint32_t job)
 
 void Colocation::report(const Simulation& sim, RunResult& result) const {
   const SimTime end = sim.stats().end_us;
-  double integral[8];
-  for (int i = 0; i < 8; ++i) integral[i] = integral_[i] + last_[i] * static_cast<double>(end - last_us_);
+  double integral[kIntegrals];
+  for (int i = 0; i < kIntegrals; ++i) integral[i] = integral_[i] + last_[i] * static_cast<double>(end - last_us_);
   const Fleet& f = sim.fleet();
   const auto cpu = static_cast<double>(f.total_cpu_milli()), memory = static_cast<double>(f.total_memory_mib());
   const double span = static_cast<double>(end - start_us_);
   auto mean = [&](double v, double capacity) { return span > 0 && capacity > 0 ? v / span / capacity : 0.0; };
   Summary& s = result.summary;
   int i = 0;
-  for (const char* kind : {"mid", "batch"}) {
+  for (const char* kind : {"mid", "batch", "free"}) {
     const std::string k = kind;
     s.push_back({k + "_cpu_offered_mean", mean(integral[i++], cpu)});
     s.push_back({k + "_cpu_taken_mean", mean(integral[i++], cpu)});

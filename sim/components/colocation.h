@@ -13,6 +13,9 @@
 //   mid = min(predicted unused Prod allocation + unallocated x mid_unallocated%, capacity x threshold%)
 //   with each Prod (or untiered) pod's predicted use the p95 (CPU) / p98 (memory) of its samples over
 //   the window, times 1.1, at most its request; a pod without samples is predicted at its request.
+// Free (capsim's rule; Koordinator defines the band but not its supply): up to the node's utilization
+//   watermark, free = max(0, capacity x watermark% (80) - what every non-Free pod uses), LSE CPU at
+//   request. Free pods are BE: suppressed and evicted like Batch ones, and first (lowest priority).
 // BE CPU suppression (koordlet, cpu_suppress):
 //   budget = max(be_min, capacity x 65% - non-BE used - reserved); BE pods on the node progress at
 //   min(1, budget / their CPU requests) and use that share of their CPU.
@@ -81,9 +84,11 @@ class Colocation final : public Component {
   };
   std::vector<History> history_;
   std::size_t history_len_ = 0;
-  // Integrals of offered and taken (Mid and Batch; CPU and memory), units x us.
-  double last_[8] = {};
-  double integral_[8] = {};
+  // Integrals of offered and taken (Mid, Batch and Free; CPU and memory), units x us.
+  static constexpr int kIntegrals = 4 * kReclaimedKinds;
+  double last_[kIntegrals] = {};
+  double integral_[kIntegrals] = {};
+  bool has_free_ = false;
   SimTime last_us_ = 0;
   SimTime start_us_ = 0;
   std::int64_t memory_evictions_ = 0, cpu_evictions_ = 0;

@@ -199,7 +199,9 @@ void validate_scenario(const config::Scenario& s, const std::string& origin) {
           std::tuple{"memory_evict_threshold_percent", k.has_memory_evict_threshold_percent(), k.memory_evict_threshold_percent()},
           std::tuple{"memory_evict_lower_percent", k.has_memory_evict_lower_percent(), k.memory_evict_lower_percent()},
           std::tuple{"cpu_evict_satisfaction_lower_percent", k.has_cpu_evict_satisfaction_lower_percent(), k.cpu_evict_satisfaction_lower_percent()},
-          std::tuple{"cpu_evict_satisfaction_upper_percent", k.has_cpu_evict_satisfaction_upper_percent(), k.cpu_evict_satisfaction_upper_percent()}})
+          std::tuple{"cpu_evict_satisfaction_upper_percent", k.has_cpu_evict_satisfaction_upper_percent(), k.cpu_evict_satisfaction_upper_percent()},
+          std::tuple{"free_cpu_watermark_percent", k.has_free_cpu_watermark_percent(), k.free_cpu_watermark_percent()},
+          std::tuple{"free_memory_watermark_percent", k.has_free_memory_watermark_percent(), k.free_memory_watermark_percent()}})
       require(!has || (v > 0 && v <= 100), origin, f + name, "must be in (0, 100], got " + std::to_string(v));
     require(k.mid_unallocated_percent() >= 0 && k.mid_unallocated_percent() <= 100, origin, f + "mid_unallocated_percent",
             "must be in [0, 100]");

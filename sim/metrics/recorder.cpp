@@ -51,7 +51,7 @@ void Recorder::on_run_start(const Simulation& sim, SimTime start) {
       series_.columns.push_back({"cpu_used_frac." + label, "fraction of the fleet's CPU", {}});
       series_.columns.push_back({"gpu_used_frac." + label, "fraction of the fleet's GPU milli", {}});
     }
-    for (const char* k : {"mid", "batch"}) {
+    for (const char* k : {"mid", "batch", "free"}) {
       series_.columns.push_back({std::string(k) + "_cpu_offered_frac", "fraction of the fleet's CPU", {}});
       series_.columns.push_back({std::string(k) + "_cpu_taken_frac", "fraction of the fleet's CPU", {}});
     }
@@ -169,7 +169,7 @@ void Recorder::on_sample(const Simulation& sim, SimTime t) {
       c[at++].values.push_back(capacity_[kGpuMilli] > 0 ? u.used[kUsedGpu] / capacity_[kGpuMilli] : 0.0);
     }
     const ClusterState& cl = sim.cluster();
-    for (ResourceKind k : {ResourceKind::kMid, ResourceKind::kBatch}) {
+    for (ResourceKind k : {ResourceKind::kMid, ResourceKind::kBatch, ResourceKind::kFree}) {
       c[at++].values.push_back(capacity_[kCpu] > 0 ? static_cast<double>(cl.reclaim_cpu_offered_total(k)) / capacity_[kCpu] : 0.0);
       c[at++].values.push_back(capacity_[kCpu] > 0 ? static_cast<double>(cl.reclaim_cpu_taken_total(k)) / capacity_[kCpu] : 0.0);
     }

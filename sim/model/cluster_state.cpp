@@ -165,7 +165,7 @@ void ClusterState::check_shape(const JobRequest& r, const Placement& p) const {
 void ClusterState::set_reclaim_offer(ResourceKind kind, std::size_t node, std::int64_t cpu_milli,
                                      std::int64_t memory_mib) {
   const int k = static_cast<int>(kind) - 1;
-  CAPSIM_CHECK(k >= 0 && k < kReclaimedKinds, "a reclaimed kind is mid or batch");
+  CAPSIM_CHECK(k >= 0 && k < kReclaimedKinds, "a reclaimed kind is mid, batch or free");
   CAPSIM_CHECK(cpu_milli >= 0 && memory_mib >= 0, "a reclaimed offer is not negative");
   reclaim_totals_[k][0] += cpu_milli - reclaim_cpu_offered_[k][node];
   reclaim_totals_[k][2] += memory_mib - reclaim_memory_offered_[k][node];

@@ -38,6 +38,10 @@ struct ColocationConfig {
   double mid_memory_percentile = 98;
   double mid_headroom = 1.1;
   SimTime mid_window_us = seconds_to_us(std::int64_t{86400});
+  // Free (capsim's rule; Koordinator defines the band, not its supply): up to a utilization watermark,
+  // free = max(0, capacity x watermark% - what every non-Free pod on the node uses).
+  double free_cpu_watermark_percent = 80;
+  double free_memory_watermark_percent = 80;
   // koordlet's BE CPU suppression and memory eviction.
   bool be_cpu_suppress = true;
   double be_cpu_suppress_percent = 65;

@@ -2,9 +2,9 @@
 // Co-location tiers after Koordinator (koordinator.sh, "Priority" and "QoS"):
 // four priority classes with their bands, and QoS levels with the
 // combinations Koordinator allows. Prod and untiered pods request native
-// resources; Mid and Batch pods request reclaimed ones (mid-cpu/mid-memory,
-// batch-cpu/batch-memory), computed per node from what higher tiers leave
-// unused (sim/components/colocation.h).
+// resources; Mid, Batch and Free pods request reclaimed ones (mid-cpu/mid-memory,
+// batch-cpu/batch-memory, and capsim's free-cpu/free-memory), computed per node
+// from what higher tiers leave unused (sim/components/colocation.h).
 #include <cstdint>
 #include <string>
 
@@ -14,8 +14,8 @@ enum class Tier : std::uint8_t { kNone = 0, kProd, kMid, kBatch, kFree };
 enum class QosLevel : std::uint8_t { kNone = 0, kLSE, kLSR, kLS, kBE };
 
 // Which resources a request is placed against.
-enum class ResourceKind : std::uint8_t { kNative = 0, kMid = 1, kBatch = 2 };
-inline constexpr int kReclaimedKinds = 2;  // mid, batch
+enum class ResourceKind : std::uint8_t { kNative = 0, kMid = 1, kBatch = 2, kFree = 3 };
+inline constexpr int kReclaimedKinds = 3;  // mid, batch, free
 
 // A workload source's tier: class, QoS and priority (the band's base plus a sub-priority).
 struct TierClass {
@@ -27,7 +27,12 @@ struct TierClass {
 };
 
 inline ResourceKind resource_kind(Tier t) {
-  return t == Tier::kMid ? ResourceKind::kMid : t == Tier::kBatch ? ResourceKind::kBatch : ResourceKind::kNative;
+  switch (t) {
+    case Tier::kMid: return ResourceKind::kMid;
+    case Tier::kBatch: return ResourceKind::kBatch;
+    case Tier::kFree: return ResourceKind::kFree;
+    default: return ResourceKind::kNative;
+  }
 }
 inline ResourceKind resource_kind(const TierClass& t) { return t.native ? ResourceKind::kNative : resource_kind(t.tier); }
 // The lowest priority of each band; untiered pods have priority 0 and count as high priority.

@@ -1,5 +1,5 @@
 """Co-location input errors exit 2 naming the field, with nothing written; what is not modelled yet
-(the free tier, GPU co-location) is refused, not approximated."""
+is refused, not approximated."""
 import json
 
 import pytest
@@ -29,7 +29,8 @@ def batch_tier(s, **kw):
     (lambda s: batch_tier(s, priority_class="mid", qos="LSR"), "LSE and LSR run only as Prod"),
     (lambda s: batch_tier(s, priority_class="gold"), "tier.priority_class: \"gold\" is not prod, mid, batch or free"),
     (lambda s: batch_tier(s, sub_priority=1000), "tier.sub_priority: 1000 is outside 0..999"),
-    (lambda s: batch_tier(s, priority_class="free"), "the free tier is not modelled yet"),
+    (lambda s: s["colocation"].update(free_cpu_watermark_percent=0), "colocation.free_cpu_watermark_percent: must be in (0, 100]"),
+    (lambda s: batch_tier(s, priority_class="free", native=True), "only Mid and Batch pods choose native requests"),
     (lambda s: s.pop("colocation"), "the scenario needs a colocation section"),
     (lambda s: s["colocation"].update(cpu_reclaim_percent=0), "colocation.cpu_reclaim_percent: must be in (0, 100]"),
     (lambda s: s["colocation"].update(memory_evict_threshold_percent=101), "colocation.memory_evict_threshold_percent"),

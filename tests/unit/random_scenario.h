@@ -69,17 +69,18 @@ inline std::string random_scenario(std::uint64_t seed) {
     if (!tolerant && chance(0.3)) j << R"(, "priority": "high")";
     j << "}}}";
   }
-  // Co-location: a CPU-only Batch or Mid source on reclaimed capacity, sometimes preemption and a daily tide.
+  // Co-location: a Mid, Batch or Free source on reclaimed capacity, sometimes preemption and a daily tide.
   // With GPU sharing, some of its pods are GPU guests.
   const bool colocated = chance(0.35);
   const bool gpu_guests = colocated && chance(0.5);
   if (colocated) {
-    const bool mid = chance(0.3);
+    const double u = rng.uniform01();
+    const char* tier = u < 0.3 ? "mid" : u < 0.8 ? "batch" : "free";
     j << R"(, {"synthetic": {"count": )" << 10 + pick(30) << R"(, "arrivals": {"poisson_rate_per_hour": )"
       << 2 + 10 * rng.uniform01() << R"(}, "duration_s": {"exponential": {"mean": )" << 300 + pick(7200)
       << R"(}}, "shapes": [{"cpu_cores": 2, "memory_gib": 4}, {"cpu_cores": 8, "memory_gib": 16})"
       << (gpu_guests ? R"(, {"cpu_cores": 2, "memory_gib": 4, "gpus": 1}, {"cpu_cores": 4, "memory_gib": 8, "gpus": 2}])" : "]")
-      << R"(, "tier": {"priority_class": ")" << (mid ? "mid" : "batch") << R"(", "sub_priority": )" << pick(3) * 100 << "}";
+      << R"(, "tier": {"priority_class": ")" << tier << R"(", "sub_priority": )" << pick(3) * 100 << "}";
     if (chance(0.5)) j << R"(, "resilience": {"checkpoint_interval_s": )" << 300 + pick(1800) << R"(, "checkpoint_cost_s": )"
                        << pick(60) << R"(, "checkpoint_on_notice": true})";
     j << "}}";

@@ -38,6 +38,18 @@ JobTable service_jobs(const config::ServiceSource& v, const std::string& field, 
     }
     spec.replica_rps = rps;
   }
+  if (v.has_time_slicing()) {
+    const auto& ts = v.time_slicing();
+    if (!(v.gpus() == 1 && v.gpu_milli() > 0 && v.gpu_milli() < 1000))
+      throw InputError("scenario field " + field + ".time_slicing: only replicas that share a card (gpus 1, gpu_milli "
+                       "below 1000) are time-sliced");
+    if (!(ts.throughput_factor() > 0 && ts.throughput_factor() <= 1))
+      throw InputError("scenario field " + field + ".time_slicing.throughput_factor: must be in (0, 1]");
+    if (!(ts.p99_factor() >= 1 && ts.p99_factor() <= 100))
+      throw InputError("scenario field " + field + ".time_slicing.p99_factor: must be in [1, 100]");
+    spec.replica_rps *= ts.throughput_factor();
+    spec.p99_factor = ts.p99_factor();
+  }
   spec.queue_per_replica = static_cast<std::int32_t>(v.queue_per_replica());
   if (v.scale_in() == "emptiest-node") spec.scale_in = ScaleIn::kEmptiestNode;
   else if (!v.scale_in().empty() && v.scale_in() != "newest")

@@ -116,7 +116,7 @@ void ServiceFleet::integrate(std::size_t s, SimTime now) {
       (st.ready == 0 || !o.stable ||
        latency_tail_mmc(o.wait_probability,
                         drain_rate(o, st.lambda, st.ready, spec.replica_rps, spec.queue_per_replica * st.ready),
-                        spec.replica_rps, spec.latency_slo_s) > 0.01))
+                        spec.replica_rps, spec.latency_slo_s / spec.p99_factor) > 0.01))
     st.violation_us += static_cast<double>(dt);
 }
 
@@ -368,7 +368,7 @@ std::vector<ServiceOutcome> ServiceFleet::outcomes() const {
     o.requests = st.requests;
     o.rejected = st.rejected;
     o.latency_mean_s = st.accepted > 0 ? st.latency_sum / st.accepted : std::nan("");
-    o.latency_p99_s = p99_of(s);
+    o.latency_p99_s = p99_of(s) * jobs_->services[s].p99_factor;
     o.slo_violation_share = st.span_us > 0 ? st.violation_us / static_cast<double>(st.span_us) : 0;
     o.replicas_mean = st.span_us > 0 ? st.ready_us / static_cast<double>(st.span_us) : 0;
     o.scale_events = st.scale_events;

@@ -100,6 +100,9 @@ struct ServiceSpec {
   HpaSpec hpa;
   ServiceUsage usage;
   ScaleIn scale_in = ScaleIn::kNewest;
+  // Time-slicing a card with another online instance: replica_rps already carries the throughput factor;
+  // the p99 latency is this much longer than the queue's.
+  double p99_factor = 1;
 };
 
 }  // namespace capsim

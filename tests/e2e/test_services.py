@@ -82,3 +82,19 @@ def test_node_series_never_show_use_above_allocation(capsim, tmp_path):
         cap = 4 * 8000
         assert np.allclose(alloc.sum(axis=1) / cap, f["timeseries/cpu_alloc_frac"][:])
         assert np.allclose(used.sum(axis=1) / cap, f["timeseries/cpu_used_frac"][:])
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"scale_in": "oldest"}, "workloads[0].service.scale_in: \"newest\" or \"emptiest-node\""),
+    ({"time_slicing": {"throughput_factor": 0.8, "p99_factor": 1.2}}, "only replicas that share a card"),
+    ({"gpus": 1, "gpu_milli": 500, "time_slicing": {"throughput_factor": 0, "p99_factor": 1.2}},
+     "time_slicing.throughput_factor: must be in (0, 1]"),
+    ({"gpus": 1, "gpu_milli": 500, "time_slicing": {"throughput_factor": 0.8, "p99_factor": 0.5}},
+     "time_slicing.p99_factor: must be in [1, 100]"),
+])
+def test_bad_scale_in_and_time_slicing_exit_2(capsim, tmp_path, change, message):
+    out = tmp_path / "out"
+    p = capsim("run", scenario(tmp_path, base(load={"constant_rps": 5}, **change)), "--out", out)
+    assert p.returncode == 2, p.stderr
+    assert message in p.stderr, p.stderr
+    assert not out.exists() or not any(out.iterdir())

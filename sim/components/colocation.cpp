@@ -342,13 +342,18 @@ void Colocation::report(const Simulation& sim, RunResult& result) const {
   // BE CPU not received (suppressed), core-hours, and BE pods evicted for memory.
   const JobTable& jobs = sim.jobs();
   double suppressed = 0;
+  std::vector<double> by_class(jobs.qos_names.size(), 0.0);
   for (std::size_t j = 0; j < jobs.size(); ++j)
     if (enforced_be(jobs.tier_of(j)) && jobs.service[j] < 0) {
       const auto a = sim.usage().job_allocated_integral(static_cast<std::uint32_t>(j), end);
       const auto u = sim.usage().job_used_integral(static_cast<std::uint32_t>(j), end);
       suppressed += a[kUsedCpu] - u[kUsedCpu];
+      by_class[jobs.qos[j]] += a[kUsedCpu] - u[kUsedCpu];
     }
   s.push_back({"be_cpu_suppressed_core_hours", suppressed / 1000 / 3.6e9});
+  for (std::size_t q = 0; q < by_class.size(); ++q)  // by tier (the class label)
+    s.push_back({"class." + (jobs.qos_names[q].empty() ? std::string("none") : jobs.qos_names[q]) +
+                     ".cpu_suppressed_core_hours", by_class[q] / 1000 / 3.6e9});
   s.push_back({"be_memory_evictions", memory_evictions_});
   s.push_back({"be_cpu_evictions", cpu_evictions_});
   s.push_back({"jobs_preempted", static_cast<std::int64_t>(sim.stats().jobs_preempted)});

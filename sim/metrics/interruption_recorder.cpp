@@ -16,9 +16,17 @@ double job_gpus(const JobTable& jobs, std::size_t j) {
 }  // namespace
 
 void InterruptionRecorder::on_job_interrupted(const Simulation& sim, SimTime, std::uint32_t j, const Placement&,
-                                              SimTime lost_us, InterruptReason) {
+                                              SimTime lost_us, InterruptReason reason) {
   ++interval_jobs_;
-  lost_gpu_hours_ += job_gpus(sim.jobs(), j) * sim.jobs().workers[j] * static_cast<double>(lost_us) / 3.6e9;
+  const double lost = job_gpus(sim.jobs(), j) * sim.jobs().workers[j] * static_cast<double>(lost_us) / 3.6e9;
+  lost_gpu_hours_ += lost;
+  const std::size_t q = sim.jobs().qos[j];
+  if (by_class_.size() <= q) {
+    by_class_.resize(q + 1, {});
+    lost_by_class_.resize(q + 1, 0.0);
+  }
+  ++by_class_[q][static_cast<int>(reason)];
+  lost_by_class_[q] += lost;
 }
 
 void InterruptionRecorder::on_node_notice(const Simulation&, SimTime, std::int32_t) { ++interval_nodes_; }
@@ -68,6 +76,15 @@ void InterruptionRecorder::take(const Simulation& sim, RunResult& r) {
   s.push_back({"job_interruptions", static_cast<std::int64_t>(st.jobs_interrupted)});
   s.push_back({"jobs_failed", sim.failed_count()});
   s.push_back({"lost_gpu_hours", lost_gpu_hours_});
+  // With tiers: interruptions by class and reason (evicted, preempted, ...), and lost GPU-hours by class.
+  if (jobs.tier_classes.size() > 1)
+    for (std::size_t q = 0; q < jobs.qos_names.size(); ++q) {
+      const std::string label = "class." + (jobs.qos_names[q].empty() ? std::string("none") : jobs.qos_names[q]) + ".";
+      for (int k = 0; k < kReasons; ++k)
+        s.push_back({label + "interrupted." + interrupt_reason_name(static_cast<InterruptReason>(k)),
+                     q < by_class_.size() ? by_class_[q][k] : std::int64_t{0}});
+      s.push_back({label + "lost_gpu_hours", q < lost_by_class_.size() ? lost_by_class_[q] : 0.0});
+    }
   s.push_back({"restarts_per_job_mean", n ? static_cast<double>(restarts_total) / static_cast<double>(n) : 0.0});
   s.push_back({"slowdown_mean", slowdowns.empty() ? std::nan("") : slow_sum / static_cast<double>(slowdowns.size())});
   s.push_back({"slowdown_p50", nearest_rank_percentile(slowdowns, 50)});

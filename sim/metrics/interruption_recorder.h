@@ -4,6 +4,7 @@
 // restarts and lost work, lost GPU-hours, slowdown (completion time over the
 // job's ideal run time) and deadline misses. Present in every run; all zero
 // without spot pools.
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -26,6 +27,10 @@ class InterruptionRecorder final : public EngineListener {
 
  private:
   std::int64_t interval_jobs_ = 0, interval_nodes_ = 0;
+  // Per class label (the tier's, with co-location) and reason: interruptions, and lost GPU-hours per class.
+  static constexpr int kReasons = 4;
+  std::vector<std::array<std::int64_t, kReasons>> by_class_;
+  std::vector<double> lost_by_class_;
   double lost_gpu_hours_ = 0;
   SimTime end_ = 0;
   DoubleColumn jobs_{"job_interruptions", "jobs interrupted since the previous sample", {}};

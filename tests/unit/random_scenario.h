@@ -85,6 +85,14 @@ inline std::string random_scenario(std::uint64_t seed) {
                        << pick(60) << R"(, "checkpoint_on_notice": true})";
     j << "}}";
   }
+  // GPU guests share devices with an online service whose load and GPU memory swing: compute
+  // preemption (down to suspension) and memory evictions.
+  if (gpu_guests)
+    j << R"(, {"service": {"name": "online", "replicas": 2, "min_replicas": 1, "max_replicas": 6, "cpu_cores": 2,
+          "memory_gib": 4, "gpus": 1, "replica_rps": 10, "end_s": 172800, "load": {"diurnal": {"mean_rps": )" << 5 + pick(30)
+      << R"(, "daily_amplitude": 0.8, "step_s": 600}}, "hpa": {"target_utilization": 0.6},
+          "usage": {"gpu": {"idle": 0.1, "busy": 1.0}, "gpu_memory": {"idle": 0.3, "busy": 0.)" << 6 + pick(4)
+      << R"(}}, "tier": {"priority_class": "prod"}}})";
   j << "]";
   if (colocated) {
     j << R"(, "colocation": {"update_s": )" << 60 + pick(600) << R"(, "preemption": )" << (chance(0.5) ? "true" : "false");

@@ -16,6 +16,19 @@ bool prod_like(Tier t) { return t == Tier::kNone || t == Tier::kProd; }
 // tide's whole machines) hold what they requested.
 bool enforced_be(const TierClass& t) { return t.qos == QosLevel::kBE && !t.native; }
 
+// koordlet's eviction order: lowest priority first, then the largest request of the resource at stake;
+// a gang's workers on one node appear once.
+template <typename Column>
+void eviction_order(const JobTable& jobs, std::vector<std::uint32_t>& v, const Column& request) {
+  std::sort(v.begin(), v.end(), [&](std::uint32_t a, std::uint32_t b) {
+    const std::int32_t pa = jobs.tier_of(a).priority, pb = jobs.tier_of(b).priority;
+    if (pa != pb) return pa < pb;
+    if (request[a] != request[b]) return request[a] > request[b];
+    return a < b;
+  });
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+}
+
 double percentile(std::vector<float> v, double p) {
   std::sort(v.begin(), v.end());
   auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(v.size())));
@@ -204,13 +217,7 @@ void Colocation::enforce(Simulation& sim, SimTime now, std::size_t node) {
     }
     const auto cap = static_cast<double>(f.memory_mib[node]);
     if (used >= cap * config_.memory_evict_threshold_percent / 100 && !be.empty()) {
-      std::sort(be.begin(), be.end(), [&](std::uint32_t a, std::uint32_t b) {
-        const std::int32_t pa = jobs.tier_of(a).priority, pb = jobs.tier_of(b).priority;
-        if (pa != pb) return pa < pb;
-        if (jobs.memory_mib[a] != jobs.memory_mib[b]) return jobs.memory_mib[a] > jobs.memory_mib[b];
-        return a < b;
-      });
-      be.erase(std::unique(be.begin(), be.end()), be.end());
+      eviction_order(jobs, be, jobs.memory_mib);
       for (std::uint32_t j : be) {
         if (used <= cap * config_.memory_evict_lower_percent / 100) break;
         if (sim.state(j) != JobState::kRunning) continue;
@@ -254,13 +261,7 @@ double Colocation::evict_for_cpu(Simulation& sim, SimTime now, std::size_t node,
   std::vector<std::uint32_t> be;
   for (std::uint32_t j : sim.jobs_on_node(node))
     if (enforced_be(jobs.tier_of(j)) && jobs.service[j] < 0) be.push_back(j);
-  std::sort(be.begin(), be.end(), [&](std::uint32_t a, std::uint32_t b) {
-    const std::int32_t pa = jobs.tier_of(a).priority, pb = jobs.tier_of(b).priority;
-    if (pa != pb) return pa < pb;
-    if (jobs.cpu_milli[a] != jobs.cpu_milli[b]) return jobs.cpu_milli[a] > jobs.cpu_milli[b];
-    return a < b;
-  });
-  be.erase(std::unique(be.begin(), be.end()), be.end());
+  eviction_order(jobs, be, jobs.cpu_milli);
   for (std::uint32_t j : be) {
     if (demand <= 0 || budget / demand >= config_.cpu_evict_satisfaction_upper_percent / 100) break;
     if (sim.state(j) != JobState::kRunning) continue;

@@ -382,19 +382,18 @@ void Simulation::set_reclaim_offer(SimTime now, ResourceKind kind, std::size_t n
                                    std::int64_t memory_mib) {
   const bool grew = cpu_milli > cluster_.reclaim_cpu_offered(kind, node) || memory_mib > cluster_.reclaim_memory_offered(kind, node);
   cluster_.set_reclaim_offer(kind, node, cpu_milli, memory_mib);
-  if (grew) {
-    scheduler_.node_freed(static_cast<std::int32_t>(node));  // blocked request classes may fit there now
-    request_pass(now);
-  }
+  if (grew) offer_grew(now, node);
+}
+
+void Simulation::offer_grew(SimTime now, std::size_t node) {
+  scheduler_.node_freed(static_cast<std::int32_t>(node));  // blocked request classes may fit there now
+  request_pass(now);
 }
 
 void Simulation::set_gpu_guest_offer(SimTime now, std::size_t node, int gpu, std::int32_t slots) {
   const bool grew = slots > cluster_.gpu_guest_offered(node, gpu);
   cluster_.set_gpu_guest_offer(node, gpu, slots);
-  if (grew) {
-    scheduler_.node_freed(static_cast<std::int32_t>(node));
-    request_pass(now);
-  }
+  if (grew) offer_grew(now, node);
 }
 
 void Simulation::on_requeue(const Event& e) {

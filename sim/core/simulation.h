@@ -249,6 +249,8 @@ class Simulation {
   Placement release_workers(SimTime now, std::uint32_t j);
   // The job left its nodes: components hear of nodes it left empty.
   void nodes_left(SimTime now, std::uint32_t j);
+  // A node offers more reclaimed capacity or guest slots: waiting pods may fit there now.
+  void offer_grew(SimTime now, std::size_t node);
   void node_offline(SimTime now, std::size_t node);
 
   const Fleet* fleet_;

@@ -32,6 +32,10 @@ void add_group(const config::NodeGroup& g, const std::string& field, std::int32_
   if (g.gpus() > 0) s.gpu_model = model_or_fail(g.gpu_model(), field + ".gpu_model");
   s.sockets = g.sockets() ? static_cast<std::int32_t>(g.sockets()) : 1;
   s.numa_per_socket = g.numa_per_socket() ? static_cast<std::int32_t>(g.numa_per_socket()) : 1;
+  s.nvlink_island_gpus = static_cast<std::int32_t>(g.nvlink_island_gpus());
+  if (s.nvlink_island_gpus > 0 && s.gpu_count % s.nvlink_island_gpus != 0)
+    throw InputError("scenario field " + field + ".nvlink_island_gpus: must divide gpus (" + std::to_string(s.gpu_count) +
+                     "), got " + std::to_string(s.nvlink_island_gpus));
   s.zone = g.zone().empty() ? "zone-a" : g.zone();
   const std::uint32_t per_rack = g.nodes_per_rack() ? g.nodes_per_rack() : 32;
   const std::string prefix = g.name_prefix().empty() ? "node" : g.name_prefix();
@@ -134,6 +138,10 @@ void check_jobs_fit_fleet(RunInputs& in, bool skip) {
                             (!r.spot_ok && spot_nodes > 0
                                  ? "; it does not tolerate spot, and " + std::to_string(spot_nodes) + " of the " +
                                        std::to_string(in.fleet.size()) + " nodes are spot"
+                                 : "") +
+                            (in.fleet.topology.policy == TopologyPolicy::kSingleNumaNode && in.jobs.request(j).kind == ResourceKind::kNative
+                                 ? "; scenario field fleet.topology.policy is single-numa-node, so it must fit one NUMA node "
+                                   "(CPU, memory and GPUs attached to it)"
                                  : "");
     if (!skip || in.jobs.service[j] >= 0) throw InputError(msg);  // a service replica is never dropped
     if (in.jobs_impossible++ == 0 && in.first_skip_reason.empty()) in.first_skip_reason = msg;
@@ -260,6 +268,28 @@ void apply_pool(JobTable& jobs, std::size_t from, std::size_t to, const Fleet& f
   jobs.set_resilience(from, to, r);
 }
 
+TopologyConfig topology_config(const config::TopologySpec& t) {
+  const std::string field = "scenario field fleet.topology";
+  TopologyConfig c;
+  c.policy = t.policy().empty() ? TopologyPolicy::kNone : topology_policy_from(t.policy(), field + ".policy");
+  auto factor = [&](bool has, double v, double fallback, const char* name) {
+    if (!has) return fallback;
+    if (!(v > 0 && v <= 1))
+      throw InputError(field + "." + name + ": a throughput factor in (0, 1], got " + std::to_string(v));
+    return v;
+  };
+  c.cross_numa_factor = factor(t.has_cross_numa_factor(), t.cross_numa_factor(), c.cross_numa_factor, "cross_numa_factor");
+  c.cross_socket_factor =
+      factor(t.has_cross_socket_factor(), t.cross_socket_factor(), c.cross_socket_factor, "cross_socket_factor");
+  if (!(t.socket_memory_bandwidth_gbps() >= 0) || !(t.memory_bandwidth_gbps_per_core() >= 0))
+    throw InputError(field + ": socket_memory_bandwidth_gbps and memory_bandwidth_gbps_per_core must not be negative");
+  if (t.memory_bandwidth_gbps_per_core() > 0 && t.socket_memory_bandwidth_gbps() == 0)
+    throw InputError(field + ".socket_memory_bandwidth_gbps: required with memory_bandwidth_gbps_per_core");
+  c.socket_memory_bandwidth_gbps = t.socket_memory_bandwidth_gbps();
+  c.memory_bandwidth_gbps_per_core = t.memory_bandwidth_gbps_per_core();
+  return c;
+}
+
 // The pool a node source names: the first pool when it names none.
 std::int32_t pool_of(const std::string& name, const Fleet& fleet, const std::string& field) {
   if (name.empty()) return 0;
@@ -274,6 +304,7 @@ Fleet build_fleet(const config::Scenario& s, const std::string& base_dir, BadRow
   Fleet fleet;
   for (const auto& p : s.fleet().pools()) fleet.add_pool(pool_spec(p, base_dir));
   fleet.gpu_nodes_tainted = s.fleet().taint_gpu_nodes();
+  if (s.fleet().has_topology()) fleet.topology = topology_config(s.fleet().topology());
   for (int i = 0; i < s.fleet().nodes_size(); ++i) {
     const auto& n = s.fleet().nodes(i);
     const std::string field = "fleet.nodes[" + std::to_string(i) + "]";

@@ -3,6 +3,7 @@
 #include "sim/components/colocation.h"
 #include "sim/components/elastic_pools.h"
 #include "sim/components/gpu_sharing.h"
+#include "sim/components/numa_performance.h"
 #include "sim/components/services.h"
 #include "sim/components/spot_market.h"
 #include "sim/components/tidal_windows.h"
@@ -21,6 +22,11 @@ const std::vector<ComponentEntry>& component_registry() {
        [](const Simulation& s) -> std::unique_ptr<Component> {
          if (!ElasticPools::needed(s.fleet())) return nullptr;
          return std::make_unique<ElasticPools>(s.fleet());
+       }},
+      {"topology",  // before services: a replica's speed is set when its service hears it started
+       [](const Simulation& s) -> std::unique_ptr<Component> {
+         if (!NumaPerformance::needed(s.fleet())) return nullptr;
+         return std::make_unique<NumaPerformance>(s.fleet());
        }},
       {"services",
        [](const Simulation& s) -> std::unique_ptr<Component> {

@@ -38,6 +38,7 @@ ServiceFleet::ServiceFleet(const JobTable& jobs) : jobs_(&jobs), state_(jobs.ser
 
 void ServiceFleet::attach(Simulation& sim) {
   sim.track_progress();  // replicas may be interrupted (reclaims, preemptions)
+  replica_speeds_ = sim.fleet().topology.enabled();
   sim.on_event<ServiceFleet, &ServiceFleet::on_start_end>(kStartEnd, this);
   sim.on_event<ServiceFleet, &ServiceFleet::on_load_step>(kLoadStep, this);
   sim.on_event<ServiceFleet, &ServiceFleet::on_sync>(kSync, this);
@@ -79,6 +80,7 @@ void ServiceFleet::integrate(std::size_t s, SimTime now) {
   st.last_us = now;
   if (!st.running || dt <= 0) return;
   const ServiceSpec& spec = jobs_->services[s];
+  const double mu = mu_of(s);
   if (spec.hpa.predictive.enabled) observe_load(s, from, now);
   st.span_us += dt;
   st.ready_us += static_cast<double>(st.ready) * static_cast<double>(dt);
@@ -92,22 +94,22 @@ void ServiceFleet::integrate(std::size_t s, SimTime now) {
   st.accepted += accepted;
   if (accepted > 0) {
     st.latency_sum += accepted * o.latency_mean_s;  // infinite while unstable
-    const double theta = drain_rate(o, st.lambda, st.ready, spec.replica_rps, spec.queue_per_replica * st.ready);
+    const double theta = drain_rate(o, st.lambda, st.ready, mu, spec.queue_per_replica * st.ready);
     if (!o.stable) {
       st.unbounded = true;
     } else if (st.grid.empty()) {
-      st.mixture[{st.lambda, st.ready}] += accepted;
+      st.mixture[{st.lambda, st.ready, mu}] += accepted;
       if (st.mixture.size() > kExactIntervals) {  // too many to keep: to the grid
         st.grid.assign(kGrid, 0.0);
         for (const auto& [key, w] : st.mixture) {
-          const auto [lambda, c] = key;
-          const QueueOutcome q = queue_outcome(lambda, c, spec.replica_rps, spec.queue_per_replica * c, false);
-          add_to_grid(s, w, q.wait_probability, drain_rate(q, lambda, c, spec.replica_rps, spec.queue_per_replica * c));
+          const auto [lambda, c, m] = key;
+          const QueueOutcome q = queue_outcome(lambda, c, m, spec.queue_per_replica * c, false);
+          add_to_grid(s, w, q.wait_probability, drain_rate(q, lambda, c, m, spec.queue_per_replica * c), m);
         }
         st.mixture.clear();
       }
     } else {
-      add_to_grid(s, accepted, o.wait_probability, theta);
+      add_to_grid(s, accepted, o.wait_probability, theta, mu);
     }
   }
   // Over the objective when more than 1% of requests take longer (the M/M/c form of the tail: exact
@@ -115,22 +117,48 @@ void ServiceFleet::integrate(std::size_t s, SimTime now) {
   if (spec.latency_slo_s > 0 &&
       (st.ready == 0 || !o.stable ||
        latency_tail_mmc(o.wait_probability,
-                        drain_rate(o, st.lambda, st.ready, spec.replica_rps, spec.queue_per_replica * st.ready),
-                        spec.replica_rps, spec.latency_slo_s / spec.p99_factor) > 0.01))
+                        drain_rate(o, st.lambda, st.ready, mu, spec.queue_per_replica * st.ready),
+                        mu, spec.latency_slo_s / spec.p99_factor) > 0.01))
     st.violation_us += static_cast<double>(dt);
 }
 
 void ServiceFleet::refresh(Simulation& sim, std::size_t s, SimTime now) {
   State& st = state_[s];
   const ServiceSpec& spec = jobs_->services[s];
-  st.outcome = queue_outcome(st.lambda, st.ready, spec.replica_rps, spec.queue_per_replica * st.ready, /*with_p99=*/false);
+  if (replica_speeds_) {
+    // The mean speed of its ready replicas (their topology limit: locality and memory bandwidth).
+    double sum = 0;
+    std::int32_t n = 0;
+    for (std::uint32_t j : st.slots)
+      if (sim.state(j) == JobState::kRunning) {
+        sum += sim.rate_limit(j, Simulation::kTopologyRateLimit);
+        ++n;
+      }
+    st.speed = n > 0 ? sum / n : 1.0;
+  }
+  st.outcome = queue_outcome(st.lambda, st.ready, mu_of(s), spec.queue_per_replica * st.ready, /*with_p99=*/false);
   const double rho = st.ready > 0 ? std::clamp(st.outcome.utilization, 0.0, 1.0) : 0.0;
   const ServiceUsage& u = spec.usage;
   sim.set_service_usage(now, s, {u.cpu.at(rho), u.memory.at(rho), u.gpu.at(rho), u.gpu_memory.at(rho)});
 }
 
-void ServiceFleet::add_to_grid(std::size_t s, double weight, double C, double theta) {
+void ServiceFleet::add_to_grid(std::size_t s, double weight, double C, double theta, double mu_now) {
   const double mu = jobs_->services[s].replica_rps;
+  if (mu_now != mu) {
+    // Replicas slowed by their placement: the same tail at the grid's times (u_k / mu), whose
+    // dimensionless time for this interval is u_k mu_now / mu.
+    std::vector<double>& g = state_[s].grid;
+    const double scale = mu_now / mu, r = theta / mu_now;
+    const bool equal = std::abs(theta - mu_now) < 1e-12 * mu_now;
+    for (int k = 0; k < kGrid; ++k) {
+      const double u = std::exp2((k - 12) / 3.0) * scale;
+      if (u > 40 && r * u > 40) break;
+      const double em = std::exp(-u), et = std::exp(-r * u);
+      const double both = equal ? (1 + u) * em : (r * em - et) / (r - 1);
+      g[static_cast<std::size_t>(k)] += weight * ((1 - C) * em + C * both);
+    }
+    return;
+  }
   std::vector<double>& g = state_[s].grid;
   // The M/M/c tail (latency_tail_mmc) at t_k = u_k / mu: e^(-mu t_k) is a constant of k, so one
   // exponential per point; past the point where both terms are below e^-40 nothing is added.
@@ -211,7 +239,7 @@ std::int32_t ServiceFleet::hpa_desired(std::size_t s, SimTime now) {
   const HpaSpec& h = spec.hpa;
   std::int32_t desired = st.asked;
   if (st.ready > 0) {
-    const double utilization = st.lambda / (st.ready * spec.replica_rps);
+    const double utilization = st.lambda / (st.ready * mu_of(s));
     const double ratio = utilization / h.target_utilization;
     if (std::abs(ratio - 1.0) > h.tolerance)
       desired = static_cast<std::int32_t>(std::ceil(static_cast<double>(st.ready) * ratio - 1e-9));
@@ -263,7 +291,7 @@ std::int32_t ServiceFleet::floor_at(std::size_t s, SimTime now) {
       st.fitted_at = now;
     }
     if (st.forecast.fitted()) {
-      const double needed = st.forecast.at(t + pr.lead_us) / (h.target_utilization * spec.replica_rps);
+      const double needed = st.forecast.at(t + pr.lead_us) / (h.target_utilization * mu_of(s));
       floor = std::max(floor, static_cast<std::int32_t>(std::min(1e9, std::ceil(needed - 1e-9))));
     }
   }
@@ -347,7 +375,7 @@ double ServiceFleet::p99_of(std::size_t s) const {
   auto tail = [&](double t) {
     double sum = 0;
     for (const auto& [key, w] : st.mixture)
-      sum += w * latency_tail(key.first, key.second, mu, spec.queue_per_replica * key.second, t);
+      sum += w * latency_tail(std::get<0>(key), std::get<1>(key), std::get<2>(key), spec.queue_per_replica * std::get<1>(key), t);
     return sum / total;
   };
   double lo = 0, hi = 1 / mu;

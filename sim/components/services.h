@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -75,6 +76,7 @@ class ServiceFleet final : public Component {
     std::int32_t ready = 0;            // running replicas
     bool running = false;              // between its start and end
     double lambda = 0;
+    double speed = 1.0;                // mean topology speed of its ready replicas (fleet.topology)
     QueueOutcome outcome;              // of the load over the ready replicas now
     SimTime last_us = 0;
     SimTime span_us = 0;
@@ -84,7 +86,7 @@ class ServiceFleet final : public Component {
     // The latency distribution of its accepted requests, for the p99: exact as (lambda, ready) ->
     // accepted requests while there are few distinct intervals, then as the weighted tail on a
     // grid of latencies (kGrid points, a factor 2^(1/3) apart from 1/16 of a service time).
-    std::map<std::pair<double, std::int32_t>, double> mixture;
+    std::map<std::tuple<double, std::int32_t, double>, double> mixture;  // (lambda, ready, mu)
     std::vector<double> grid;  // empty while exact
     bool unbounded = false;    // some time had no admission limit and load at or above capacity
     std::vector<std::pair<SimTime, std::int32_t>> recommendations;  // HPA, within the stabilization window
@@ -108,13 +110,16 @@ class ServiceFleet final : public Component {
   std::int32_t floor_at(std::size_t s, SimTime now);
   void observe_load(std::size_t s, SimTime from, SimTime to);
   double p99_of(std::size_t s) const;
-  void add_to_grid(std::size_t s, double weight, double C, double theta);
+  void add_to_grid(std::size_t s, double weight, double C, double theta, double mu_now);
+  // A replica's service rate now: the spec's, times its replicas' mean speed.
+  double mu_of(std::size_t s) const { return jobs_->services[s].replica_rps * state_[s].speed; }
   static constexpr std::size_t kExactIntervals = 32;
   static constexpr int kGrid = 54;
   static double grid_time(double mu, int k) { return std::exp2((k - 12) / 3.0) / mu; }
 
   const JobTable* jobs_;
   std::vector<State> state_;
+  bool replica_speeds_ = false;  // fleet.topology: replicas' speeds follow their placements
 };
 
 }  // namespace capsim

@@ -27,8 +27,10 @@ class GangDraft {
   GangDraft(ClusterState& cluster, const JobRequest& r, std::vector<Placement>& placed)
       : cluster_(&cluster), request_(r), placed_(&placed) {}
   const ClusterState& cluster() const { return *cluster_; }
-  // Checked like any allocation: an infeasible worker is an InvariantError.
-  void add(const Placement& p) {
+  // Checked like any allocation: an infeasible worker is an InvariantError. The kubelet's
+  // Topology Manager admits it first (ClusterState::admit).
+  void add(Placement p) {
+    cluster_->admit(request_, p);
     cluster_->allocate(request_, p);
     placed_->push_back(p);
   }

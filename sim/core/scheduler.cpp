@@ -96,6 +96,7 @@ bool Scheduler::place_one(std::uint32_t j, const JobRequest& r, SimTime now) {
     }
     p = policy_.place(j, r, sim_.cluster(), now);
   }
+  if (p.placed()) sim_.cluster().admit(r, p);  // the kubelet's Topology Manager: NUMA node, devices, locality
   return p.placed();
 }
 

@@ -303,7 +303,7 @@ void Simulation::start_job(SimTime now, std::uint32_t j, const Placement* placem
   if (start_us_[j] < 0) start_us_[j] = now;  // the first start: waits are measured to it
   --pending_;
   ++running_;
-  if (!rate_limits_.empty()) rate_limits_[j] = {1.0, 1.0};
+  if (!rate_limits_.empty()) rate_limits_[j].fill(1.0);
   usage_.job_started(now, j, workers);
   if (!runs_until_ended(j)) {
     const SimTime wall = progress_table_.enabled()
@@ -427,8 +427,9 @@ void Simulation::set_service_usage(SimTime now, std::size_t s, const UsageShare&
 
 void Simulation::set_rate_limit(SimTime now, std::uint32_t j, RateLimit which, double rate) {
   CAPSIM_CHECK(rate >= 0 && rate <= 1, "a rate limit is in [0, 1]");
-  if (rate_limits_.empty()) rate_limits_.assign(jobs_->size(), {1.0, 1.0});
+  if (rate_limits_.empty()) rate_limits_.resize(jobs_->size(), [] { std::array<double, kRateLimits> a; a.fill(1.0); return a; }());
   rate_limits_[j][which] = rate;
+  if (runs_until_ended(j)) return;
   double effective = 1.0;
   for (double r : rate_limits_[j]) effective = std::min(effective, r);
   if (effective != progress_table_.rate(j)) set_progress_rate(now, j, effective);

@@ -193,8 +193,9 @@ class Simulation {
   void set_progress_rate(SimTime now, std::uint32_t j, double rate);
   // Several components may each slow a job for their own reason (BE CPU suppression, a GPU guest's
   // compute preemption): each sets its limit, the job progresses at the smallest (0: suspended).
-  // Limits start at 1 whenever the job starts.
-  enum RateLimit { kCpuRateLimit, kGpuRateLimit, kRateLimits };
+  // Limits start at 1 whenever the job starts. A job without a length (a service replica) only
+  // keeps its limits: the services component reads its topology limit as the replica's speed.
+  enum RateLimit { kCpuRateLimit, kGpuRateLimit, kTopologyRateLimit, kRateLimits };
   void set_rate_limit(SimTime now, std::uint32_t j, RateLimit which, double rate);
   double rate_limit(std::uint32_t j, RateLimit which) const { return rate_limits_.empty() ? 1.0 : rate_limits_[j][which]; }
   // Checkpoint on notice: when the job would not finish by now + notice_us

@@ -14,11 +14,23 @@ namespace capsim {
 
 // Where a job runs: a node, the set of that node's GPUs it holds, and the
 // NUMA node its CPU and memory are pinned to (-1: the node's shared pool).
+// With a Topology Manager policy (sim/model/topology.h) the kubelet's admission
+// (ClusterState::admit) sets numa and locality, and may move the GPUs onto the
+// pinned NUMA node, after the placement policy has chosen the node.
 struct Placement {
   std::int32_t node = -1;     // -1: no placement
   std::uint64_t gpu_mask = 0; // bit g = GPU g of the node
   std::int8_t numa = -1;      // pinned NUMA node within the node, or -1
+  Locality locality = Locality::kLocal;
   bool placed() const { return node >= 0; }
+};
+
+// What the Topology Manager makes of a request on a node (ClusterState::align).
+struct Alignment {
+  bool admitted = false;
+  std::int8_t numa = -1;
+  std::uint64_t gpu_mask = 0;
+  Locality locality = Locality::kLocal;
 };
 
 class ClusterState {
@@ -32,10 +44,16 @@ class ClusterState {
   // The one feasibility filter every policy shares: CPU, memory, GPU model,
   // and GPU fit (a device with gpu_milli free for 1-GPU jobs, num_gpu fully
   // free devices for multi-GPU jobs); CPU pods stay off tainted GPU nodes.
+  // Under the restricted and single-numa-node Topology Manager policies a pod the kubelet would
+  // refuse (align) does not fit.
   bool fits(std::size_t node, const JobRequest& r) const {
     if (!online[node] || (spot_node[node] && !r.spot_ok)) return false;
     if (r.pool >= 0 && fleet_->pool[node] != r.pool) return false;
     if (r.kind != ResourceKind::kNative) return fits_reclaimed(node, r);
+    if (!fits_native(node, r)) return false;
+    return !topology_gate_ || align(node, r, 0).admitted;
+  }
+  bool fits_native(std::size_t node, const JobRequest& r) const {
     if (free_cpu_milli[node] < r.cpu_milli || free_memory_mib[node] < r.memory_mib) return false;
     if (r.num_gpu == 0) return !(fleet_->gpu_nodes_tainted && fleet_->gpu_count[node] > 0);
     if (fleet_->gpu_count[node] == 0) return false;
@@ -80,6 +98,20 @@ class ClusterState {
   std::int64_t reclaim_cpu_taken_total(ResourceKind kind) const { return reclaim_totals_[static_cast<int>(kind) - 1][1]; }
   std::int64_t reclaim_memory_offered_total(ResourceKind kind) const { return reclaim_totals_[static_cast<int>(kind) - 1][2]; }
   std::int64_t reclaim_memory_taken_total(ResourceKind kind) const { return reclaim_totals_[static_cast<int>(kind) - 1][3]; }
+
+  // The Topology Manager (sim/model/topology.h, docs/topology.md): how the kubelet would admit r
+  // on the node now, keeping the policy's GPUs (gpu_mask) when they are aligned. Called on a node
+  // whose native capacity fits r.
+  Alignment align(std::size_t node, const JobRequest& r, std::uint64_t gpu_mask) const;
+  // Applies align to a placement the policy chose (checked: the kubelet admits it).
+  void admit(const JobRequest& r, Placement& p) const;
+  // The locality of a pod that floats over the node's shared pool.
+  Locality span_locality(std::size_t node) const;
+  // Whether one NUMA node of the empty machine holds r (CPU, memory and GPUs attached to it).
+  bool fits_one_numa_empty(std::size_t node, const JobRequest& r) const;
+  // How many NVLink islands the devices span (without NVLink: each device is its own).
+  int gpu_islands(std::size_t node, std::uint64_t gpu_mask) const;
+  int socket_of_numa(std::size_t node, int numa) const { return numa / fleet_->numa_per_socket[node]; }
 
   // Whether the job could run on the node when the node is empty, online or not.
   bool fits_empty(std::size_t node, const JobRequest& r) const;
@@ -161,6 +193,14 @@ class ClusterState {
 
  private:
   void refresh_gpu_summary(std::size_t node);
+  // GPUs for r on the NUMA node with the devices it needs free (one NVLink island when one
+  // holds them); false when the NUMA node lacks them.
+  bool numa_gpus(std::size_t node, int numa, const JobRequest& r, std::uint64_t& mask) const;
+  // The devices of one NVLink island (on the NUMA node, -1: any) instead of a mask that spans
+  // several, when one island has them free; else the mask.
+  std::uint64_t one_island(std::size_t node, int numa, const JobRequest& r, std::uint64_t mask) const;
+  std::int64_t copies_on_numa_when_empty(std::size_t node, int numa, const JobRequest& r) const;
+  bool topology_gate_ = false;  // restricted or single-numa-node: fits() asks align()
   void pin(const JobRequest& r, const Placement& p, int sign);
   void note_change(std::size_t node) { change_ring_[changes_++ & (change_ring_.size() - 1)] = static_cast<std::int32_t>(node); }
   void check_shape(const JobRequest& r, const Placement& p) const;

@@ -14,6 +14,9 @@ void Fleet::add_node(const NodeSpec& s) {
                      std::to_string(kMaxGpusPerNode) + "]");
   if (s.sockets < 1 || s.numa_per_socket < 1)
     throw InputError("node " + s.name + ": sockets and NUMA nodes per socket must be at least 1");
+  if (s.nvlink_island_gpus < 0 || (s.nvlink_island_gpus > 0 && s.gpu_count % s.nvlink_island_gpus != 0))
+    throw InputError("node " + s.name + ": nvlink_island_gpus must divide the node's GPU count (" +
+                     std::to_string(s.gpu_count) + "), got " + std::to_string(s.nvlink_island_gpus));
   if (pools.empty()) pools.push_back(PoolSpec{});
   if (s.pool < 0 || s.pool >= static_cast<std::int32_t>(pools.size()))
     throw InputError("node " + s.name + ": no pool number " + std::to_string(s.pool));
@@ -25,6 +28,7 @@ void Fleet::add_node(const NodeSpec& s) {
   gpu_model.push_back(s.gpu_count > 0 ? s.gpu_model : 0);
   sockets.push_back(s.sockets);
   numa_per_socket.push_back(s.numa_per_socket);
+  nvlink_island.push_back(s.gpu_count > 0 ? s.nvlink_island_gpus : 0);
   auto z = std::find(zone_names.begin(), zone_names.end(), s.zone);
   if (z == zone_names.end()) {
     zone_names.push_back(s.zone);

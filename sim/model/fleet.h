@@ -8,6 +8,7 @@
 
 #include "sim/model/gpu_catalog.h"
 #include "sim/model/pool.h"
+#include "sim/model/topology.h"
 
 namespace capsim {
 
@@ -24,6 +25,9 @@ struct NodeSpec {
   std::string zone = "zone-a";
   std::int32_t rack = 0;  // rack number within the zone
   std::int32_t pool = 0;  // index into Fleet::pools
+  // GPUs joined by NVLink, in islands of this many consecutive devices (2: pairs, 8: all of an
+  // HGX board); 0: none (PCIe only).
+  std::int32_t nvlink_island_gpus = 0;
 };
 
 class Fleet {
@@ -37,6 +41,8 @@ class Fleet {
   // GPU nodes take only pods that ask for GPUs: the NoSchedule taint GPU node pools carry
   // (GKE and EKS add nvidia.com/gpu to them), which CPU pods do not tolerate.
   bool gpu_nodes_tainted = false;
+  // The kubelets' Topology Manager policy and the locality performance model (sim/model/topology.h).
+  TopologyConfig topology;
 
   std::size_t size() const { return name.size(); }
   std::int64_t total_gpus() const { return gpu_offset.empty() ? 0 : gpu_offset.back(); }
@@ -56,6 +62,7 @@ class Fleet {
   std::vector<std::int32_t> zone;  // index into zone_names
   std::vector<std::int32_t> rack;
   std::vector<std::int32_t> pool;  // index into pools
+  std::vector<std::int32_t> nvlink_island;  // GPUs per NVLink island; 0: none
   // gpu_offset[n] is the index of node n's first GPU in flat per-GPU arrays;
   // gpu_offset has size()+1 entries.
   std::vector<std::int64_t> gpu_offset{0};

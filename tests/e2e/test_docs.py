@@ -77,7 +77,7 @@ def proto_fields(path, messages=None):
 
 def test_every_scenario_field_is_in_docs():
     docs = (text("docs/scenarios.md") + text("docs/cost.md") + text("docs/spot.md") + text("docs/services.md") +
-            text("docs/colocation.md"))
+            text("docs/colocation.md") + text("docs/topology.md"))
     missing = [f"{msg}.{f}" for msg, fs in proto_fields("sim/io/scenario.proto").items() for f in fs
                if not re.search(rf"\b{f}\b", docs)]
     assert missing == [], f"scenario fields no page documents: {missing}"
@@ -118,7 +118,7 @@ def documented_names(docs):
 
 def test_every_summary_key_of_the_bundled_scenarios_is_documented():
     docs = (text("docs/results.md") + text("docs/services.md") + text("docs/spot.md") + text("docs/cost.md") +
-            text("docs/colocation.md"))
+            text("docs/colocation.md") + text("docs/topology.md"))
     names = documented_names(docs)
     wildcards = [n[:-1] for n in names if n.endswith(".*")]
     recorded = json.loads(text("tests/baselines/scenario_summaries.json"))

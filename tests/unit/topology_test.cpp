@@ -1,0 +1,155 @@
+// The Topology Manager's admission on a two-socket, four-NUMA node, worked by hand
+// (docs/topology.md). The node: 32 cores, 128 GiB, 8 GPUs; per NUMA node 8 cores, 32 GiB
+// and GPUs {2m, 2m+1} (the topology graph's layout); sockets {NUMA 0, 1} and {2, 3}.
+#include <catch2/catch.hpp>
+
+#include "sim/base/check.h"
+#include "sim/model/cluster_state.h"
+#include "helpers.h"
+
+using namespace capsim;
+using capsim::test::node;
+using capsim::test::req;
+
+namespace {
+
+Fleet two_socket_node(TopologyPolicy policy, int nvlink_island = 0) {
+  Fleet f;
+  NodeSpec s = node("n0", 32000, 131072, 8);
+  s.sockets = 2;
+  s.numa_per_socket = 2;
+  s.nvlink_island_gpus = nvlink_island;
+  f.topology.policy = policy;
+  f.add_node(s);
+  return f;
+}
+
+// Admits and allocates a placement the way the engine does (Scheduler: policy, then kubelet).
+Placement place(ClusterState& c, const JobRequest& r, std::uint64_t gpus) {
+  Placement p{0, gpus};
+  c.admit(r, p);
+  c.allocate(r, p);
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("Topology Manager none: no pod is pinned, every pod spans the node's sockets", "[model][topology]") {
+  const Fleet f = two_socket_node(TopologyPolicy::kNone);
+  ClusterState c(f);
+  const Placement p = place(c, req(6000, 16384), 0);
+  CHECK(p.numa == -1);
+  CHECK(p.locality == Locality::kCrossSocket);
+  CHECK(c.numa_free_cpu_milli(0, 0) == 8000);  // the shared pool: no NUMA node charged
+  // The policy's GPUs are kept as they are, across NUMA nodes.
+  const Placement g = place(c, req(2000, 1024, 2), 0b0110);
+  CHECK(g.gpu_mask == 0b0110);
+  CHECK(g.locality == Locality::kCrossSocket);
+}
+
+TEST_CASE("Topology Manager single-numa-node: pods pinned to the lowest NUMA node with room; wider pods refused",
+          "[model][topology]") {
+  const Fleet f = two_socket_node(TopologyPolicy::kSingleNumaNode);
+  ClusterState c(f);
+  // A: 6 cores, 16 GiB -> NUMA 0 (8 cores), local; NUMA 0 keeps 2 cores, 16 GiB.
+  const Placement a = place(c, req(6000, 16384), 0);
+  CHECK(a.numa == 0);
+  CHECK(a.locality == Locality::kLocal);
+  CHECK(c.numa_free_cpu_milli(0, 0) == 2000);
+  CHECK(c.numa_free_memory_mib(0, 0) == 16384);
+  // B: 4 cores does not fit NUMA 0's 2 left -> NUMA 1.
+  const Placement b = place(c, req(4000, 8192), 0);
+  CHECK(b.numa == 1);
+  // C: 2 GPUs + 4 cores. The policy chose GPUs 0 and 1 (NUMA 0), but NUMA 0 has 2 cores left: the
+  // kubelet moves the pod to NUMA 1 (4 cores left) and its devices to GPUs 2 and 3.
+  const Placement g = place(c, req(4000, 8192, 2), 0b0011);
+  CHECK(g.numa == 1);
+  CHECK(g.gpu_mask == 0b1100);
+  CHECK(g.locality == Locality::kLocal);
+  // A 1-GPU pod whose device (GPU 5, NUMA 2) is aligned keeps it.
+  const Placement h = place(c, req(1000, 1024, 1, 500), 0b100000);
+  CHECK(h.numa == 2);
+  CHECK(h.gpu_mask == 0b100000);
+  // 12 cores are more than any NUMA node (8): refused on the node, even empty.
+  CHECK_FALSE(c.fits(0, req(12000, 1024)));
+  CHECK_FALSE(c.fits_empty(0, req(12000, 1024)));
+  // So are 4 GPUs (2 per NUMA node).
+  CHECK_FALSE(c.fits_empty(0, req(1000, 1024, 4)));
+  CHECK(c.fits_empty(0, req(1000, 1024, 2)));
+  // 4 copies of an 8-core pod fit the empty node (one per NUMA node); 3 of a 5-core pod would fit
+  // the node's 32 cores 6 times, but only once per NUMA node.
+  CHECK(c.copies_when_empty(0, req(8000, 1024)) == 4);
+  CHECK(c.copies_when_empty(0, req(5000, 1024)) == 4);
+  // Now NUMA 0 has 2 cores, NUMA 1 0, NUMA 2 7, NUMA 3 8: an 8-core pod fits NUMA 3 only.
+  CHECK(c.fits(0, req(8000, 1024)));
+  const Placement d = place(c, req(8000, 1024), 0);
+  CHECK(d.numa == 3);
+  CHECK_FALSE(c.fits(0, req(8000, 1024)));  // the node has 9 cores free, no NUMA node 8
+  CHECK(c.free_cpu_milli[0] == 9000);
+}
+
+TEST_CASE("Topology Manager restricted: a pod that one NUMA node could hold must get one; wider pods span",
+          "[model][topology]") {
+  const Fleet f = two_socket_node(TopologyPolicy::kRestricted);
+  ClusterState c(f);
+  // Fill every NUMA node to 2 free cores (6 cores each).
+  for (int m = 0; m < 4; ++m) CHECK(place(c, req(6000, 1024), 0).numa == m);
+  // 3 cores: narrowest hint is one NUMA node, none has room: refused (best-effort would admit it).
+  CHECK(c.free_cpu_milli[0] == 8000);
+  CHECK_FALSE(c.fits(0, req(3000, 1024)));
+  CHECK_FALSE(c.align(0, req(3000, 1024), 0).admitted);
+  // 12 cores never fit one NUMA node (8): admitted in the shared pool across NUMA nodes of one socket
+  // on an empty node (16 cores a socket); 20 cores span sockets.
+  ClusterState empty(f);
+  const Alignment wide = empty.align(0, req(12000, 1024), 0);
+  CHECK(wide.admitted);
+  CHECK(wide.numa == -1);
+  CHECK(wide.locality == Locality::kCrossNuma);
+  CHECK(empty.align(0, req(20000, 1024), 0).locality == Locality::kCrossSocket);
+  // 4 GPUs: 2 per NUMA node, 4 on socket 0: cross-NUMA.
+  CHECK(empty.align(0, req(1000, 1024, 4), 0b1111).locality == Locality::kCrossNuma);
+}
+
+TEST_CASE("Topology Manager best-effort: aligned when a NUMA node has room, else admitted across the node",
+          "[model][topology]") {
+  const Fleet f = two_socket_node(TopologyPolicy::kBestEffort);
+  ClusterState c(f);
+  for (int m = 0; m < 4; ++m) place(c, req(6000, 1024), 0);
+  const Alignment a = c.align(0, req(3000, 1024), 0);
+  CHECK(a.admitted);
+  CHECK(a.numa == -1);
+  CHECK(a.locality == Locality::kCrossSocket);
+  CHECK(c.fits(0, req(3000, 1024)));
+  CHECK(c.align(0, req(2000, 1024), 0).numa == 0);
+}
+
+TEST_CASE("NVLink islands: a multi-GPU pod takes the devices of one island", "[model][topology]") {
+  // One NUMA node, 8 GPUs in islands of 4 (0-3, 4-7).
+  Fleet f;
+  NodeSpec s = node("n0", 32000, 131072, 8);
+  s.nvlink_island_gpus = 4;
+  f.topology.policy = TopologyPolicy::kBestEffort;
+  f.add_node(s);
+  ClusterState c(f);
+  // GPU 1 busy: island 0 has 3 free devices, island 1 four.
+  place(c, req(1000, 1024, 1, 1000), 0b10);
+  // The policy chose {0, 2}: both in island 0, kept.
+  CHECK(place(c, req(1000, 1024, 2), 0b101).gpu_mask == 0b101);
+  // {3, 4} spans both islands: island 1 (4 free) holds 2, taken whole-devices-first from the tightest
+  // island that fits: island 0 has 1 free (GPU 3), island 1 four -> GPUs 4 and 5.
+  const Placement p = place(c, req(1000, 1024, 2), 0b11000);
+  CHECK(p.gpu_mask == 0b110000);
+  CHECK(c.gpu_islands(0, p.gpu_mask) == 1);
+  CHECK(c.gpu_islands(0, 0b11000) == 2);
+  // Under none the policy's devices stay, islands or not.
+  Fleet g = f;
+  g.topology.policy = TopologyPolicy::kNone;
+  ClusterState d(g);
+  CHECK(d.align(0, req(1000, 1024, 2), 0b11000).gpu_mask == 0b11000);
+}
+
+TEST_CASE("topology policy names", "[model][topology]") {
+  CHECK(topology_policy_from("single-numa-node", "f") == TopologyPolicy::kSingleNumaNode);
+  CHECK_THROWS_AS(topology_policy_from("single", "fleet.topology.policy"), InputError);
+  CHECK(std::string(locality_name(Locality::kCrossNuma)) == "cross_numa");
+}

@@ -38,8 +38,19 @@ inline std::string random_scenario(std::uint64_t seed) {
         << R"(}, {"t_s": )" << 10000 + pick(20000) << R"(, "nodes": 3}])";
     j << R"(, "reclaim_order": ")" << (chance(0.5) ? "newest" : "oldest") << R"("}})";
   }
+  // NUMA-aware admission on multi-socket nodes, from a stream of its own (the rest of the scenario is as
+  // without it). Big nodes have 2 sockets of one NUMA node: 16 cores, 64 GiB, 2 GPUs each, so every
+  // shape aligns and every gang still fits under single-numa-node.
+  RandomStream topo_rng(seed, "invariant-topology");
+  const bool topology = topo_rng.uniform01() < 0.4;
+  auto sockets = [&](bool big) {
+    if (!topology) return std::string();
+    if (big) return std::string(R"(, "sockets": 2, "nvlink_island_gpus": 2)");
+    return R"(, "sockets": )" + std::to_string(1 + topo_rng.uniform_index(2)) + R"(, "numa_per_socket": )" +
+           std::to_string(1 + topo_rng.uniform_index(2));
+  };
   j << R"(], "nodes": [{"group": {"name_prefix": "big", "count": 2, "cpu_cores": 32, "memory_gib": 128, "gpus": 4,
-        "gpu_model": "T4", "pool": "base"}})";
+        "gpu_model": "T4", "pool": "base")" << sockets(true) << "}}";
   const int groups = 1 + static_cast<int>(pick(3));
   for (int g = 0; g < groups; ++g) {
     static const char* kPools[] = {"base", "od", "spot"};
@@ -49,9 +60,16 @@ inline std::string random_scenario(std::uint64_t seed) {
     j << R"(, {"group": {"name_prefix": "g)" << g << R"(", "count": )" << 1 + pick(3) << R"(, "cpu_cores": )"
       << 8 + 8 * pick(3) << R"(, "memory_gib": )" << 32 + 32 * pick(3)
       << (gpus ? R"(, "gpus": )" + std::to_string(gpus) + R"(, "gpu_model": ")" + (chance(0.5) ? "T4" : "V100") + "\"" : "")
-      << R"(, "pool": ")" << pool << R"("}})";
+      << R"(, "pool": ")" << pool << R"(")" << sockets(false) << "}}";
   }
-  j << R"(]}, "workloads": [)";
+  j << "]";
+  if (topology) {
+    static const char* kPolicies[] = {"none", "best-effort", "restricted", "single-numa-node"};
+    j << R"(, "topology": {"policy": ")" << kPolicies[topo_rng.uniform_index(4)] << "\"";
+    if (topo_rng.uniform01() < 0.5) j << R"(, "socket_memory_bandwidth_gbps": 60, "memory_bandwidth_gbps_per_core": )" << 2 + topo_rng.uniform_index(8);
+    j << "}";
+  }
+  j << R"(}, "workloads": [)";
   const int sources = 1 + static_cast<int>(pick(3));
   for (int w = 0; w < sources; ++w) {
     j << (w ? ", " : "") << R"({"synthetic": {"count": )" << 10 + pick(40) << R"(, "arrivals": {"poisson_rate_per_hour": )"

@@ -24,7 +24,7 @@ using namespace capsim;
 // each scenario, to replay a failure with `capsim run`.
 TEST_CASE("no job waits while a node it may use has room, after every pass", "[invariant]") {
   constexpr std::int64_t kSeeds = 120;
-  std::int64_t passes = 0, settled = 0, checked = 0, runs = 0, guest_runs = 0;
+  std::int64_t passes = 0, settled = 0, checked = 0, runs = 0, guest_runs = 0, topology_runs = 0, pinned = 0;
   for (std::uint64_t seed = 1; seed <= static_cast<std::uint64_t>(kSeeds); ++seed) {
     const std::string json = test::random_scenario(seed);
     CAPTURE(seed, json);
@@ -60,6 +60,14 @@ TEST_CASE("no job waits while a node it may use has room, after every pass", "[i
             CHECK(idle >= -1e-6 * span);
             CHECK(online + offline + idle == Approx(span).epsilon(1e-9));
           }
+        if (s.fleet().has_topology()) {
+          // Every placement has a locality, and the requested core-hours by locality add up to the whole.
+          ++topology_runs;
+          pinned += static_cast<std::int64_t>(summary_number(r.result.summary, "topology.placements.local"));
+          const double share = summary_number(r.result.summary, "topology.local_core_share");
+          CHECK(share >= 0);
+          CHECK(share <= 1);
+        }
         passes += check.passes;
         settled += check.settled;
         checked += check.checked;
@@ -73,5 +81,8 @@ TEST_CASE("no job waits while a node it may use has room, after every pass", "[i
   CHECK(settled > passes);
   CHECK(checked > runs);
   CHECK(guest_runs > 0);  // GPU guests ran in some
-  WARN("runs with GPU guests: " << guest_runs << " of " << runs);
+  CHECK(topology_runs > 0);  // the Topology Manager admitted pods in some
+  CHECK(pinned > 0);
+  WARN("runs with GPU guests: " << guest_runs << " of " << runs << "; with the Topology Manager: " << topology_runs
+                                << " (" << pinned << " local placements)");
 }

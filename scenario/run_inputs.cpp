@@ -23,7 +23,51 @@ namespace {
 
 constexpr double kMibPerGib = 1024.0;
 
-void add_group(const config::NodeGroup& g, const std::string& field, std::int32_t pool, Fleet& fleet) {
+// Host sockets' free CPU and memory while VMs are placed on them at load (first fit, in order).
+struct HostSockets {
+  std::vector<std::int64_t> cpu_milli, memory_mib;  // per physical socket of the hosts
+};
+
+// Places one VM of the group on the first host of its host group with `sockets` consecutive sockets
+// that each hold 1/sockets of it; sets spec.host and spec.socket_base.
+void place_vm(const config::NodeGroup& g, const std::string& field, NodeSpec& spec, const Fleet& fleet, HostSockets& free) {
+  const config::VmSpec& vm = g.vm();
+  const std::int32_t sockets = vm.sockets() ? static_cast<std::int32_t>(vm.sockets()) : 1;
+  const std::int64_t cpu = std::llround(g.cpu_cores() * 1000), memory = std::llround(g.memory_gib() * kMibPerGib);
+  bool any = false;
+  for (std::size_t h = 0; h < fleet.hosts.size(); ++h) {
+    const HostSpec& host = fleet.hosts[h];
+    if (host.name.rfind(vm.hosts() + "-", 0) != 0) continue;
+    any = true;
+    const std::int64_t socket_cpu = host.cpu_milli / host.sockets, socket_memory = host.memory_mib / host.sockets;
+    if (sockets > host.sockets || (cpu + sockets - 1) / sockets > socket_cpu || (memory + sockets - 1) / sockets > socket_memory)
+      throw InputError("scenario field " + field + ".vm: a VM of " + std::to_string(cpu / 1000.0).substr(0, 6) + " cores and " +
+                       std::to_string(memory / kMibPerGib) + " GiB over " + std::to_string(sockets) +
+                       " socket(s) is larger than its host " + host.name + " (" + std::to_string(host.sockets) + " sockets of " +
+                       std::to_string(socket_cpu / 1000) + " cores and " + std::to_string(socket_memory / kMibPerGib) + " GiB)");
+    for (std::int32_t first = 0; first + sockets <= host.sockets; ++first) {
+      const auto base = static_cast<std::size_t>(fleet.host_socket_base[h] + first);
+      bool room = true;
+      for (std::int32_t k = 0; k < sockets; ++k)
+        room = room && free.cpu_milli[base + k] * sockets >= cpu && free.memory_mib[base + k] * sockets >= memory;
+      if (!room) continue;
+      for (std::int32_t k = 0; k < sockets; ++k) {
+        free.cpu_milli[base + k] -= cpu / sockets;
+        free.memory_mib[base + k] -= memory / sockets;
+      }
+      spec.host = static_cast<std::int32_t>(h);
+      spec.socket_base = static_cast<std::int32_t>(base);
+      spec.sockets = sockets;
+      spec.numa_per_socket = host.numa_per_socket;
+      return;
+    }
+  }
+  if (!any) throw InputError("scenario field " + field + ".vm.hosts: no fleet.hosts group named '" + vm.hosts() + "'");
+  throw InputError("scenario field " + field + ".count: VM " + spec.name + " does not fit on the hosts of '" + vm.hosts() +
+                   "': they are full");
+}
+
+void add_group(const config::NodeGroup& g, const std::string& field, std::int32_t pool, Fleet& fleet, HostSockets& free) {
   NodeSpec s;
   s.pool = pool;
   s.cpu_milli = std::llround(g.cpu_cores() * 1000);
@@ -39,10 +83,25 @@ void add_group(const config::NodeGroup& g, const std::string& field, std::int32_
   s.zone = g.zone().empty() ? "zone-a" : g.zone();
   const std::uint32_t per_rack = g.nodes_per_rack() ? g.nodes_per_rack() : 32;
   const std::string prefix = g.name_prefix().empty() ? "node" : g.name_prefix();
+  if (g.has_vm()) {
+    s.overhead_cpu_milli = std::llround(g.vm().overhead_cpu_cores() * 1000);
+    s.overhead_memory_mib = std::llround(g.vm().overhead_memory_gib() * kMibPerGib);
+    if (g.vm().overhead_cpu_cores() < 0 || g.vm().overhead_memory_gib() < 0 || s.overhead_cpu_milli >= s.cpu_milli ||
+        s.overhead_memory_mib >= s.memory_mib)
+      throw InputError("scenario field " + field + ".vm: the overhead must be below the VM's shape and not negative");
+  }
   for (std::uint32_t i = 0; i < g.count(); ++i) {
     s.name = prefix + "-" + std::to_string(i);
     s.rack = static_cast<std::int32_t>(i / per_rack);
-    fleet.add_node(s);
+    if (g.has_vm()) {
+      NodeSpec vm = s;
+      place_vm(g, field, vm, fleet, free);
+      vm.cpu_milli -= vm.overhead_cpu_milli;  // what pods may request
+      vm.memory_mib -= vm.overhead_memory_mib;
+      fleet.add_node(vm);
+    } else {
+      fleet.add_node(s);
+    }
   }
 }
 
@@ -305,6 +364,29 @@ Fleet build_fleet(const config::Scenario& s, const std::string& base_dir, BadRow
   for (const auto& p : s.fleet().pools()) fleet.add_pool(pool_spec(p, base_dir));
   fleet.gpu_nodes_tainted = s.fleet().taint_gpu_nodes();
   if (s.fleet().has_topology()) fleet.topology = topology_config(s.fleet().topology());
+  HostSockets free;
+  for (int i = 0; i < s.fleet().hosts_size(); ++i) {
+    const auto& h = s.fleet().hosts(i);
+    const std::string field = "scenario field fleet.hosts[" + std::to_string(i) + "]";
+    if (h.name_prefix().empty()) throw InputError(field + ".name_prefix: required (VM groups name their hosts by it)");
+    for (int k = 0; k < i; ++k)
+      if (s.fleet().hosts(k).name_prefix() == h.name_prefix()) throw InputError(field + ".name_prefix: '" + h.name_prefix() + "' is used twice");
+    HostSpec spec;
+    spec.cpu_milli = std::llround(h.cpu_cores() * 1000);
+    spec.memory_mib = std::llround(h.memory_gib() * kMibPerGib);
+    spec.sockets = h.sockets() ? static_cast<std::int32_t>(h.sockets()) : 1;
+    spec.numa_per_socket = h.numa_per_socket() ? static_cast<std::int32_t>(h.numa_per_socket()) : 1;
+    if (h.count() == 0 || spec.cpu_milli <= 0 || spec.memory_mib <= 0)
+      throw InputError(field + ": count, cpu_cores and memory_gib must be positive");
+    for (std::uint32_t k = 0; k < h.count(); ++k) {
+      spec.name = h.name_prefix() + "-" + std::to_string(k);
+      fleet.add_host(spec);
+      for (std::int32_t sk = 0; sk < spec.sockets; ++sk) {
+        free.cpu_milli.push_back(spec.cpu_milli / spec.sockets);
+        free.memory_mib.push_back(spec.memory_mib / spec.sockets);
+      }
+    }
+  }
   for (int i = 0; i < s.fleet().nodes_size(); ++i) {
     const auto& n = s.fleet().nodes(i);
     const std::string field = "fleet.nodes[" + std::to_string(i) + "]";
@@ -330,7 +412,7 @@ Fleet build_fleet(const config::Scenario& s, const std::string& base_dir, BadRow
       if (o.row_to <= o.row_from) throw InputError("scenario field " + field + ".trace.row_to: must be above row_from");
       read_node_list(resolve_path(base_dir, t.path()), o, bad, fleet);
     } else {
-      add_group(n.group(), field + ".group", pool_of(n.group().pool(), fleet, field + ".group"), fleet);
+      add_group(n.group(), field + ".group", pool_of(n.group().pool(), fleet, field + ".group"), fleet, free);
     }
   }
   if (fleet.size() == 0) throw InputError("scenario: the fleet has no nodes");

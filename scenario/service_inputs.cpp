@@ -50,6 +50,12 @@ JobTable service_jobs(const config::ServiceSource& v, const std::string& field, 
     spec.replica_rps *= ts.throughput_factor();
     spec.p99_factor = ts.p99_factor();
   }
+  if (v.cpu_limit_cores() != 0) {
+    if (!(v.cpu_limit_cores() >= v.cpu_cores()) || !std::isfinite(v.cpu_limit_cores()))
+      throw InputError("scenario field " + field + ".cpu_limit_cores: must be at least cpu_cores (" + std::to_string(v.cpu_cores()) + ")");
+    if (v.gpus() > 0) throw InputError("scenario field " + field + ".cpu_limit_cores: only CPU-only replicas burst");
+    spec.burst_limit = v.cpu_limit_cores() / v.cpu_cores();
+  }
   spec.queue_per_replica = static_cast<std::int32_t>(v.queue_per_replica());
   if (v.scale_in() == "emptiest-node") spec.scale_in = ScaleIn::kEmptiestNode;
   else if (!v.scale_in().empty() && v.scale_in() != "newest")

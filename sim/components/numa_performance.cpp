@@ -11,9 +11,11 @@ namespace capsim {
 bool NumaPerformance::needed(const Fleet& fleet) { return fleet.topology.enabled(); }
 
 NumaPerformance::NumaPerformance(const Fleet& fleet) : config_(fleet.topology), fleet_(&fleet) {
-  socket_offset_.assign(fleet.size() + 1, 0);
-  for (std::size_t n = 0; n < fleet.size(); ++n) socket_offset_[n + 1] = socket_offset_[n] + fleet.sockets[n];
-  demand_.assign(static_cast<std::size_t>(socket_offset_.back()), 0.0);
+  // Demand is per physical socket: the VMs on one host socket share its bandwidth.
+  demand_.assign(static_cast<std::size_t>(fleet.physical_sockets()), 0.0);
+  vms_of_host_.resize(fleet.hosts.size());
+  for (std::size_t n = 0; n < fleet.size(); ++n)
+    if (fleet.host[n] >= 0) vms_of_host_[static_cast<std::size_t>(fleet.host[n])].push_back(n);
 }
 
 void NumaPerformance::attach(Simulation& sim) {
@@ -31,7 +33,7 @@ double NumaPerformance::socket_factor(std::size_t socket) const {
 // The worker's bandwidth factor: its socket's, or a floating pod's worst socket's.
 double NumaPerformance::worker_bandwidth(const Placement& q) const {
   const auto node = static_cast<std::size_t>(q.node);
-  const auto first = static_cast<std::size_t>(socket_offset_[node]);
+  const auto first = static_cast<std::size_t>(fleet_->socket_base[node]);
   if (q.numa >= 0) return socket_factor(first + static_cast<std::size_t>(q.numa / fleet_->numa_per_socket[node]));
   double f = 1.0;
   for (int s = 0; s < fleet_->sockets[node]; ++s) f = std::min(f, socket_factor(first + static_cast<std::size_t>(s)));
@@ -67,7 +69,7 @@ void NumaPerformance::draw(Simulation& sim, SimTime now, std::uint32_t job, int 
   touched_.clear();
   sim.for_each_placement(job, [&](const Placement& q) {
     const auto node = static_cast<std::size_t>(q.node);
-    const auto first = static_cast<std::size_t>(socket_offset_[node]);
+    const auto first = static_cast<std::size_t>(fleet_->socket_base[node]);
     const int sockets = fleet_->sockets[node];
     bool changed = false;
     auto add = [&](std::size_t socket, double gbps) {
@@ -80,8 +82,16 @@ void NumaPerformance::draw(Simulation& sim, SimTime now, std::uint32_t job, int 
     else
       for (int s = 0; s < sockets; ++s) add(first + static_cast<std::size_t>(s), per_pod / sockets);
     if (!changed) return;
-    for (std::uint32_t other : sim.jobs_on_node(node))
-      if (other != job) touched_.push_back(other);
+    // Every node drawing on the changed sockets: the node itself, or every VM of its host.
+    const std::int32_t host = fleet_->host[node];
+    if (host < 0) {
+      for (std::uint32_t other : sim.jobs_on_node(node))
+        if (other != job) touched_.push_back(other);
+    } else {
+      for (std::size_t vm : vms_of_host_[static_cast<std::size_t>(host)])
+        for (std::uint32_t other : sim.jobs_on_node(vm))
+          if (other != job) touched_.push_back(other);
+    }
   });
   if (touched_.empty()) return;
   std::sort(touched_.begin(), touched_.end());

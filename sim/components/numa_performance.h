@@ -53,8 +53,8 @@ class NumaPerformance final : public Component {
 
   TopologyConfig config_;
   const Fleet* fleet_;
-  std::vector<std::int32_t> socket_offset_;  // per node + 1: first socket in demand_
-  std::vector<double> demand_;               // GB/s drawn per socket
+  std::vector<double> demand_;               // GB/s drawn per physical socket (Fleet::socket_base)
+  std::vector<std::vector<std::size_t>> vms_of_host_;
   std::vector<SimTime> started_;             // per job: when it last started
   std::array<std::int64_t, kLocalities> placements_{};
   std::array<double, kLocalities> core_us_{};

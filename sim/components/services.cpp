@@ -39,6 +39,11 @@ ServiceFleet::ServiceFleet(const JobTable& jobs) : jobs_(&jobs), state_(jobs.ser
 void ServiceFleet::attach(Simulation& sim) {
   sim.track_progress();  // replicas may be interrupted (reclaims, preemptions)
   replica_speeds_ = sim.fleet().topology.enabled();
+  for (const ServiceSpec& spec : jobs_->services)
+    if (spec.burst_limit > 1) {
+      sim.track_jobs_on_nodes();  // a Burstable replica reads its node's pods
+      bursting_ = true;
+    }
   sim.on_event<ServiceFleet, &ServiceFleet::on_start_end>(kStartEnd, this);
   sim.on_event<ServiceFleet, &ServiceFleet::on_load_step>(kLoadStep, this);
   sim.on_event<ServiceFleet, &ServiceFleet::on_sync>(kSync, this);
@@ -125,21 +130,40 @@ void ServiceFleet::integrate(std::size_t s, SimTime now) {
 void ServiceFleet::refresh(Simulation& sim, std::size_t s, SimTime now) {
   State& st = state_[s];
   const ServiceSpec& spec = jobs_->services[s];
-  if (replica_speeds_) {
-    // The mean speed of its ready replicas (their topology limit: locality and memory bandwidth).
-    double sum = 0;
+  if (replica_speeds_ || spec.burst_limit > 1) {
+    // The mean speed of its ready replicas: their topology limit (locality, memory bandwidth) and,
+    // for Burstable replicas, the unused CPU of their node they may take (burst_of).
+    double sum = 0, hpa_sum = 0;
     std::int32_t n = 0;
     for (std::uint32_t j : st.slots)
       if (sim.state(j) == JobState::kRunning) {
-        sum += sim.rate_limit(j, Simulation::kTopologyRateLimit);
+        const double topology = sim.rate_limit(j, Simulation::kTopologyRateLimit);
+        sum += topology * (spec.burst_limit > 1 ? burst_of(sim, j, spec.burst_limit) : 1.0);
+        hpa_sum += topology;
         ++n;
       }
     st.speed = n > 0 ? sum / n : 1.0;
+    st.hpa_speed = n > 0 ? hpa_sum / n : 1.0;
   }
   st.outcome = queue_outcome(st.lambda, st.ready, mu_of(s), spec.queue_per_replica * st.ready, /*with_p99=*/false);
   const double rho = st.ready > 0 ? std::clamp(st.outcome.utilization, 0.0, 1.0) : 0.0;
   const ServiceUsage& u = spec.usage;
   sim.set_service_usage(now, s, {u.cpu.at(rho), u.memory.at(rho), u.gpu.at(rho), u.gpu_memory.at(rho)});
+}
+
+double ServiceFleet::burst_of(const Simulation& sim, std::uint32_t j, double limit) const {
+  // The node's unused CPU now, shared among its Burstable replicas in proportion to their requests.
+  const auto node = static_cast<std::size_t>(sim.placement(j).node);
+  double used = 0, burstable = 0;
+  for (std::uint32_t k : sim.jobs_on_node(node)) {
+    used += sim.usage().used_by(k)[kUsedCpu];
+    const std::int32_t s = jobs_->service[k];
+    if (s >= 0 && jobs_->services[static_cast<std::size_t>(s)].burst_limit > 1) burstable += static_cast<double>(jobs_->cpu_milli[k]);
+  }
+  const double unused = std::max(0.0, static_cast<double>(sim.fleet().cpu_milli[node]) - used);
+  const double request = static_cast<double>(jobs_->cpu_milli[j]);
+  if (!(request > 0) || !(burstable > 0)) return 1.0;
+  return std::min(limit, 1.0 + unused / burstable);
 }
 
 void ServiceFleet::add_to_grid(std::size_t s, double weight, double C, double theta, double mu_now) {
@@ -183,7 +207,27 @@ void ServiceFleet::add_to_grid(std::size_t s, double weight, double C, double th
   }
 }
 
+void ServiceFleet::refresh_bursting(Simulation& sim, SimTime now, std::uint32_t j) {
+  // A pod came or went: the unused CPU of its nodes changed for the Burstable replicas there.
+  touched_.clear();
+  sim.for_each_placement(j, [&](const Placement& q) {
+    for (std::uint32_t k : sim.jobs_on_node(static_cast<std::size_t>(q.node))) {
+      const std::int32_t s = jobs_->service[k];
+      if (k != j && s >= 0 && jobs_->services[static_cast<std::size_t>(s)].burst_limit > 1)
+        touched_.push_back(static_cast<std::uint32_t>(s));
+    }
+  });
+  std::sort(touched_.begin(), touched_.end());
+  touched_.erase(std::unique(touched_.begin(), touched_.end()), touched_.end());
+  for (std::uint32_t s : touched_) {
+    if (!state_[s].running) continue;
+    integrate(s, now);
+    refresh(sim, s, now);
+  }
+}
+
 void ServiceFleet::on_job_started(Simulation& sim, SimTime now, std::uint32_t j) {
+  if (bursting_) refresh_bursting(sim, now, j);
   const std::int32_t s = jobs_->service[j];
   if (s < 0) return;
   integrate(static_cast<std::size_t>(s), now);
@@ -192,6 +236,7 @@ void ServiceFleet::on_job_started(Simulation& sim, SimTime now, std::uint32_t j)
 }
 
 void ServiceFleet::on_job_stopped(Simulation& sim, SimTime now, std::uint32_t j) {
+  if (bursting_) refresh_bursting(sim, now, j);
   const std::int32_t s = jobs_->service[j];
   if (s < 0) return;
   integrate(static_cast<std::size_t>(s), now);
@@ -239,7 +284,9 @@ std::int32_t ServiceFleet::hpa_desired(std::size_t s, SimTime now) {
   const HpaSpec& h = spec.hpa;
   std::int32_t desired = st.asked;
   if (st.ready > 0) {
-    const double utilization = st.lambda / (st.ready * mu_of(s));
+    // Kubernetes measures a replica's CPU use over its request: a bursting replica shows above 100%,
+    // so the HPA's capacity is the request's (with the topology speed), not the burst's.
+    const double utilization = st.lambda / (st.ready * spec.replica_rps * st.hpa_speed);
     const double ratio = utilization / h.target_utilization;
     if (std::abs(ratio - 1.0) > h.tolerance)
       desired = static_cast<std::int32_t>(std::ceil(static_cast<double>(st.ready) * ratio - 1e-9));
@@ -291,7 +338,7 @@ std::int32_t ServiceFleet::floor_at(std::size_t s, SimTime now) {
       st.fitted_at = now;
     }
     if (st.forecast.fitted()) {
-      const double needed = st.forecast.at(t + pr.lead_us) / (h.target_utilization * mu_of(s));
+      const double needed = st.forecast.at(t + pr.lead_us) / (h.target_utilization * spec.replica_rps * st.hpa_speed);
       floor = std::max(floor, static_cast<std::int32_t>(std::min(1e9, std::ceil(needed - 1e-9))));
     }
   }

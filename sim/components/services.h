@@ -76,7 +76,8 @@ class ServiceFleet final : public Component {
     std::int32_t ready = 0;            // running replicas
     bool running = false;              // between its start and end
     double lambda = 0;
-    double speed = 1.0;                // mean topology speed of its ready replicas (fleet.topology)
+    double speed = 1.0;                // mean speed of its ready replicas: topology (fleet.topology) x burst
+    double hpa_speed = 1.0;            // the same without the burst: what the HPA's CPU utilization sees
     QueueOutcome outcome;              // of the load over the ready replicas now
     SimTime last_us = 0;
     SimTime span_us = 0;
@@ -111,6 +112,8 @@ class ServiceFleet final : public Component {
   void observe_load(std::size_t s, SimTime from, SimTime to);
   double p99_of(std::size_t s) const;
   void add_to_grid(std::size_t s, double weight, double C, double theta, double mu_now);
+  // How much faster a Burstable replica serves now (1 to its limit / request).
+  double burst_of(const Simulation& sim, std::uint32_t j, double limit) const;
   // A replica's service rate now: the spec's, times its replicas' mean speed.
   double mu_of(std::size_t s) const { return jobs_->services[s].replica_rps * state_[s].speed; }
   static constexpr std::size_t kExactIntervals = 32;
@@ -120,6 +123,9 @@ class ServiceFleet final : public Component {
   const JobTable* jobs_;
   std::vector<State> state_;
   bool replica_speeds_ = false;  // fleet.topology: replicas' speeds follow their placements
+  bool bursting_ = false;        // some service has Burstable replicas
+  std::vector<std::uint32_t> touched_;  // scratch: services to refresh
+  void refresh_bursting(Simulation& sim, SimTime now, std::uint32_t j);
 };
 
 }  // namespace capsim

@@ -374,6 +374,23 @@ void Recorder::add_usage_keys(const Simulation& sim, SimTime end) {
   summary_.push_back({"gpu_used_mean", gpu_used});
   summary_.push_back({"gpu_used_peak", frac(f.used_peak[kUsedGpu], gpu)});
   summary_.push_back({"gpu_memory_used_mean", mean_of(f.used_integral, f.used, kUsedGpuMemory, gpu)});
+  if (sim.fleet().has_vms()) {
+    // Two-level capacity: what pods use as a share of the hosts' cores, and what the VMs keep.
+    const Fleet& fl = sim.fleet();
+    double host_cores = 0, overhead = 0;
+    std::int64_t vms = 0;
+    for (const HostSpec& h : fl.hosts) host_cores += static_cast<double>(h.cpu_milli);
+    for (std::size_t n = 0; n < fl.size(); ++n)
+      if (fl.host[n] >= 0) {
+        ++vms;
+        overhead += static_cast<double>(fl.overhead_cpu_milli[n]) / 1000.0;
+      }
+    summary_.push_back({"hosts", static_cast<std::int64_t>(fl.hosts.size())});
+    summary_.push_back({"vms", vms});
+    summary_.push_back({"vm_overhead_cores", overhead});
+    summary_.push_back({"host_cpu_used_mean", mean_of(f.used_integral, f.used, kUsedCpu, host_cores)});
+    summary_.push_back({"host_cpu_used_peak", frac(f.used_peak[kUsedCpu], host_cores)});
+  }
   // The gap: held but not used (what co-location could borrow).
   summary_.push_back({"cpu_alloc_unused_mean", mean_of(f.allocated_integral, f.allocated, kUsedCpu, cpu) - cpu_used});
   summary_.push_back({"memory_alloc_unused_mean", mean_of(f.allocated_integral, f.allocated, kUsedMemory, mem) - mem_used});

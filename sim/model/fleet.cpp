@@ -29,6 +29,18 @@ void Fleet::add_node(const NodeSpec& s) {
   sockets.push_back(s.sockets);
   numa_per_socket.push_back(s.numa_per_socket);
   nvlink_island.push_back(s.gpu_count > 0 ? s.nvlink_island_gpus : 0);
+  if (s.host >= 0) {
+    if (s.host >= static_cast<std::int32_t>(hosts.size()) || s.socket_base < host_socket_base[static_cast<std::size_t>(s.host)] ||
+        s.socket_base + s.sockets > host_socket_base[static_cast<std::size_t>(s.host)] + hosts[static_cast<std::size_t>(s.host)].sockets)
+      throw InputError("node " + s.name + ": a VM spans sockets of its own host");
+    socket_base.push_back(s.socket_base);
+  } else {
+    socket_base.push_back(physical_sockets_);
+    physical_sockets_ += s.sockets;
+  }
+  host.push_back(s.host);
+  overhead_cpu_milli.push_back(s.overhead_cpu_milli);
+  overhead_memory_mib.push_back(s.overhead_memory_mib);
   auto z = std::find(zone_names.begin(), zone_names.end(), s.zone);
   if (z == zone_names.end()) {
     zone_names.push_back(s.zone);
@@ -46,6 +58,15 @@ std::int32_t Fleet::add_pool(const PoolSpec& p) {
   if (find_pool(p.name) >= 0) throw InputError("pool '" + p.name + "' is defined twice");
   pools.push_back(p);
   return static_cast<std::int32_t>(pools.size() - 1);
+}
+
+std::int32_t Fleet::add_host(const HostSpec& h) {
+  if (h.cpu_milli <= 0 || h.memory_mib <= 0 || h.sockets < 1 || h.numa_per_socket < 1)
+    throw InputError("host " + h.name + ": cpu, memory, sockets and NUMA nodes per socket must be positive");
+  hosts.push_back(h);
+  host_socket_base.push_back(physical_sockets_);
+  physical_sockets_ += h.sockets;
+  return static_cast<std::int32_t>(hosts.size() - 1);
 }
 
 std::int32_t Fleet::find_pool(const std::string& n) const {

@@ -28,6 +28,22 @@ struct NodeSpec {
   // GPUs joined by NVLink, in islands of this many consecutive devices (2: pairs, 8: all of an
   // HGX board); 0: none (PCIe only).
   std::int32_t nvlink_island_gpus = 0;
+  // A VM (two-level capacity, docs/topology.md#vms-on-hosts): the host it runs on, the flat index of
+  // the first host socket it spans (Fleet::add_host), and what the VM itself keeps of its shape
+  // (system reserve, daemon pods): cpu_milli and memory_mib above are what pods may request.
+  std::int32_t host = -1;
+  std::int32_t socket_base = -1;
+  std::int64_t overhead_cpu_milli = 0;
+  std::int64_t overhead_memory_mib = 0;
+};
+
+// A physical machine that carries VMs; not schedulable itself.
+struct HostSpec {
+  std::string name;
+  std::int64_t cpu_milli = 0;
+  std::int64_t memory_mib = 0;
+  std::int32_t sockets = 1;
+  std::int32_t numa_per_socket = 1;
 };
 
 class Fleet {
@@ -37,6 +53,8 @@ class Fleet {
   // Pools come before their nodes. A fleet given no pool has one static owned "default".
   std::int32_t add_pool(const PoolSpec& pool);
   std::int32_t find_pool(const std::string& name) const;  // -1 when absent
+  // Hosts come before the VMs on them; returns the host's index.
+  std::int32_t add_host(const HostSpec& host);
 
   // GPU nodes take only pods that ask for GPUs: the NoSchedule taint GPU node pools carry
   // (GKE and EKS add nvidia.com/gpu to them), which CPU pods do not tolerate.
@@ -63,6 +81,15 @@ class Fleet {
   std::vector<std::int32_t> rack;
   std::vector<std::int32_t> pool;  // index into pools
   std::vector<std::int32_t> nvlink_island;  // GPUs per NVLink island; 0: none
+  // Physical sockets: a node's socket s is physical socket socket_base[node] + s (a VM's are its
+  // host's, shared with the other VMs there; a machine's are its own).
+  std::vector<std::int32_t> socket_base;
+  std::vector<std::int32_t> host;            // VMs: index into hosts; -1: a machine
+  std::vector<std::int64_t> overhead_cpu_milli, overhead_memory_mib;  // VMs: kept by the VM itself
+  std::vector<HostSpec> hosts;
+  std::vector<std::int32_t> host_socket_base;  // per host
+  std::int32_t physical_sockets() const { return physical_sockets_; }
+  bool has_vms() const { return !hosts.empty(); }
   // gpu_offset[n] is the index of node n's first GPU in flat per-GPU arrays;
   // gpu_offset has size()+1 entries.
   std::vector<std::int64_t> gpu_offset{0};
@@ -74,6 +101,7 @@ class Fleet {
   std::int64_t total_cpu_milli_ = 0;
   std::int64_t total_memory_mib_ = 0;
   GpuModelMask models_present_ = 0;
+  std::int32_t physical_sockets_ = 0;
 };
 
 }  // namespace capsim

@@ -103,6 +103,9 @@ struct ServiceSpec {
   // Time-slicing a card with another online instance: replica_rps already carries the throughput factor;
   // the p99 latency is this much longer than the queue's.
   double p99_factor = 1;
+  // Burstable replicas: the CPU limit over the request (1: Guaranteed). A replica serves up to this
+  // much faster while its node has unused CPU (docs/topology.md#burst).
+  double burst_limit = 1;
 };
 
 }  // namespace capsim

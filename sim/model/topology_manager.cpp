@@ -176,6 +176,10 @@ void ClusterState::admit(const JobRequest& r, Placement& p) const {
   p.numa = a.numa;
   p.gpu_mask = a.gpu_mask;
   p.locality = a.locality;
+  // A VM spanning host sockets: its guest cannot keep a pod's memory on the socket its vCPUs run on,
+  // so every pod in it pays the cross-socket factor.
+  const auto n = static_cast<std::size_t>(p.node);
+  if (fleet_->host[n] >= 0 && fleet_->sockets[n] > 1) p.locality = Locality::kCrossSocket;
 }
 
 }  // namespace capsim

@@ -21,6 +21,7 @@
 #include "sim/io/summary_json.h"
 #include "sim/metrics/cost_ledger.h"
 #include "sim/metrics/fragmentation_recorder.h"
+#include "sim/metrics/held_capacity_recorder.h"
 #include "sim/metrics/interruption_recorder.h"
 #include "sim/metrics/recorder.h"
 #include "sim/model/fragmentation.h"
@@ -140,6 +141,8 @@ TimedResult run_one_with(const RunSetup& setup, const RunSpec& spec, PlacementPo
     capacity = make_capacity_policy(in.capacity_policy, in.capacity_params, in.fleet);
     sim.set_capacity_policy(capacity.get());
   }
+  std::optional<HeldCapacityRecorder> held;
+  if (HeldCapacityRecorder::needed(in.fleet)) sim.add_listener(&held.emplace());
   std::optional<CostLedger> ledger;
   if (in.pricing) sim.add_listener(&ledger.emplace(*in.pricing, in.cost));
   if (progress) sim.set_progress(progress);
@@ -153,6 +156,7 @@ TimedResult run_one_with(const RunSetup& setup, const RunSpec& spec, PlacementPo
   recorder.take(r);
   interruptions.take(sim, r);
   fragmentation.take(r);
+  if (held) held->take(sim, r);
   if (ledger) ledger->take(sim, r);
   for (const auto& c : sim.components()) c->report(sim, r);
   out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

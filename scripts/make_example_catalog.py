@@ -56,7 +56,8 @@ def aws_entries():
 
 def cpu_entries():
     # Common CPU instance types, us-east-1 Linux on-demand list prices (not in the extract).
-    types = [("m5.xlarge", 4, 16, 0.192), ("m5.4xlarge", 16, 64, 0.768), ("m5.24xlarge", 96, 384, 4.608),
+    types = [("m5.xlarge", 4, 16, 0.192), ("m5.4xlarge", 16, 64, 0.768), ("m5.12xlarge", 48, 192, 2.304),
+             ("m5.24xlarge", 96, 384, 4.608),
              ("c5.24xlarge", 96, 192, 4.08), ("r5.24xlarge", 96, 768, 6.048)]
     return [{"provider": "aws", "region": "us-east-1", "node_type": t, "cpu_cores": c, "memory_gib": m,
              "on_demand_per_hour": p, "spot_per_hour": round(p * 0.35, 4),

@@ -148,22 +148,31 @@ void ServiceFleet::refresh(Simulation& sim, std::size_t s, SimTime now) {
   st.outcome = queue_outcome(st.lambda, st.ready, mu_of(s), spec.queue_per_replica * st.ready, /*with_p99=*/false);
   const double rho = st.ready > 0 ? std::clamp(st.outcome.utilization, 0.0, 1.0) : 0.0;
   const ServiceUsage& u = spec.usage;
-  sim.set_service_usage(now, s, {u.cpu.at(rho), u.memory.at(rho), u.gpu.at(rho), u.gpu_memory.at(rho)});
+  // A bursting replica does the same work on more cores: its CPU use follows its load over what its
+  // request serves, up to its limit (above its request: the Burstable QoS use the node lets it have).
+  double cpu_rho = rho;
+  if (spec.burst_limit > 1 && st.ready > 0)
+    cpu_rho = std::clamp(st.lambda / (st.ready * spec.replica_rps * st.hpa_speed), 0.0, std::max(1.0, st.speed / st.hpa_speed));
+  sim.set_service_usage(now, s, {u.cpu.at(cpu_rho), u.memory.at(rho), u.gpu.at(rho), u.gpu_memory.at(rho)});
 }
 
 double ServiceFleet::burst_of(const Simulation& sim, std::uint32_t j, double limit) const {
-  // The node's unused CPU now, shared among its Burstable replicas in proportion to their requests.
+  // What the node's CPU leaves once other pods have what they use and Burstable replicas their
+  // requests, shared among the Burstable replicas in proportion to their requests.
   const auto node = static_cast<std::size_t>(sim.placement(j).node);
-  double used = 0, burstable = 0;
+  double taken = 0, burstable = 0;
   for (std::uint32_t k : sim.jobs_on_node(node)) {
-    used += sim.usage().used_by(k)[kUsedCpu];
     const std::int32_t s = jobs_->service[k];
-    if (s >= 0 && jobs_->services[static_cast<std::size_t>(s)].burst_limit > 1) burstable += static_cast<double>(jobs_->cpu_milli[k]);
+    if (s >= 0 && jobs_->services[static_cast<std::size_t>(s)].burst_limit > 1) {
+      burstable += static_cast<double>(jobs_->cpu_milli[k]);
+      taken += static_cast<double>(jobs_->cpu_milli[k]);
+    } else {
+      taken += sim.usage().used_by(k)[kUsedCpu];
+    }
   }
-  const double unused = std::max(0.0, static_cast<double>(sim.fleet().cpu_milli[node]) - used);
-  const double request = static_cast<double>(jobs_->cpu_milli[j]);
-  if (!(request > 0) || !(burstable > 0)) return 1.0;
-  return std::min(limit, 1.0 + unused / burstable);
+  const double spare = std::max(0.0, static_cast<double>(sim.fleet().cpu_milli[node]) - taken);
+  if (!(burstable > 0)) return 1.0;
+  return std::min(limit, 1.0 + spare / burstable);
 }
 
 void ServiceFleet::add_to_grid(std::size_t s, double weight, double C, double theta, double mu_now) {

@@ -171,7 +171,10 @@ void UsageTable::job_stopped(SimTime now, std::uint32_t j, std::int32_t workers)
 
 void UsageTable::set_service_share(SimTime now, std::size_t s, const UsageShare& share) {
   const auto next = shares(share);
-  for (double v : next) CAPSIM_CHECK(v >= 0 && v <= 1, "a usage share is in [0, 1]");
+  // CPU may exceed the request: a Burstable replica uses its node's spare CPU (up to its limit).
+  for (int r = 0; r < kUsageResources; ++r)
+    CAPSIM_CHECK(next[r] >= 0 && (r == kUsedCpu ? std::isfinite(next[r]) : next[r] <= 1),
+                 "a usage share is in [0, 1] (CPU: not negative)");
   Service& svc = service_[s];
   svc.advance(now);
   const auto before = shares(svc.share);

@@ -16,7 +16,7 @@
 
 namespace capsim {
 
-// Fractions of the request in use, each in [0, 1].
+// Fractions of the request in use, each in [0, 1]; CPU above 1 for a bursting replica (Burstable QoS).
 struct UsageShare {
   double cpu = 1, memory = 1, gpu = 1, gpu_memory = 1;
 };

@@ -47,7 +47,7 @@ TEST_CASE("Topology Manager none: no pod is pinned, every pod spans the node's s
   CHECK(g.locality == Locality::kCrossSocket);
 }
 
-TEST_CASE("Topology Manager single-numa-node: pods pinned to the lowest NUMA node with room; wider pods refused",
+TEST_CASE("Topology Manager single-numa-node: pods pinned to the lowest NUMA node with room, wider pods refused",
           "[model][topology]") {
   const Fleet f = two_socket_node(TopologyPolicy::kSingleNumaNode);
   ClusterState c(f);
@@ -88,7 +88,7 @@ TEST_CASE("Topology Manager single-numa-node: pods pinned to the lowest NUMA nod
   CHECK(c.free_cpu_milli[0] == 9000);
 }
 
-TEST_CASE("Topology Manager restricted: a pod that one NUMA node could hold must get one; wider pods span",
+TEST_CASE("Topology Manager restricted: a pod that one NUMA node could hold must get one, wider pods span",
           "[model][topology]") {
   const Fleet f = two_socket_node(TopologyPolicy::kRestricted);
   ClusterState c(f);

@@ -33,6 +33,7 @@ bench: build
 	$(PY) bench/scale.py --capsim $(BUILD)/capsim
 	$(PY) bench/sweep.py --capsim $(BUILD)/capsim
 	$(PY) bench/colocation_week.py --capsim $(BUILD)/capsim
+	$(PY) bench/big_vm_week.py --capsim $(BUILD)/capsim
 	$(PY) scripts/fgd_sim_check.py --capsim $(BUILD)/capsim --out out/bench/fgd_sim
 
 clean:

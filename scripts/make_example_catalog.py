@@ -39,13 +39,7 @@ def aws_entries():
             "gpu_model": MODEL[r0["AcceleratorName"]], "gpus": int(float(r0["AcceleratorCount"])),
             "cpu_cores": float(r0["vCPUs"]), "memory_gib": float(r0["MemoryGiB"]),
             "on_demand_per_hour": float(r0["Price"]),
-            "commitments": [
-                # Illustrative reserved terms: 1 year no upfront at 35% off, 3 years all upfront at 55% off.
-                {"name": "1y-no-upfront", "term_months": 12, "upfront": 0,
-                 "per_hour": round(float(r0["Price"]) * 0.65, 4)},
-                {"name": "3y-all-upfront", "term_months": 36,
-                 "upfront": round(float(r0["Price"]) * 0.45 * 36 * 730, 2), "per_hour": 0},
-            ],
+            "commitments": commitments(float(r0["Price"])),
             "source": AWS_SOURCE + "; commitments: " + ASSUMED,
         }
         if spots:
@@ -65,6 +59,12 @@ def cpu_entries():
                               "per_hour": round(p * 0.62, 4)}],
              "source": "AWS EC2 on-demand list price, us-east-1 (not in the bundled extract; verify); "
                        "spot and commitments: " + ASSUMED} for t, c, m, p in types]
+
+
+def commitments(on_demand):
+    # Illustrative reserved terms: 1 year no upfront at 35% off, 3 years all upfront at 55% off.
+    return [{"name": "1y-no-upfront", "term_months": 12, "upfront": 0, "per_hour": round(on_demand * 0.65, 4)},
+            {"name": "3y-all-upfront", "term_months": 36, "upfront": round(on_demand * 0.45 * 36 * 730, 2), "per_hour": 0}]
 
 
 def owned_entries():
@@ -89,21 +89,29 @@ def owned_entries():
     ]
     out = []
     for model, purchase, idle, busy, od, od_src in slots:
-        out.append({
+        e = {
             "provider": "onprem", "region": "dc-1", "node_type": "slot-" + model, "gpu_model": model, "gpus": 1,
             "on_demand_per_hour": round(od, 4),
             "owned": {"purchase": purchase, "depreciation_months": 48, "residual": round(purchase * 0.1, 2),
                       "power_idle_kw": idle, "power_busy_kw": busy, "pue": 1.4, "electricity_per_kwh": 0.10,
                       "ops_per_month": 40, "colo_per_month": 60},
             "source": "owned: " + ASSUMED + "; on_demand_per_hour (cloud-equivalent rent): " + od_src,
-        })
+        }
+        # Owning is weighed against renting the same capacity from AWS: its discounts and (illustrative)
+        # commitments apply to the cloud-equivalent rent, assumed or derived.
+        e["rent_provider"] = "aws"
+        e["commitments"] = commitments(od)
+        e["source"] += "; commitments: 1y at 65%, 3y all upfront at 45% of that rent (" + ASSUMED + ")"
+        out.append(e)
     out.append({
         "provider": "onprem", "region": "dc-1", "node_type": "cpu-server", "cpu_cores": 32, "memory_gib": 256,
         "on_demand_per_hour": 1.536,
         "owned": {"purchase": 12000, "depreciation_months": 60, "residual": 600, "power_idle_kw": 0.15,
                   "power_busy_kw": 0.45, "pue": 1.4, "electricity_per_kwh": 0.10, "ops_per_month": 50,
                   "colo_per_month": 80},
-        "source": "owned: " + ASSUMED + "; on_demand_per_hour: aws m5.8xlarge-class list price (verify)",
+        "source": "owned: " + ASSUMED + "; on_demand_per_hour: aws m5.8xlarge-class list price (verify); commitments: " + ASSUMED,
+        "rent_provider": "aws",
+        "commitments": commitments(1.536),
     })
     return out
 

@@ -154,10 +154,26 @@ FleetPricing price_fleet(const Fleet& fleet, const google::protobuf::RepeatedPtr
     CostCenter& center = out.centers[static_cast<std::size_t>(c->second)];
     ++center.nodes;
     center.gpus += fleet.gpu_count[n];
+    // Renting the same nodes: at the renting provider's net price (an owned type's cloud-equivalent rent
+    // is discounted like that cloud's on-demand and commitments, not at list).
+    const std::string& renter = e.rent_provider().empty() ? pool.provider : e.rent_provider();
     center.on_demand_net_per_hour +=
         e.has_on_demand_per_hour()
-            ? e.on_demand_per_hour() * scale * (1 - discount_fraction(cat, pool.provider, rule->node_type(), "on-demand"))
+            ? e.on_demand_per_hour() * scale * (1 - discount_fraction(cat, renter, rule->node_type(), "on-demand"))
             : std::numeric_limits<double>::quiet_NaN();
+    if (center.nodes == 1) {
+      for (const auto& k : e.commitments())
+        center.reserved.push_back({k.name(), k.term_months(), 0.0, 0.0});
+    }
+    for (auto& r : center.reserved) {
+      // A center's nodes share one entry, so every node has the same commitments.
+      for (const auto& k : e.commitments())
+        if (k.name() == r.name) {
+          const double d = 1 - discount_fraction(cat, renter, rule->node_type(), "reserved");
+          r.upfront += k.upfront() * scale * d;
+          r.per_hour += k.per_hour() * scale * d;
+        }
+    }
     if (e.has_owned()) {
       const auto& o = e.owned();
       const double pue = o.pue() > 0 ? o.pue() : 1.0;

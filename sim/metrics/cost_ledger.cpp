@@ -364,6 +364,7 @@ void CostLedger::take(const Simulation& sim, RunResult& result) {
   s.push_back({"tco_months", static_cast<std::int64_t>(out.tco_months)});
   for (const TcoCurve& curve : out.tco) s.push_back({"tco_" + curve.name, curve.cumulative.back()});
   s.push_back({"tco_breakeven_month", out.breakeven_month});
+  for (const auto& [name, month] : out.breakeven_reserved) s.push_back({"tco_breakeven_month.reserved_" + name, month});
 
   // Per-job costs, aligned with /jobs.
   result.jobs.real_columns.push_back({"cost", pr.currency, std::move(job_cost_net_)});

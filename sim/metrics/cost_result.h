@@ -6,6 +6,7 @@
 // of centers.
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace capsim {
@@ -45,7 +46,9 @@ struct CostResult {
   std::int32_t tco_months = 0;
   std::vector<TcoCurve> tco;
   std::vector<double> tco_by_center;  // as_run, [month*C + c]
-  double breakeven_month = -1;        // owned vs on-demand; -1: never within the horizon or not priced
+  double breakeven_month = -1;        // owned vs net on-demand; -1: never within the horizon or not priced
+  // Owned vs each commitment every center offers (curve "reserved_NAME"): (name, month or -1).
+  std::vector<std::pair<std::string, double>> breakeven_reserved;
 };
 
 }  // namespace capsim

@@ -1,5 +1,6 @@
 #include "sim/metrics/tco.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "sim/model/pool.h"
@@ -46,12 +47,34 @@ void project_tco(const std::vector<CostCenter>& centers, const TcoInputs& in, Co
   out.tco.push_back(std::move(as_run));
   if (od_ok) out.tco.push_back(on_demand);
   if (owned_ok) out.tco.push_back(owned);
-  if (od_ok && owned_ok)
+  auto breakeven = [&](const TcoCurve& rent) {
     for (std::size_t m = 0; m <= M; ++m)
-      if (owned.cumulative[m] <= on_demand.cumulative[m] * (1 + 1e-12)) {
-        out.breakeven_month = static_cast<double>(m);
+      if (owned.cumulative[m] <= rent.cumulative[m] * (1 + 1e-12)) return static_cast<double>(m);
+    return -1.0;
+  };
+  if (od_ok && owned_ok) out.breakeven_month = breakeven(on_demand);
+  // Each commitment every center offers: upfront at the start of every term (months 0, term, 2 term, ...;
+  // by the end of month m, the terms started before it: at least the first), per_hour for every hour.
+  out.breakeven_reserved.clear();
+  if (C == 0) return;
+  for (const CostCenter::Reserved& first : centers[0].reserved) {
+    TcoCurve curve{"reserved_" + first.name, std::vector<double>(M + 1, 0.0)};
+    bool everywhere = first.term_months > 0;
+    for (std::size_t c = 0; c < C && everywhere; ++c) {
+      const auto it = std::find_if(centers[c].reserved.begin(), centers[c].reserved.end(),
+                                   [&](const CostCenter::Reserved& r) { return r.name == first.name; });
+      if (it == centers[c].reserved.end() || it->term_months <= 0) {
+        everywhere = false;
         break;
       }
+      for (std::size_t m = 0; m <= M; ++m)
+        curve.cumulative[m] += it->upfront * std::max(1.0, std::ceil(static_cast<double>(m) / it->term_months - 1e-12)) +
+                               it->per_hour * kHoursPerMonth * static_cast<double>(m);
+    }
+    if (!everywhere) continue;
+    if (owned_ok) out.breakeven_reserved.push_back({first.name, breakeven(curve)});
+    out.tco.push_back(std::move(curve));
+  }
 }
 
 }  // namespace capsim

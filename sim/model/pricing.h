@@ -28,6 +28,14 @@ struct CostCenter {
   double owned_purchase = 0;        // cash at month 0
   double owned_opex_per_month = 0;  // operations, colocation and idle electricity
   double owned_busy_energy_per_month = 0;  // extra electricity at full use
+  // The same nodes under each commitment of the entry (net: the provider's reserved discount).
+  struct Reserved {
+    std::string name;
+    double term_months = 0;
+    double upfront = 0;       // per term, paid at its start
+    double per_hour = 0;
+  };
+  std::vector<Reserved> reserved;
   // A spot price series: node rates hold at factor 1 (the series' first
   // price); from price_change_us[i] on, every rate of the center is
   // multiplied by price_factor[i]. Empty: constant prices.

@@ -184,6 +184,40 @@ TEST_CASE("owned hardware: depreciation, operations, idle and busy electricity, 
   CHECK(r.cost.tco[2].cumulative[24] == Approx(73000 + 24 * opex).epsilon(1e-12));
 }
 
+TEST_CASE("break-even of owned hardware against the net cloud rent and against each commitment", "[cost][tco]") {
+  // The owned box of the test catalog mirrors AWS (rent_provider): its cloud-equivalent rent, 10 per
+  // hour list, is 8 net under AWS's 20% on-demand discount; and it carries AWS's terms: 1 year at 6 per
+  // hour, or 3 years all upfront (6 x 36 x 730 = 157,680 at month 0).
+  std::string catalog = test::kPriceCatalog;
+  const std::string owned = R"("memory_gib": 16, "on_demand_per_hour": 10,)";
+  catalog.replace(catalog.find(owned), owned.size(),
+                  std::string(owned) + R"( "rent_provider": "aws", "commitments": [{"name": "1y", "term_months": 12,
+                  "upfront": 0, "per_hour": 6}, {"name": "3y", "term_months": 36, "upfront": 157680, "per_hour": 0}],)");
+  JobTable jobs;
+  add_team_job(jobs, 0, 3600, test::req(0, 0, 1, 1000), "x");
+  add_team_job(jobs, 3600, 3600, test::req(1000, 0), "x");
+  const auto run = run_priced(one_node_scenario(
+      R"({"name": "dc", "kind": "owned", "provider": "onprem", "region": "dc", "prices": [{"node_type": "box"}]})"),
+      jobs, 1800, catalog.c_str());
+  const RunResult& r = run.result;
+  // Opex as in the test above: 1,168 per month. Net rent 8 x 730 = 5,840: ceil(73000 / 4672) = 16
+  // (the list rent, 7,300 a month, gave 12). 1 year: 6 x 730 = 4,380: ceil(73000 / 3212) = 23.
+  const double opex = (1.0 + 0.3) * kHoursPerMonth + 0.6 * kHoursPerMonth * 0.5;
+  CHECK(opex == Approx(1168));
+  CHECK(breakeven_month_closed_form(73000, opex, 8 * kHoursPerMonth) == 16);
+  CHECK(key(r, "tco_breakeven_month") == 16);
+  CHECK(breakeven_month_closed_form(73000, opex, 6 * kHoursPerMonth) == 23);
+  CHECK(key(r, "tco_breakeven_month.reserved_1y") == 23);
+  // 3 years all upfront: 157,680 at month 0 is more than the purchase: owning is cheaper from the start.
+  CHECK(key(r, "tco_breakeven_month.reserved_3y") == 0);
+  const TcoCurve* three = nullptr;
+  for (const TcoCurve& c : r.cost.tco)
+    if (c.name == "reserved_3y") three = &c;
+  REQUIRE(three != nullptr);
+  CHECK(three->cumulative[0] == Approx(157680));
+  CHECK(three->cumulative[24] == Approx(157680));  // one term covers the 24 months
+}
+
 TEST_CASE("break-even month: the projection matches the closed form for constant costs", "[cost][tco]") {
   for (double purchase : {1000.0, 50000.0, 123456.0})
     for (double opex : {0.0, 100.0, 900.0})

@@ -42,7 +42,7 @@ constexpr const char* kUsage =
     "  run        simulate one placement policy on a scenario or trace files\n"
     "  compare    run several policies (and seeds) side by side and print one table\n"
     "  inflate    the workload-inflation experiment (Weng et al., ATC'23) for several policies\n"
-    "  cost       break a priced run's bill down by team, pool, GPU model or window\n"
+    "  cost       break a priced run's bill down by team, business unit (showback), pool, GPU model, window or month\n"
     "  policies   list the registered policies and their parameters\n"
     "  validate   check a scenario or trace files without running\n"
     "  sweep      what-if sweep: a scenario's fields, policies and seeds varied; one table\n"
@@ -443,7 +443,10 @@ int cmd_cost(int argc, char** argv) {
   po::options_description o("Options");
   o.add_options()
       ("results", po::value<std::string>(), "results.h5 of a priced run (or its directory)")
-      ("by", po::value<std::string>()->default_value("team"), "team, pool, gpu-model, provider, center or window")
+      ("by", po::value<std::string>()->default_value("team"),
+       "team, department (showback to business units), pool, gpu-model, provider, center, window or month")
+      ("shared", po::value<std::string>()->default_value("proportional"),
+       "department view: how shared costs (platform pods, idle) are allocated: proportional, even or fixed:FILE")
       ("view", po::value<std::string>()->default_value("net"),
        "net (what finance pays, after discounts) or internal (list/internal prices teams are shown)")
       ("spread-idle", po::bool_switch(), "team view: spread idle cost over teams in proportion to use")
@@ -451,7 +454,7 @@ int cmd_cost(int argc, char** argv) {
   po::positional_options_description pos;
   pos.add("results", 1);
   po::variables_map vm;
-  if (!parse_command(argc, argv, o, pos, vm, "usage: capsim cost RESULTS.h5 [--by team|pool|gpu-model|provider|center|window]"))
+  if (!parse_command(argc, argv, o, pos, vm, "usage: capsim cost RESULTS.h5 [--by team|department|pool|gpu-model|provider|center|window|month] [--shared RULE]"))
     return 0;
   if (!vm.count("results")) throw InputError("give a results.h5 file (capsim cost RESULTS.h5)");
   std::string path = vm["results"].as<std::string>();
@@ -459,7 +462,8 @@ int cmd_cost(int argc, char** argv) {
   const std::string view = vm["view"].as<std::string>();
   if (view != "net" && view != "internal") throw InputError("--view: expected net or internal, got '" + view + "'");
   const CostResult cost = read_cost_h5(path);
-  CostReportOptions opt{vm["by"].as<std::string>(), view == "internal", vm["spread-idle"].as<bool>()};
+  CostReportOptions opt{vm["by"].as<std::string>(), view == "internal", vm["spread-idle"].as<bool>(),
+                        vm["shared"].as<std::string>()};
   const auto rows = cost_report(cost, opt);
   const bool csv = vm["csv"].as<bool>();
   if (!csv)

@@ -1,9 +1,12 @@
 #include "experiments/cost_report.h"
 
+#include <array>
 #include <cstdio>
 #include <map>
 
+#include "experiments/showback.h"
 #include "sim/base/check.h"
+#include "sim/model/pool.h"
 
 namespace capsim {
 namespace {
@@ -20,14 +23,11 @@ std::string percent(double part, double whole) {
   return buf;
 }
 
-struct Totals {
-  std::vector<double> bill, idle, jobs;  // by center
-  std::vector<double> charge;            // by center and team
-};
+}  // namespace
 
-Totals totals(const CostResult& c, bool internal) {
+CostTotals cost_totals(const CostResult& c, bool internal) {
   const std::size_t C = c.centers.size(), T = c.teams.size();
-  Totals t;
+  CostTotals t;
   if (internal) {
     t.bill = c.bill_internal, t.idle = c.idle_internal, t.charge = c.charge_internal;
   } else {
@@ -44,6 +44,8 @@ Totals totals(const CostResult& c, bool internal) {
     for (std::size_t m = 0; m < T; ++m) t.jobs[k] += t.charge[k * T + m];
   return t;
 }
+
+namespace {
 
 std::string center_key(const CostCenterInfo& x, const std::string& by) {
   if (by == "pool") return x.pool;
@@ -70,7 +72,7 @@ std::vector<std::vector<std::string>> cost_report(const CostResult& c, const Cos
     }
     return rows;
   }
-  const Totals t = totals(c, o.internal);
+  const CostTotals t = cost_totals(c, o.internal);
   double bill = 0, idle = 0;
   for (std::size_t k = 0; k < C; ++k) bill += t.bill[k], idle += t.idle[k];
   if (o.by == "team") {
@@ -103,8 +105,51 @@ std::vector<std::vector<std::string>> cost_report(const CostResult& c, const Cos
     rows.push_back(total);
     return rows;
   }
+  if (o.by == "department") {
+    const Showback sb = showback(c, showback_rule_from(o.shared), o.internal);
+    auto cents = [](std::int64_t v) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%s%lld.%02lld", v < 0 ? "-" : "", static_cast<long long>((v < 0 ? -v : v) / 100),
+                    static_cast<long long>((v < 0 ? -v : v) % 100));
+      return std::string(buf);
+    };
+    rows.push_back({"unit", "direct_" + cur, "shared_platform_" + cur, "shared_idle_" + cur, "total_" + cur, "share_of_bill"});
+    std::int64_t d = 0, p = 0, i = 0;
+    for (const ShowbackRow& r : sb.rows) {
+      rows.push_back({r.unit, cents(r.direct_cents), cents(r.platform_cents), cents(r.idle_cents), cents(r.total_cents()),
+                      percent(static_cast<double>(r.total_cents()), static_cast<double>(sb.bill_cents))});
+      d += r.direct_cents, p += r.platform_cents, i += r.idle_cents;
+    }
+    rows.push_back({"(bill)", cents(d), cents(p), cents(i), cents(sb.bill_cents), "100.0%"});
+    // What the platform holds before it shows shared costs back, and after (fixed shares under 1).
+    rows.push_back({"(platform held before)", "-", "-", "-", "-", percent(sb.platform_held_before, 1)});
+    rows.push_back({"(platform held after)", "-", "-", "-", "-", percent(sb.platform_held_after, 1)});
+    return rows;
+  }
+  if (o.by == "month") {
+    if (o.internal) throw InputError("--by month: the ledger keeps internal prices as totals only; use --view net");
+    // Months of 730 hours from the run's start; a window counts in the month it starts in.
+    const double month_us = kHoursPerMonth * 3600e6;
+    std::vector<std::array<double, 3>> months;
+    for (std::size_t w = 0; w < c.windows; ++w) {
+      const auto m = static_cast<std::size_t>(static_cast<double>(w) * static_cast<double>(c.window_us) / month_us);
+      if (months.size() <= m) months.resize(m + 1, {0.0, 0.0, 0.0});
+      for (std::size_t k = 0; k < C; ++k) {
+        months[m][0] += c.bill[w * C + k];
+        months[m][2] += c.idle[w * C + k];
+      }
+    }
+    rows.push_back({"month", "bill_" + cur, "jobs_" + cur, "idle_" + cur, "idle_share", "cumulative_" + cur});
+    double cumulative = 0;
+    for (std::size_t m = 0; m < months.size(); ++m) {
+      cumulative += months[m][0];
+      rows.push_back({std::to_string(m), money(months[m][0]), money(months[m][0] - months[m][2]), money(months[m][2]),
+                      percent(months[m][2], months[m][0]), money(cumulative)});
+    }
+    return rows;
+  }
   if (o.by != "pool" && o.by != "gpu-model" && o.by != "provider" && o.by != "center")
-    throw InputError("--by: expected team, pool, gpu-model, provider, center or window, got '" + o.by + "'");
+    throw InputError("--by: expected team, department, pool, gpu-model, provider, center, window or month, got '" + o.by + "'");
   std::vector<std::string> order;
   std::map<std::string, std::vector<double>> agg;  // bill, jobs, idle, rounding, boot, nodes
   for (std::size_t k = 0; k < C; ++k) {

@@ -9,10 +9,18 @@
 namespace capsim {
 
 struct CostReportOptions {
-  std::string by = "team";   // team, pool, gpu-model, provider, center, window
+  std::string by = "team";   // team, department, pool, gpu-model, provider, center, window, month
   bool internal = false;     // the team-facing view (list/internal prices) instead of net
   bool spread_idle = false;  // team view: spread each center's idle cost over its teams by use
+  std::string shared = "proportional";  // department view: how shared costs are allocated (experiments/showback.h)
 };
+
+// Totals over the run, by center (bill, idle, jobs) and by center and team (charge[k*T + t]).
+struct CostTotals {
+  std::vector<double> bill, idle, jobs;
+  std::vector<double> charge;
+};
+CostTotals cost_totals(const CostResult& cost, bool internal);
 
 // Rows of strings, header first. Throws InputError on an unknown breakdown
 // or a view the ledger does not keep (internal prices per window).

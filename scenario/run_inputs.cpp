@@ -349,6 +349,56 @@ TopologyConfig topology_config(const config::TopologySpec& t) {
   return c;
 }
 
+// Business units: names unique, parents known, no cycles, a team in one unit at most.
+void showback_units(const config::CostSpec& cost, CostOptions& out) {
+  const int n = cost.units_size();
+  for (int i = 0; i < n; ++i) {
+    const std::string field = "scenario field cost.units[" + std::to_string(i) + "]";
+    if (cost.units(i).name().empty()) throw InputError(field + ".name: required");
+    for (int k = 0; k < i; ++k)
+      if (cost.units(k).name() == cost.units(i).name())
+        throw InputError(field + ".name: '" + cost.units(i).name() + "' is defined twice");
+    out.units.push_back(cost.units(i).name());
+  }
+  for (int i = 0; i < n; ++i) {
+    const std::string& parent = cost.units(i).parent();
+    std::int32_t p = -1;
+    if (!parent.empty()) {
+      const auto it = std::find(out.units.begin(), out.units.end(), parent);
+      if (it == out.units.end())
+        throw InputError("scenario field cost.units[" + std::to_string(i) + "].parent: no unit named '" + parent + "'");
+      p = static_cast<std::int32_t>(it - out.units.begin());
+    }
+    out.unit_parent.push_back(p);
+  }
+  for (int i = 0; i < n; ++i) {  // walking up from any unit reaches a root within n steps
+    std::int32_t u = i;
+    std::string path = out.units[static_cast<std::size_t>(i)];
+    for (int step = 0; u >= 0; ++step) {
+      u = out.unit_parent[static_cast<std::size_t>(u)];
+      if (u >= 0) path += " -> " + out.units[static_cast<std::size_t>(u)];
+      if (step > n)
+        throw InputError("scenario field cost.units[" + std::to_string(i) + "].parent: the hierarchy has a cycle (" + path + ")");
+    }
+  }
+  for (int i = 0; i < n; ++i)
+    for (int t = 0; t < cost.units(i).teams_size(); ++t) {
+      const std::string& team = cost.units(i).teams(t);
+      for (const auto& [name, unit] : out.team_unit)
+        if (name == team)
+          throw InputError("scenario field cost.units[" + std::to_string(i) + "].teams[" + std::to_string(t) + "]: team '" +
+                           team + "' is already in unit '" + out.units[static_cast<std::size_t>(unit)] + "'");
+      out.team_unit.push_back({team, i});
+    }
+  for (const std::string& t : cost.shared_teams()) {
+    for (const auto& [name, unit] : out.team_unit)
+      if (name == t)
+        throw InputError("scenario field cost.shared_teams: team '" + t + "' is shared and also in unit '" +
+                         out.units[static_cast<std::size_t>(unit)] + "'");
+    out.shared_teams.push_back(t);
+  }
+}
+
 // The pool a node source names: the first pool when it names none.
 std::int32_t pool_of(const std::string& name, const Fleet& fleet, const std::string& field) {
   if (name.empty()) return 0;
@@ -480,6 +530,7 @@ RunInputs build_run_inputs(const config::Scenario& s, const std::string& base_di
     if (s.cost().tco_months() > 0) in.cost.tco_months = static_cast<std::int32_t>(s.cost().tco_months());
     in.cost.revenue_per_job = s.cost().revenue_per_job();
     in.cost.revenue_per_gpu_hour = s.cost().revenue_per_gpu_hour();
+    showback_units(s.cost(), in.cost);
   }
   if (!s.capacity().name().empty()) in.capacity_policy = s.capacity().name();
   in.capacity_params.insert(s.capacity().params().begin(), s.capacity().params().end());

@@ -108,6 +108,14 @@ void write_cost_group(hid_t file, const CostResult& c) {
     dataset(centers, "nodes", nodes, H5T_NATIVE_INT64, "nodes");
   }
   string_dataset(g, "teams", c.teams);
+  if (!c.units.empty() || std::any_of(c.team_shared.begin(), c.team_shared.end(), [](std::uint8_t v) { return v != 0; })) {
+    // Showback: the business units, their parents (-1: a root), each team's unit (-1: none) and shared flag.
+    Handle u(H5Gcreate2(g, "units", H5P_DEFAULT, gprops, H5P_DEFAULT), H5Gclose, "/cost/units");
+    string_dataset(u, "name", c.units);
+    dataset(u, "parent", std::vector<std::int64_t>(c.unit_parent.begin(), c.unit_parent.end()), H5T_NATIVE_INT64, "unit");
+    dataset(u, "team_unit", std::vector<std::int64_t>(c.team_unit.begin(), c.team_unit.end()), H5T_NATIVE_INT64, "unit");
+    dataset(u, "team_shared", std::vector<std::int64_t>(c.team_shared.begin(), c.team_shared.end()), H5T_NATIVE_INT64, "flag");
+  }
   std::vector<std::int64_t> starts(c.windows);
   for (std::size_t w = 0; w < c.windows; ++w) starts[w] = c.start_us + static_cast<std::int64_t>(w) * c.window_us;
   dataset(g, "window_start_us", starts, H5T_NATIVE_INT64, "us");
@@ -168,6 +176,19 @@ CostResult read_cost_h5(const std::string& path) {
   }
   c.teams = rd.strings(g, "teams");
   const std::size_t C = c.centers.size(), T = c.teams.size();
+  c.team_unit.assign(T, -1);
+  c.team_shared.assign(T, 0);
+  if (H5Lexists(g, "units", H5P_DEFAULT) > 0) {
+    Handle u(H5Gopen2(g, "units", H5P_DEFAULT), H5Gclose, "/cost/units");
+    c.units = rd.strings(u, "name");
+    for (double v : rd.doubles(u, "parent", c.units.size())) c.unit_parent.push_back(static_cast<std::int32_t>(v));
+    const auto team_unit = rd.doubles(u, "team_unit", T), shared = rd.doubles(u, "team_shared", T);
+    for (std::size_t t = 0; t < T; ++t) {
+      c.team_unit[t] = static_cast<std::int32_t>(team_unit[t]);
+      c.team_shared[t] = shared[t] != 0;
+      if (c.team_unit[t] >= static_cast<std::int32_t>(c.units.size())) rd.fail("/cost/units/team_unit names no unit");
+    }
+  }
   {
     Handle ds(H5Dopen2(g, "window_start_us", H5P_DEFAULT), H5Dclose, "window_start_us");
     Handle space(H5Dget_space(ds), H5Sclose, "window_start_us");

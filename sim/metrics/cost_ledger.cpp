@@ -263,6 +263,15 @@ void CostLedger::take(const Simulation& sim, RunResult& result) {
   out.window_us = options_.window_us;
   out.teams = sim.jobs().team_names;
   if (out.teams.empty()) out.teams.push_back("default");
+  out.units = options_.units;
+  out.unit_parent = options_.unit_parent;
+  out.team_unit.assign(out.teams.size(), -1);
+  out.team_shared.assign(out.teams.size(), 0);
+  for (std::size_t t = 0; t < out.teams.size(); ++t) {
+    for (const auto& [name, unit] : options_.team_unit)
+      if (name == out.teams[t]) out.team_unit[t] = unit;
+    for (const std::string& name : options_.shared_teams) out.team_shared[t] |= name == out.teams[t];
+  }
   out.centers.clear();
   for (const CostCenter& c : pr.centers) {
     const PoolSpec& pool = sim.fleet().pools[static_cast<std::size_t>(c.pool)];
@@ -338,6 +347,13 @@ void CostLedger::take(const Simulation& sim, RunResult& result) {
     s.push_back({"cost_pool_" + sim.fleet().pools[p].name, v});
   }
   for (std::size_t t = 0; t < teams_; ++t) s.push_back({"cost_team_" + out.teams[t], team[t]});
+  if (!options_.units.empty() || !options_.shared_teams.empty()) {
+    // What the platform holds until shown back: its shared pods' charges and the idle capacity.
+    double held = idle;
+    for (std::size_t t = 0; t < teams_; ++t) held += out.team_shared[t] ? team[t] : 0.0;
+    s.push_back({"cost_platform_held_share", bill > 0 ? held / bill : 0.0});
+    s.push_back({"cost_internal_gap_share", internal > 0 ? (internal - bill) / internal : 0.0});
+  }
   if (options_.revenue_per_job > 0 || options_.revenue_per_gpu_hour > 0) {
     const double revenue = options_.revenue_per_job * static_cast<double>(completed) + options_.revenue_per_gpu_hour * gpu_hours;
     s.push_back({"revenue", revenue});

@@ -9,6 +9,8 @@
 // (cost_conservation_error). Work per job start or end is O(1) plus the
 // windows crossed since the touched cells last changed.
 #include <cstdint>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/core/engine_listener.h"
@@ -22,6 +24,12 @@ struct CostOptions {
   std::int32_t tco_months = 36;
   double revenue_per_job = 0;
   double revenue_per_gpu_hour = 0;
+  // Showback: business units (parent index, -1 for a root; no cycles), the unit of each named team,
+  // and the teams whose pods are shared (platform, system).
+  std::vector<std::string> units;
+  std::vector<std::int32_t> unit_parent;
+  std::vector<std::pair<std::string, std::int32_t>> team_unit;
+  std::vector<std::string> shared_teams;
 };
 
 class CostLedger final : public EngineListener {

@@ -42,6 +42,12 @@ struct CostResult {
   std::vector<double> bill_internal, idle_internal, charge_internal;
   // Net, by center: part of bill from billing rounding and minimums, and from boot time.
   std::vector<double> rounding, boot;
+  // Showback: business units (parent -1: a root), each team's unit (-1: none) and whether its pods
+  // are shared platform or system pods (docs/cost.md#showback).
+  std::vector<std::string> units;
+  std::vector<std::int32_t> unit_parent;
+  std::vector<std::int32_t> team_unit;
+  std::vector<std::uint8_t> team_shared;
   // TCO projection (sim/metrics/tco.h).
   std::int32_t tco_months = 0;
   std::vector<TcoCurve> tco;

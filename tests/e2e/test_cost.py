@@ -151,3 +151,92 @@ def test_elastic_scenario_runs_and_bills_boot_time(tmp_path):
     assert s["cost_conservation_error"] < 1e-6
     assert s["cost_internal_gap"] > 0  # list prices above the discounted on-demand ones
     assert {"research", "inference", "data-eng"} <= {k[len("cost_team_"):] for k in s if k.startswith("cost_team_")}
+
+
+SHOWBACK = ROOT / "tests" / "scenarios" / "showback_two_level.json"
+
+
+def showback_table(results, *args):
+    p = run_capsim("cost", results, "--by", "department", "--csv", *args)
+    assert p.returncode == 0, p.stderr
+    return {r["unit"]: r for r in csv.DictReader(io.StringIO(p.stdout))}
+
+
+def test_showback_rules_sum_to_the_bill(tmp_path):
+    """The hand case of docs/cost.md#showback: direct charges 1.00 / 0.25 / 0.50, a platform pod's 0.50
+    and 1.75 idle shared by each rule; every table adds up to the bill's 4.00 to the cent."""
+    out = tmp_path / "run"
+    p = run_capsim("run", SHOWBACK, "--out", out)
+    assert p.returncode == 0, p.stderr
+    expected = {
+        # rule: {unit: (direct, platform, idle, total)}
+        "proportional": {"consumer/search": ("1.00", "0.29", "1.00", "2.29"), "consumer/ads": ("0.25", "0.07", "0.25", "0.57"),
+                         "consumer/maps": ("0.50", "0.14", "0.50", "1.14")},
+        # Thirds: 0.5 / 3 and 1.75 / 3 a unit; the odd cents go to the first rows (largest remainder, ties in order).
+        "even": {"consumer/search": ("1.00", "0.17", "0.59", "1.76"), "consumer/ads": ("0.25", "0.17", "0.58", "1.00"),
+                 "consumer/maps": ("0.50", "0.16", "0.58", "1.24")},
+    }
+    fixed = tmp_path / "shares.csv"
+    fixed.write_text("unit,share\nsearch,0.4\nads,0.2\nmaps,0.2\n")
+    expected["fixed:" + str(fixed)] = {
+        "consumer/search": ("1.00", "0.20", "0.70", "1.90"), "consumer/ads": ("0.25", "0.10", "0.35", "0.70"),
+        "consumer/maps": ("0.50", "0.10", "0.35", "0.95"), "(platform)": ("0.00", "0.10", "0.35", "0.45")}
+    for rule, rows in expected.items():
+        t = showback_table(out, "--shared", rule)
+        for unit, (direct, platform, idle, total) in rows.items():
+            r = t[unit]
+            assert (r["direct_USD"], r["shared_platform_USD"], r["shared_idle_USD"], r["total_USD"]) == (direct, platform, idle, total), (rule, unit, r)
+        cents = sum(round(float(t[u]["total_USD"]) * 100) for u in t if not u.startswith("(") or u == "(platform)")
+        assert cents == 400, rule
+        assert t["(bill)"]["total_USD"] == "4.00"
+        assert t["(platform held before)"]["share_of_bill"] == "56.2%"
+    assert showback_table(out, "--shared", "fixed:" + str(fixed))["(platform held after)"]["share_of_bill"] == "11.2%"
+    # The internal view: the same rules on list prices (5.00), the gap (1.00) is the 20% discount.
+    t = showback_table(out, "--view", "internal")
+    assert t["(bill)"]["total_USD"] == "5.00"
+    s = json.loads((out / "summary.json").read_text())
+    assert s["cost_internal_gap"] == pytest.approx(1.0) and s["cost_internal_gap_share"] == pytest.approx(0.2)
+    assert s["cost_platform_held_share"] == pytest.approx(0.5625)
+    with h5py.File(out / "results.h5", "r") as f:
+        u = f["cost"]["units"]
+        assert list(u["name"].asstr()[:]) == ["consumer", "search", "ads", "maps"]
+        assert list(u["parent"][:]) == [-1, 0, 0, 0]
+    # Month by month (730 h): one month here.
+    p = run_capsim("cost", out, "--by", "month", "--csv")
+    rows = list(csv.DictReader(io.StringIO(p.stdout)))
+    assert [(r["month"], r["bill_USD"], r["idle_USD"], r["cumulative_USD"]) for r in rows] == [("0", "4.00", "1.75", "4.00")]
+    # Bad rules and shares exit 2 naming the file and line or the option.
+    bad = tmp_path / "bad.csv"
+    for text, message in [("search,0.8\nads,0.5\n", "add up to"), ("search,x\n", "bad.csv:1: field share"),
+                          ("nowhere,0.1\n", "no business unit with teams named 'nowhere'"),
+                          ("search,0.1\nsearch,0.2\n", "bad.csv:2: field unit")]:
+        bad.write_text(text)
+        p = run_capsim("cost", out, "--by", "department", "--shared", "fixed:" + str(bad))
+        assert p.returncode == 2 and message in p.stderr, (text, p.stderr)
+    p = run_capsim("cost", out, "--by", "department", "--shared", "weighted")
+    assert p.returncode == 2 and "--shared: expected proportional, even or fixed:FILE" in p.stderr
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda c: c["units"][0].update(parent="maps"), "cost.units[0].parent: the hierarchy has a cycle"),
+    (lambda c: c["units"][1].update(parent="nowhere"), "cost.units[1].parent: no unit named 'nowhere'"),
+    (lambda c: c["units"][2]["teams"].append("search-api"), "cost.units[2].teams[1]: team 'search-api' is already in unit 'search'"),
+    (lambda c: c["units"].append({"name": "ads"}), "cost.units[4].name: 'ads' is defined twice"),
+    (lambda c: c["shared_teams"].append("maps-tiles"), "cost.shared_teams: team 'maps-tiles' is shared and also in unit 'maps'"),
+])
+def test_bad_business_units_exit_2(tmp_path, change, message):
+    s = json.loads(SHOWBACK.read_text())
+    for w in s["workloads"]:
+        w["trace"]["path"] = str(SHOWBACK.parent / w["trace"]["path"])
+    s["cost"]["catalog"] = str(SHOWBACK.parent / s["cost"]["catalog"])
+    change(s["cost"])
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(s))
+    p = run_capsim("run", path, "--out", tmp_path / "out")
+    assert p.returncode == 2 and message in p.stderr, p.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_department_view_needs_units(priced):
+    p = run_capsim("cost", priced, "--by", "department")
+    assert p.returncode == 2 and "no business units" in p.stderr

@@ -94,7 +94,7 @@ def normalize(key, teams, pools):
     for prefix in ("team.", "class.", "shape.", "source.", "service."):
         if key.startswith(prefix):
             return prefix + "NAME." + key.split(".")[-1]
-    for prefix in ("cost_pool_", "cost_team_"):
+    for prefix in ("cost_pool_", "cost_team_", "tco_reserved_", "tco_breakeven_month.reserved_"):
         if key.startswith(prefix):
             return prefix
     return key

@@ -103,10 +103,11 @@ struct PyCost {
     d["breakeven_month"] = c.breakeven_month;
     return d;
   }
-  py::list report(const std::string& by, const std::string& view, bool spread_idle, const std::string& shared) const {
+  py::list report(const std::string& by, const std::string& view, bool spread_idle, const std::string& shared,
+                  bool monthly) const {
     if (view != "net" && view != "internal") throw InputError("view: expected net or internal, got '" + view + "'");
     py::list out;
-    for (const auto& row : cost_report(*cost, {by, view == "internal", spread_idle, shared})) out.append(py::cast(row));
+    for (const auto& row : cost_report(*cost, {by, view == "internal", spread_idle, shared, monthly})) out.append(py::cast(row));
     return out;
   }
 };

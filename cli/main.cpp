@@ -444,9 +444,10 @@ int cmd_cost(int argc, char** argv) {
   o.add_options()
       ("results", po::value<std::string>(), "results.h5 of a priced run (or its directory)")
       ("by", po::value<std::string>()->default_value("team"),
-       "team, department (showback to business units), pool, gpu-model, provider, center, window or month")
+       "team, department (showback to business units), pool, gpu-model, provider, center, window, month or tco")
       ("shared", po::value<std::string>()->default_value("proportional"),
        "department view: how shared costs (platform pods, idle) are allocated: proportional, even or fixed:FILE")
+      ("monthly", po::bool_switch(), "department view: one column per 730-hour month")
       ("view", po::value<std::string>()->default_value("net"),
        "net (what finance pays, after discounts) or internal (list/internal prices teams are shown)")
       ("spread-idle", po::bool_switch(), "team view: spread idle cost over teams in proportion to use")
@@ -454,7 +455,7 @@ int cmd_cost(int argc, char** argv) {
   po::positional_options_description pos;
   pos.add("results", 1);
   po::variables_map vm;
-  if (!parse_command(argc, argv, o, pos, vm, "usage: capsim cost RESULTS.h5 [--by team|department|pool|gpu-model|provider|center|window|month] [--shared RULE]"))
+  if (!parse_command(argc, argv, o, pos, vm, "usage: capsim cost RESULTS.h5 [--by team|department|pool|gpu-model|provider|center|window|month|tco] [--shared RULE] [--monthly]"))
     return 0;
   if (!vm.count("results")) throw InputError("give a results.h5 file (capsim cost RESULTS.h5)");
   std::string path = vm["results"].as<std::string>();
@@ -463,7 +464,7 @@ int cmd_cost(int argc, char** argv) {
   if (view != "net" && view != "internal") throw InputError("--view: expected net or internal, got '" + view + "'");
   const CostResult cost = read_cost_h5(path);
   CostReportOptions opt{vm["by"].as<std::string>(), view == "internal", vm["spread-idle"].as<bool>(),
-                        vm["shared"].as<std::string>()};
+                        vm["shared"].as<std::string>(), vm["monthly"].as<bool>()};
   const auto rows = cost_report(cost, opt);
   const bool csv = vm["csv"].as<bool>();
   if (!csv)

@@ -1,5 +1,6 @@
 #include "experiments/cost_report.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <map>
@@ -105,6 +106,61 @@ std::vector<std::vector<std::string>> cost_report(const CostResult& c, const Cos
     rows.push_back(total);
     return rows;
   }
+  if (o.by == "tco") {
+    // The TCO view: cumulative cost by month under each purchase option (sim/metrics/tco.h).
+    std::vector<std::string> head{"month"};
+    for (const TcoCurve& curve : c.tco) head.push_back(curve.name + "_" + cur);
+    rows.push_back(head);
+    for (std::int32_t m = 0; m <= c.tco_months; ++m) {
+      std::vector<std::string> r{std::to_string(m)};
+      for (const TcoCurve& curve : c.tco) r.push_back(money(curve.cumulative[static_cast<std::size_t>(m)]));
+      rows.push_back(r);
+    }
+    char be[64];
+    std::snprintf(be, sizeof be, "%g", c.breakeven_month);
+    rows.push_back({"(owned breaks even with on-demand at month)", be});
+    return rows;
+  }
+  if (o.by == "department" && o.monthly) {
+    // The showback month by month (730-hour months of net windows; a window counts in the month it starts in).
+    if (o.internal) throw InputError("--monthly: the ledger keeps internal prices as totals only; use --view net");
+    const ShowbackRule rule = showback_rule_from(o.shared);
+    const double month_us = kHoursPerMonth * 3600e6;
+    std::vector<Showback> months;
+    for (std::size_t first = 0; first < c.windows;) {
+      const auto m = static_cast<std::size_t>(static_cast<double>(first) * static_cast<double>(c.window_us) / month_us);
+      std::size_t last = first;
+      while (last < c.windows &&
+             static_cast<std::size_t>(static_cast<double>(last) * static_cast<double>(c.window_us) / month_us) == m)
+        ++last;
+      CostResult slice = c;
+      slice.windows = last - first;
+      slice.bill.assign(c.bill.begin() + static_cast<std::ptrdiff_t>(first * C), c.bill.begin() + static_cast<std::ptrdiff_t>(last * C));
+      slice.idle.assign(c.idle.begin() + static_cast<std::ptrdiff_t>(first * C), c.idle.begin() + static_cast<std::ptrdiff_t>(last * C));
+      slice.charge.assign(c.charge.begin() + static_cast<std::ptrdiff_t>(first * C * T),
+                          c.charge.begin() + static_cast<std::ptrdiff_t>(last * C * T));
+      months.push_back(showback(slice, rule, false));
+      first = last;
+    }
+    std::vector<std::string> head{"unit"};
+    for (std::size_t m = 0; m < months.size(); ++m) head.push_back("month_" + std::to_string(m) + "_" + cur);
+    rows.push_back(head);
+    std::vector<std::string> units;
+    for (const Showback& sb : months)
+      for (const ShowbackRow& r : sb.rows)
+        if (std::find(units.begin(), units.end(), r.unit) == units.end()) units.push_back(r.unit);
+    units.push_back("(bill)");
+    for (const std::string& u : units) {
+      std::vector<std::string> r{u};
+      for (const Showback& sb : months) {
+        std::int64_t v = u == "(bill)" ? sb.bill_cents : 0;
+        for (const ShowbackRow& row : sb.rows) v += row.unit == u ? row.total_cents() : 0;
+        r.push_back(money(static_cast<double>(v) / 100));
+      }
+      rows.push_back(r);
+    }
+    return rows;
+  }
   if (o.by == "department") {
     const Showback sb = showback(c, showback_rule_from(o.shared), o.internal);
     auto cents = [](std::int64_t v) {
@@ -149,7 +205,7 @@ std::vector<std::vector<std::string>> cost_report(const CostResult& c, const Cos
     return rows;
   }
   if (o.by != "pool" && o.by != "gpu-model" && o.by != "provider" && o.by != "center")
-    throw InputError("--by: expected team, department, pool, gpu-model, provider, center, window or month, got '" + o.by + "'");
+    throw InputError("--by: expected team, department, pool, gpu-model, provider, center, window, month or tco, got '" + o.by + "'");
   std::vector<std::string> order;
   std::map<std::string, std::vector<double>> agg;  // bill, jobs, idle, rounding, boot, nodes
   for (std::size_t k = 0; k < C; ++k) {

@@ -9,10 +9,11 @@
 namespace capsim {
 
 struct CostReportOptions {
-  std::string by = "team";   // team, department, pool, gpu-model, provider, center, window, month
+  std::string by = "team";   // team, department, pool, gpu-model, provider, center, window, month, tco
   bool internal = false;     // the team-facing view (list/internal prices) instead of net
   bool spread_idle = false;  // team view: spread each center's idle cost over its teams by use
   std::string shared = "proportional";  // department view: how shared costs are allocated (experiments/showback.h)
+  bool monthly = false;                 // department view: one column per 730-hour month
 };
 
 // Totals over the run, by center (bill, idle, jobs) and by center and team (charge[k*T + t]).

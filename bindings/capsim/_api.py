@@ -45,10 +45,11 @@ class Cost:
             df[col] = pd.Categorical(self.centers[col].to_numpy()[df["center"].to_numpy()])
         return df
 
-    def table(self, by="team", view="net", spread_idle=False, shared="proportional"):
-        """The `capsim cost --by BY --view VIEW [--spread-idle] [--shared RULE]` table as a DataFrame
-        (by="department": the showback to business units, shared costs allocated by RULE)."""
-        rows = self._core.report(by, view, bool(spread_idle), shared)
+    def table(self, by="team", view="net", spread_idle=False, shared="proportional", monthly=False):
+        """The `capsim cost --by BY --view VIEW [--spread-idle] [--shared RULE] [--monthly]` table as a DataFrame
+        (by="department": the showback to business units, shared costs allocated by RULE; by="tco": the
+        cumulative cost by month under each purchase option)."""
+        rows = self._core.report(by, view, bool(spread_idle), shared, bool(monthly))
         df = pd.DataFrame(rows[1:], columns=rows[0])
         for col in df.columns[1:]:
             percent = df[col].str.endswith("%").any()

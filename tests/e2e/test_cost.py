@@ -205,6 +205,10 @@ def test_showback_rules_sum_to_the_bill(tmp_path):
     p = run_capsim("cost", out, "--by", "month", "--csv")
     rows = list(csv.DictReader(io.StringIO(p.stdout)))
     assert [(r["month"], r["bill_USD"], r["idle_USD"], r["cumulative_USD"]) for r in rows] == [("0", "4.00", "1.75", "4.00")]
+    # Month by month per unit: one month, the proportional totals.
+    p = run_capsim("cost", out, "--by", "department", "--monthly", "--csv")
+    rows = {r["unit"]: r["month_0_USD"] for r in csv.DictReader(io.StringIO(p.stdout))}
+    assert rows == {"consumer/search": "2.29", "consumer/ads": "0.57", "consumer/maps": "1.14", "(bill)": "4.00"}
     # Bad rules and shares exit 2 naming the file and line or the option.
     bad = tmp_path / "bad.csv"
     for text, message in [("search,0.8\nads,0.5\n", "add up to"), ("search,x\n", "bad.csv:1: field share"),
@@ -240,3 +244,17 @@ def test_bad_business_units_exit_2(tmp_path, change, message):
 def test_department_view_needs_units(priced):
     p = run_capsim("cost", priced, "--by", "department")
     assert p.returncode == 2 and "no business units" in p.stderr
+
+
+def test_tco_view_lists_every_option_by_month(priced):
+    p = run_capsim("cost", priced, "--by", "tco", "--csv")
+    assert p.returncode == 0, p.stderr
+    rows = list(csv.reader(io.StringIO(p.stdout)))
+    assert rows[0] == ["month", "as_run_USD", "on_demand_USD", "owned_USD", "reserved_1y-no-upfront_USD",
+                       "reserved_3y-all-upfront_USD"]
+    summary = json.loads((priced / "summary.json").read_text())
+    assert float(rows[37][2]) == pytest.approx(summary["tco_on_demand"], abs=0.01)
+    assert rows[-1][1] == str(summary["tco_breakeven_month"])
+    on_demand = [float(r[2]) for r in rows[1:-1]]
+    owned = [float(r[3]) for r in rows[1:-1]]
+    assert next(m for m in range(len(owned)) if owned[m] <= on_demand[m]) == summary["tco_breakeven_month"] == 7

@@ -45,7 +45,8 @@ def test_tables_and_tco(run):
     with pytest.raises(ValueError, match="--by"):
         run.cost.table("colour")
     tco = run.cost.tco
-    assert list(tco.columns) == ["as_run", "on_demand"]  # no owned prices for these AWS types
+    # No owned prices for these AWS types; the 1-year commitment every entry offers.
+    assert list(tco.columns) == ["as_run", "on_demand", "reserved_1y-no-upfront"]
     assert tco.index[-1] == 36 and tco.as_run.iloc[0] == 0
     assert run.cost.breakeven_month is None
 
@@ -73,4 +74,4 @@ def test_cost_plots(run):
     ax = plot.cost(run, by="team")
     assert len(ax.get_lines()) == 4  # three teams and idle
     ax = plot.tco(run)
-    assert len(ax.get_lines()) == 2
+    assert len(ax.get_lines()) == 3  # as run, on-demand, 1-year reserved

@@ -40,6 +40,14 @@ CostTotals cost_totals(const CostResult& c, bool internal) {
         for (std::size_t m = 0; m < T; ++m) t.charge[k * T + m] += c.charge[(w * C + k) * T + m];
       }
   }
+  t.overhead.assign(C, 0.0);
+  if (!c.overhead.empty()) {
+    if (internal)
+      t.overhead = c.overhead_internal;
+    else
+      for (std::size_t w = 0; w < c.windows; ++w)
+        for (std::size_t k = 0; k < C; ++k) t.overhead[k] += c.overhead[w * C + k];
+  }
   t.jobs.assign(C, 0.0);
   for (std::size_t k = 0; k < C; ++k)
     for (std::size_t m = 0; m < T; ++m) t.jobs[k] += t.charge[k * T + m];
@@ -169,17 +177,18 @@ std::vector<std::vector<std::string>> cost_report(const CostResult& c, const Cos
                     static_cast<long long>((v < 0 ? -v : v) % 100));
       return std::string(buf);
     };
-    rows.push_back({"unit", "direct_" + cur, "shared_platform_" + cur, "shared_idle_" + cur, "total_" + cur, "share_of_bill"});
-    std::int64_t d = 0, p = 0, i = 0;
+    rows.push_back({"unit", "direct_" + cur, "shared_platform_" + cur, "shared_vm_overhead_" + cur, "shared_idle_" + cur,
+                    "total_" + cur, "share_of_bill"});
+    std::int64_t d = 0, p = 0, v = 0, i = 0;
     for (const ShowbackRow& r : sb.rows) {
-      rows.push_back({r.unit, cents(r.direct_cents), cents(r.platform_cents), cents(r.idle_cents), cents(r.total_cents()),
-                      percent(static_cast<double>(r.total_cents()), static_cast<double>(sb.bill_cents))});
-      d += r.direct_cents, p += r.platform_cents, i += r.idle_cents;
+      rows.push_back({r.unit, cents(r.direct_cents), cents(r.platform_cents), cents(r.overhead_cents), cents(r.idle_cents),
+                      cents(r.total_cents()), percent(static_cast<double>(r.total_cents()), static_cast<double>(sb.bill_cents))});
+      d += r.direct_cents, p += r.platform_cents, v += r.overhead_cents, i += r.idle_cents;
     }
-    rows.push_back({"(bill)", cents(d), cents(p), cents(i), cents(sb.bill_cents), "100.0%"});
+    rows.push_back({"(bill)", cents(d), cents(p), cents(v), cents(i), cents(sb.bill_cents), "100.0%"});
     // What the platform holds before it shows shared costs back, and after (fixed shares under 1).
-    rows.push_back({"(platform held before)", "-", "-", "-", "-", percent(sb.platform_held_before, 1)});
-    rows.push_back({"(platform held after)", "-", "-", "-", "-", percent(sb.platform_held_after, 1)});
+    rows.push_back({"(platform held before)", "-", "-", "-", "-", "-", percent(sb.platform_held_before, 1)});
+    rows.push_back({"(platform held after)", "-", "-", "-", "-", "-", percent(sb.platform_held_after, 1)});
     return rows;
   }
   if (o.by == "month") {

@@ -20,6 +20,7 @@ struct CostReportOptions {
 struct CostTotals {
   std::vector<double> bill, idle, jobs;
   std::vector<double> charge;
+  std::vector<double> overhead;  // by center: the VMs' own part of idle (zeros without VMs)
 };
 CostTotals cost_totals(const CostResult& cost, bool internal);
 

@@ -122,7 +122,7 @@ Showback showback(const CostResult& c, const ShowbackRule& rule, bool internal) 
   }
   const bool platform_row = rule.kind == ShowbackRule::kFixed ? fixed_total < 1 - 1e-12 : R == 0;
 
-  std::vector<double> direct(R, 0.0), platform(R + 1, 0.0), idle(R + 1, 0.0);  // [R]: the platform's
+  std::vector<double> direct(R, 0.0), platform(R + 1, 0.0), overhead(R + 1, 0.0), idle(R + 1, 0.0);  // [R]: the platform's
   std::vector<std::vector<double>> direct_by_center(C, std::vector<double>(R, 0.0));
   double bill = 0, shared_total = 0;
   for (std::size_t k = 0; k < C; ++k) {
@@ -153,27 +153,34 @@ Showback showback(const CostResult& c, const ShowbackRule& rule, bool internal) 
                : direct_total > 0               ? direct[r] / direct_total
                                                 : 1.0 / static_cast<double>(R);
     }
+    // The VMs' overhead is part of the center's idle: shown apart, shared alike.
+    const double vm = t.overhead[k], rest_idle = t.idle[k] - vm;
     for (std::size_t r = 0; r < R; ++r) {
       platform[r] += shared_platform * w[r];
-      idle[r] += t.idle[k] * w[r];
+      overhead[r] += vm * w[r];
+      idle[r] += rest_idle * w[r];
     }
     platform[R] += shared_platform * rest;
-    idle[R] += t.idle[k] * rest;
+    overhead[R] += vm * rest;
+    idle[R] += rest_idle * rest;
   }
   if (platform_row) names.push_back("(platform)");
   const std::size_t rows = names.size();
   direct.resize(rows, 0.0);
   platform.resize(rows);
+  overhead.resize(rows);
   idle.resize(rows);
   // Column targets in cents: the bill's cents, less the rounded direct and platform columns for idle.
   Showback out;
   out.bill_cents = std::llround(bill * 100);
   const std::int64_t direct_cents = std::llround(direct_total * 100);
   const std::int64_t platform_cents = std::llround(std::accumulate(platform.begin(), platform.end(), 0.0) * 100);
+  const std::int64_t overhead_cents = std::llround(std::accumulate(overhead.begin(), overhead.end(), 0.0) * 100);
   const auto d = to_cents(direct, direct_cents);
   const auto p = to_cents(platform, platform_cents);
-  const auto i = to_cents(idle, out.bill_cents - direct_cents - platform_cents);
-  for (std::size_t r = 0; r < rows; ++r) out.rows.push_back({names[r], d[r], p[r], i[r]});
+  const auto v = to_cents(overhead, overhead_cents);
+  const auto i = to_cents(idle, out.bill_cents - direct_cents - platform_cents - overhead_cents);
+  for (std::size_t r = 0; r < rows; ++r) out.rows.push_back({names[r], d[r], p[r], v[r], i[r]});
   out.platform_held_before = bill != 0 ? shared_total / bill : 0.0;
   out.platform_held_after = platform_row && bill != 0 ? static_cast<double>(out.rows.back().total_cents()) / 100 / bill : 0.0;
   return out;

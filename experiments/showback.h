@@ -1,7 +1,7 @@
 #pragma once
 // Showback (docs/cost.md#showback): a run's bill shown back to business units. Each unit pays what
 // its teams' pods were charged (direct); shared costs, the charges of shared platform and system
-// pods and the idle capacity, are allocated to the units by a rule, per cost center as Kubecost
+// pods, the VMs' own overhead and the idle capacity, are allocated to the units by a rule, per cost center as Kubecost
 // shares them:
 //   proportional  in proportion to the units' direct charges in that center (a center no unit used:
 //                 in proportion to their direct charges over the whole bill);
@@ -28,8 +28,8 @@ ShowbackRule showback_rule_from(const std::string& text);
 
 struct ShowbackRow {
   std::string unit;      // the unit's path from its root ("consumer/search"), or "(unassigned)", "(platform)"
-  std::int64_t direct_cents = 0, platform_cents = 0, idle_cents = 0;
-  std::int64_t total_cents() const { return direct_cents + platform_cents + idle_cents; }
+  std::int64_t direct_cents = 0, platform_cents = 0, overhead_cents = 0, idle_cents = 0;
+  std::int64_t total_cents() const { return direct_cents + platform_cents + overhead_cents + idle_cents; }
 };
 
 struct Showback {

@@ -124,11 +124,13 @@ void write_cost_group(hid_t file, const CostResult& c) {
   array_dataset(g, "charge", c.charge, {W, C, T}, c.currency);
   array_dataset(g, "rounding", c.rounding, {C}, c.currency);
   array_dataset(g, "boot", c.boot, {C}, c.currency);
+  if (!c.overhead.empty()) array_dataset(g, "vm_overhead", c.overhead, {W, C}, c.currency);
   {
     Handle in(H5Gcreate2(g, "internal", H5P_DEFAULT, gprops, H5P_DEFAULT), H5Gclose, "/cost/internal");
     array_dataset(in, "bill", c.bill_internal, {C}, c.currency);
     array_dataset(in, "idle", c.idle_internal, {C}, c.currency);
     array_dataset(in, "charge", c.charge_internal, {C, T}, c.currency);
+    if (!c.overhead.empty()) array_dataset(in, "vm_overhead", c.overhead_internal, {C}, c.currency);
   }
   {
     Handle tco(H5Gcreate2(g, "tco", H5P_DEFAULT, gprops, H5P_DEFAULT), H5Gclose, "/cost/tco");
@@ -203,6 +205,10 @@ CostResult read_cost_h5(const std::string& path) {
   c.bill_internal = rd.doubles(in, "bill", C);
   c.idle_internal = rd.doubles(in, "idle", C);
   c.charge_internal = rd.doubles(in, "charge", C * T);
+  if (H5Lexists(g, "vm_overhead", H5P_DEFAULT) > 0) {
+    c.overhead = rd.doubles(g, "vm_overhead", c.windows * C);
+    c.overhead_internal = rd.doubles(in, "vm_overhead", C);
+  }
   Handle tco(H5Gopen2(g, "tco", H5P_DEFAULT), H5Gclose, "/cost/tco");
   const std::size_t M = static_cast<std::size_t>(c.tco_months) + 1;
   const std::string curves = rd.string_attr(tco, "curves");

@@ -195,13 +195,17 @@ FleetPricing price_fleet(const Fleet& fleet, const google::protobuf::RepeatedPtr
     const double cores = static_cast<double>(fleet.cpu_milli[n]) / 1000.0;
     const double gib = static_cast<double>(fleet.memory_mib[n]) / kMibPerGib;
     const double gpus = fleet.gpu_count[n];
-    const double wc = cores * w_cpu, wm = gib * w_mem, wg = gpus * w_gpu, w = wc + wm + wg;
+    // A VM's price covers its whole shape: what it keeps for itself is its overhead, not a pod's.
+    const double wo = static_cast<double>(fleet.overhead_cpu_milli[n]) / 1000.0 * w_cpu +
+                      static_cast<double>(fleet.overhead_memory_mib[n]) / kMibPerGib * w_mem;
+    const double wc = cores * w_cpu, wm = gib * w_mem, wg = gpus * w_gpu, w = wc + wm + wg + wo;
     if (!(w > 0)) fail(origin, who + ": the catalog's split weights give this node no resource to price");
     const double per_cpu = wc / w / static_cast<double>(fleet.cpu_milli[n]);
     const double per_mem = fleet.memory_mib[n] > 0 ? wm / w / static_cast<double>(fleet.memory_mib[n]) : 0.0;
     const double per_gpu = gpus > 0 ? wg / w / (gpus * 1000.0) : 0.0;
     r.cpu_net = net * per_cpu, r.mem_net = net * per_mem, r.gpu_net = net * per_gpu;
     r.cpu_internal = internal * per_cpu, r.mem_internal = internal * per_mem, r.gpu_internal = internal * per_gpu;
+    r.overhead_net = net * wo / w, r.overhead_internal = internal * wo / w;
     r.busy_by_cpu = !has_gpu;
     const double busy_units = has_gpu ? gpus * 1000.0 : static_cast<double>(fleet.cpu_milli[n]);
     r.busy_net = busy_net / busy_units;

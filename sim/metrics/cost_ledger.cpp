@@ -27,6 +27,7 @@ void CostLedger::ensure_window(std::size_t w) {
   bill_.resize(windows_ * centers_, 0.0);
   idle_.resize(windows_ * centers_, 0.0);
   charge_.resize(windows_ * centers_ * teams_, 0.0);
+  if (vms_) overhead_.resize(windows_ * centers_, 0.0);
 }
 
 void CostLedger::advance(Meter& m, SimTime now, std::size_t cell, std::size_t stride, std::vector<double>& arr,
@@ -50,6 +51,9 @@ void CostLedger::on_run_start(const Simulation& sim, SimTime start) {
   start_ = end_ = start;
   teams_ = std::max<std::size_t>(sim.jobs().team_names.size(), 1);
   const std::size_t n_jobs = sim.jobs().size();
+  vms_ = sim.fleet().has_vms();
+  overhead_m_.assign(vms_ ? centers_ : 0, Meter{0, 0, start});
+  overhead_int_.assign(vms_ ? centers_ : 0, 0.0);
   bill_m_.assign(centers_, Meter{0, 0, start});
   idle_m_.assign(centers_, Meter{0, 0, start});
   busy_units_m_.assign(centers_, Meter{0, 0, start});
@@ -102,9 +106,11 @@ void CostLedger::apply_price_changes(SimTime t) {
     advance(idle_m_[c], ch.t, c, centers_, idle_, idle_int_[c]);
     for (std::size_t k = 0; k < teams_; ++k)
       advance(charge_m_[c * teams_ + k], ch.t, c * teams_ + k, centers_ * teams_, charge_, charge_int_[c * teams_ + k]);
+    if (vms_) advance(overhead_m_[c], ch.t, c, centers_, overhead_, overhead_int_[c]);
     const double net = ch.factor / factor_[c];
     const double internal = pricing_->centers[c].internal_follows_price ? net : 1.0;
     for (Meter* m : {&bill_m_[c], &idle_m_[c]}) m->net *= net, m->internal *= internal;
+    if (vms_) overhead_m_[c].net *= net, overhead_m_[c].internal *= internal;
     for (std::size_t k = 0; k < teams_; ++k) charge_m_[c * teams_ + k].net *= net, charge_m_[c * teams_ + k].internal *= internal;
     factor_[c] = ch.factor;
   }
@@ -119,6 +125,11 @@ void CostLedger::hold(SimTime t, std::size_t node, double sign) {
   bill_m_[c].internal += sign * r.internal_per_hour * factor_internal(c);
   idle_m_[c].net += sign * r.net_per_hour * factor_net(c);
   idle_m_[c].internal += sign * r.internal_per_hour * factor_internal(c);
+  if (vms_) {
+    advance(overhead_m_[c], t, c, centers_, overhead_, overhead_int_[c]);
+    overhead_m_[c].net += sign * r.overhead_net * factor_net(c);
+    overhead_m_[c].internal += sign * r.overhead_internal * factor_internal(c);
+  }
 }
 
 CostLedger::JobRate CostLedger::job_rate(const Simulation& sim, std::uint32_t j, std::size_t node) const {
@@ -230,6 +241,7 @@ void CostLedger::on_run_end(const Simulation& sim, SimTime end) {
   for (std::size_t c = 0; c < centers_; ++c) {
     advance(bill_m_[c], end, c, centers_, bill_, bill_int_[c]);
     advance(idle_m_[c], end, c, centers_, idle_, idle_int_[c]);
+    if (vms_) advance(overhead_m_[c], end, c, centers_, overhead_, overhead_int_[c]);
     busy_units_h_[c] += busy_units_m_[c].net * static_cast<double>(end - busy_units_m_[c].last) / kUsPerHourD;
     busy_units_m_[c].last = end;
   }
@@ -286,14 +298,18 @@ void CostLedger::take(const Simulation& sim, RunResult& result) {
     for (std::size_t c = 0; c < centers_; ++c) {
       bill_[(used - 1) * centers_ + c] += bill_[w * centers_ + c];
       idle_[(used - 1) * centers_ + c] += idle_[w * centers_ + c];
+      if (vms_) overhead_[(used - 1) * centers_ + c] += overhead_[w * centers_ + c];
     }
   // Moved, not copied: a year at one-minute windows is tens of MiB.
   bill_.resize(used * centers_);
   idle_.resize(used * centers_);
   charge_.resize(used * centers_ * teams_);
   windows_ = used;
+  if (vms_) overhead_.resize(used * centers_);
   out.bill = std::move(bill_);
   out.idle = std::move(idle_);
+  out.overhead = std::move(overhead_);
+  out.overhead_internal = overhead_int_;
   out.charge = std::move(charge_);
   out.bill_internal = bill_int_;
   out.idle_internal = idle_int_;
@@ -331,6 +347,11 @@ void CostLedger::take(const Simulation& sim, RunResult& result) {
   s.push_back({"cost_jobs", charges});
   s.push_back({"cost_idle", idle});
   s.push_back({"cost_idle_share", bill > 0 ? idle / bill : 0.0});
+  if (vms_) {
+    double overhead = 0;
+    for (double v : out.overhead) overhead += v;
+    s.push_back({"cost_vm_overhead", overhead});  // part of cost_idle
+  }
   s.push_back({"cost_rounding", rounding});
   s.push_back({"cost_boot", boot});
   s.push_back({"cost_internal_total", internal});

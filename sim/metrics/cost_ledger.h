@@ -82,6 +82,10 @@ class CostLedger final : public EngineListener {
   std::vector<double> bill_, idle_, charge_;  // net, by window
   std::vector<double> bill_int_, idle_int_, charge_int_;  // internal totals
   std::vector<double> rounding_, boot_, rounding_int_;
+  // VM fleets: the VMs' own part of their price (part of idle), net by window, internal totals.
+  bool vms_ = false;
+  std::vector<Meter> overhead_m_;
+  std::vector<double> overhead_, overhead_int_;
   std::vector<Meter> busy_units_m_;  // per center: units held (GPU milli, or CPU milli on CPU-only nodes)
   std::vector<double> busy_units_h_;
   Meter gpu_alloc_m_;  // allocated GPU milli, cluster-wide

@@ -40,6 +40,9 @@ struct CostResult {
   std::vector<double> bill, idle, charge;
   // Internal view, totals over the run: by center, and by center and team.
   std::vector<double> bill_internal, idle_internal, charge_internal;
+  // VM fleets: the VMs' own part of the bill (their overhead; part of idle), net by window
+  // (overhead[w*C + c]) and internal by center; empty without VMs.
+  std::vector<double> overhead, overhead_internal;
   // Net, by center: part of bill from billing rounding and minimums, and from boot time.
   std::vector<double> rounding, boot;
   // Showback: business units (parent -1: a root), each team's unit (-1: none) and whether its pods

@@ -61,6 +61,8 @@ struct NodeRates {
   // Busy electricity per unit held (GPU milli, or CPU milli-core without GPUs).
   double busy_net = 0, busy_internal = 0;
   bool busy_by_cpu = false;
+  // A VM's own part of its price (its overhead: system reserve, daemon pods), per hour while held.
+  double overhead_net = 0, overhead_internal = 0;
 };
 
 struct FleetPricing {

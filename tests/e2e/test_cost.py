@@ -221,6 +221,36 @@ def test_showback_rules_sum_to_the_bill(tmp_path):
     assert p.returncode == 2 and "--shared: expected proportional, even or fixed:FILE" in p.stderr
 
 
+def test_showback_shares_the_vms_overhead(tmp_path):
+    """The same pods in one VM of the same shape (8 cores, 32 GiB) that keeps 1 core and 4 GiB: an eighth of
+    its 4.00 net is its own overhead, 0.50, part of the 1.75 idle, shown apart and shared like idle:
+    proportional weights 1.00 / 0.25 / 0.50 give 0.29 / 0.07 / 0.14 of it (largest remainder), and the
+    other 1.25 idle 0.71 / 0.18 / 0.36."""
+    s = json.loads(SHOWBACK.read_text())
+    for w in s["workloads"]:
+        w["trace"]["path"] = str(SHOWBACK.parent / w["trace"]["path"])
+    s["cost"]["catalog"] = str(SHOWBACK.parent / s["cost"]["catalog"])
+    s["fleet"]["hosts"] = [{"name_prefix": "h", "count": 1, "cpu_cores": 16, "memory_gib": 64}]
+    s["fleet"]["nodes"][0]["group"]["vm"] = {"hosts": "h", "overhead_cpu_cores": 1, "overhead_memory_gib": 4}
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(s))
+    p = run_capsim("run", path, "--out", tmp_path / "out")
+    assert p.returncode == 0, p.stderr
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["cost_total"] == pytest.approx(4.0) and summary["cost_idle"] == pytest.approx(1.75)
+    assert summary["cost_vm_overhead"] == pytest.approx(0.5)
+    assert summary["cost_team_search-api"] == pytest.approx(1.0)
+    t = showback_table(tmp_path / "out")
+    got = {u: (r["direct_USD"], r["shared_platform_USD"], r["shared_vm_overhead_USD"], r["shared_idle_USD"], r["total_USD"])
+           for u, r in t.items() if not u.startswith("(p")}
+    assert got == {"consumer/search": ("1.00", "0.29", "0.29", "0.71", "2.29"),
+                   "consumer/ads": ("0.25", "0.07", "0.07", "0.18", "0.57"),
+                   "consumer/maps": ("0.50", "0.14", "0.14", "0.36", "1.14"),
+                   "(bill)": ("1.75", "0.50", "0.50", "1.25", "4.00")}
+    with h5py.File(tmp_path / "out" / "results.h5", "r") as f:
+        assert f["cost"]["vm_overhead"][:].sum() == pytest.approx(0.5)
+
+
 @pytest.mark.parametrize("change, message", [
     (lambda c: c["units"][0].update(parent="maps"), "cost.units[0].parent: the hierarchy has a cycle"),
     (lambda c: c["units"][1].update(parent="nowhere"), "cost.units[1].parent: no unit named 'nowhere'"),

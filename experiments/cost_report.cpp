@@ -26,14 +26,15 @@ std::string percent(double part, double whole) {
 
 }  // namespace
 
-CostTotals cost_totals(const CostResult& c, bool internal) {
+CostTotals cost_totals(const CostResult& c, bool internal, std::size_t first_window, std::size_t last_window) {
   const std::size_t C = c.centers.size(), T = c.teams.size();
+  last_window = std::min(last_window, c.windows);
   CostTotals t;
   if (internal) {
     t.bill = c.bill_internal, t.idle = c.idle_internal, t.charge = c.charge_internal;
   } else {
     t.bill.assign(C, 0.0), t.idle.assign(C, 0.0), t.charge.assign(C * T, 0.0);
-    for (std::size_t w = 0; w < c.windows; ++w)
+    for (std::size_t w = first_window; w < last_window; ++w)
       for (std::size_t k = 0; k < C; ++k) {
         t.bill[k] += c.bill[w * C + k];
         t.idle[k] += c.idle[w * C + k];
@@ -45,7 +46,7 @@ CostTotals cost_totals(const CostResult& c, bool internal) {
     if (internal)
       t.overhead = c.overhead_internal;
     else
-      for (std::size_t w = 0; w < c.windows; ++w)
+      for (std::size_t w = first_window; w < last_window; ++w)
         for (std::size_t k = 0; k < C; ++k) t.overhead[k] += c.overhead[w * C + k];
   }
   t.jobs.assign(C, 0.0);
@@ -141,13 +142,7 @@ std::vector<std::vector<std::string>> cost_report(const CostResult& c, const Cos
       while (last < c.windows &&
              static_cast<std::size_t>(static_cast<double>(last) * static_cast<double>(c.window_us) / month_us) == m)
         ++last;
-      CostResult slice = c;
-      slice.windows = last - first;
-      slice.bill.assign(c.bill.begin() + static_cast<std::ptrdiff_t>(first * C), c.bill.begin() + static_cast<std::ptrdiff_t>(last * C));
-      slice.idle.assign(c.idle.begin() + static_cast<std::ptrdiff_t>(first * C), c.idle.begin() + static_cast<std::ptrdiff_t>(last * C));
-      slice.charge.assign(c.charge.begin() + static_cast<std::ptrdiff_t>(first * C * T),
-                          c.charge.begin() + static_cast<std::ptrdiff_t>(last * C * T));
-      months.push_back(showback(slice, rule, false));
+      months.push_back(showback(c, rule, false, first, last));
       first = last;
     }
     std::vector<std::string> head{"unit"};

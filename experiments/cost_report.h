@@ -1,6 +1,7 @@
 #pragma once
 // The tables of `capsim cost`: a run's ledger (/cost in results.h5) broken
 // down by team, pool, GPU model, provider, cost center or window.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -22,7 +23,9 @@ struct CostTotals {
   std::vector<double> charge;
   std::vector<double> overhead;  // by center: the VMs' own part of idle (zeros without VMs)
 };
-CostTotals cost_totals(const CostResult& cost, bool internal);
+// Net totals cover windows [first_window, last_window); the internal view is kept as totals only.
+CostTotals cost_totals(const CostResult& cost, bool internal, std::size_t first_window = 0,
+                       std::size_t last_window = SIZE_MAX);
 
 // Rows of strings, header first. Throws InputError on an unknown breakdown
 // or a view the ledger does not keep (internal prices per window).

@@ -79,11 +79,12 @@ ShowbackRule showback_rule_from(const std::string& text) {
   return rule;
 }
 
-Showback showback(const CostResult& c, const ShowbackRule& rule, bool internal) {
+Showback showback(const CostResult& c, const ShowbackRule& rule, bool internal, std::size_t first_window,
+                  std::size_t last_window) {
   if (c.units.empty())
     throw InputError("--by department: the run has no business units (give its scenario cost.units)");
   const std::size_t C = c.centers.size(), T = c.teams.size();
-  const CostTotals t = cost_totals(c, internal);
+  const CostTotals t = cost_totals(c, internal, first_window, last_window);
   // Rows: the direct units of the teams that are not shared, in unit order; then unassigned teams.
   std::vector<std::int32_t> row_of_team(T, -1);
   std::vector<std::string> names;
@@ -114,7 +115,8 @@ Showback showback(const CostResult& c, const ShowbackRule& rule, bool internal) 
   for (const auto& [unit, share] : rule.fixed) {
     std::size_t r = R;
     for (std::size_t k = 0; k < R; ++k)
-      if (names[k] == unit || names[k].size() > unit.size() && names[k].compare(names[k].size() - unit.size() - 1, std::string::npos, "/" + unit) == 0)
+      if (names[k] == unit ||
+          (names[k].size() > unit.size() && names[k].compare(names[k].size() - unit.size() - 1, std::string::npos, "/" + unit) == 0))
         r = k;
     if (r == R) throw InputError("--shared fixed: no business unit with teams named '" + unit + "' in the run");
     fixed[r] = share;

@@ -10,6 +10,7 @@
 //                 with the platform as "(platform)").
 // Amounts are rounded to the cent so that the rows add up to the bill's cents exactly (largest
 // remainder within each column).
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,6 +42,8 @@ struct Showback {
 
 // By the teams' direct units (a team outside every unit: "(unassigned)"). internal: the internal view
 // (totals), else net. Throws InputError when the run has no business units.
-Showback showback(const CostResult& cost, const ShowbackRule& rule, bool internal);
+// Net: over windows [first_window, last_window) (a month of them for --monthly).
+Showback showback(const CostResult& cost, const ShowbackRule& rule, bool internal, std::size_t first_window = 0,
+                  std::size_t last_window = SIZE_MAX);
 
 }  // namespace capsim

@@ -40,14 +40,6 @@ double NumaPerformance::worker_bandwidth(const Placement& q) const {
   return f;
 }
 
-double NumaPerformance::speed(const Simulation& sim, std::uint32_t job) const {
-  double v = 1.0;
-  sim.for_each_placement(job, [&](const Placement& q) {
-    const double bw = bandwidth_on() ? worker_bandwidth(q) : 1.0;
-    v = std::min(v, config_.factor(q.locality) * bw);
-  });
-  return v;
-}
 
 void NumaPerformance::integrate(SimTime now) {
   throttled_core_us_ += throttled_cores_now_ * static_cast<double>(now - throttled_since_);
@@ -55,13 +47,17 @@ void NumaPerformance::integrate(SimTime now) {
 }
 
 void NumaPerformance::rerate(Simulation& sim, SimTime now, std::uint32_t job) {
+  // The slowest worker sets the speed; every worker's throttle counts in the throttled cores.
   const double cores = static_cast<double>(sim.jobs().cpu_milli[job]) / 1000.0;
-  double penalty = 0;
-  if (bandwidth_on())
-    sim.for_each_placement(job, [&](const Placement& q) { penalty += cores * (1.0 - worker_bandwidth(q)); });
+  double speed = 1.0, penalty = 0;
+  sim.for_each_placement(job, [&](const Placement& q) {
+    const double bw = bandwidth_on() ? worker_bandwidth(q) : 1.0;
+    speed = std::min(speed, config_.factor(q.locality) * bw);
+    penalty += cores * (1.0 - bw);
+  });
   throttled_cores_now_ += penalty - penalty_cores_[job];
   penalty_cores_[job] = penalty;
-  sim.set_rate_limit(now, job, Simulation::kTopologyRateLimit, speed(sim, job));
+  sim.set_rate_limit(now, job, Simulation::kTopologyRateLimit, speed);
 }
 
 void NumaPerformance::draw(Simulation& sim, SimTime now, std::uint32_t job, int sign) {

@@ -37,8 +37,6 @@ class NumaPerformance final : public Component {
   void on_job_stopped(Simulation& sim, SimTime now, std::uint32_t job) override;
   void report(const Simulation& sim, RunResult& result) const override;
 
-  // The job's speed from its placements now (1: as fast as its trace says).
-  double speed(const Simulation& sim, std::uint32_t job) const;
 
  private:
   bool bandwidth_on() const { return config_.socket_memory_bandwidth_gbps > 0 && config_.memory_bandwidth_gbps_per_core > 0; }

@@ -177,24 +177,11 @@ double ServiceFleet::burst_of(const Simulation& sim, std::uint32_t j, double lim
 
 void ServiceFleet::add_to_grid(std::size_t s, double weight, double C, double theta, double mu_now) {
   const double mu = jobs_->services[s].replica_rps;
-  if (mu_now != mu) {
-    // Replicas slowed by their placement: the same tail at the grid's times (u_k / mu), whose
-    // dimensionless time for this interval is u_k mu_now / mu.
-    std::vector<double>& g = state_[s].grid;
-    const double scale = mu_now / mu, r = theta / mu_now;
-    const bool equal = std::abs(theta - mu_now) < 1e-12 * mu_now;
-    for (int k = 0; k < kGrid; ++k) {
-      const double u = std::exp2((k - 12) / 3.0) * scale;
-      if (u > 40 && r * u > 40) break;
-      const double em = std::exp(-u), et = std::exp(-r * u);
-      const double both = equal ? (1 + u) * em : (r * em - et) / (r - 1);
-      g[static_cast<std::size_t>(k)] += weight * ((1 - C) * em + C * both);
-    }
-    return;
-  }
   std::vector<double>& g = state_[s].grid;
   // The M/M/c tail (latency_tail_mmc) at t_k = u_k / mu: e^(-mu t_k) is a constant of k, so one
   // exponential per point; past the point where both terms are below e^-40 nothing is added.
+  // Replicas slowed (or sped up) by their placement serve at mu_now: at the same grid times their
+  // dimensionless time is u_k mu_now / mu, whose exponential is computed here.
   struct Table {
     double u[kGrid], exp_mu[kGrid];
     Table() {
@@ -205,10 +192,11 @@ void ServiceFleet::add_to_grid(std::size_t s, double weight, double C, double th
     }
   };
   static const Table table;
-  const double r = theta / mu;
-  const bool equal = std::abs(theta - mu) < 1e-12 * mu;
+  const double scale = mu_now / mu, r = theta / mu_now;
+  const bool equal = std::abs(theta - mu_now) < 1e-12 * mu_now;
   for (int k = 0; k < kGrid; ++k) {
-    const double u = table.u[k], em = table.exp_mu[k];
+    const double u = scale == 1 ? table.u[k] : table.u[k] * scale;
+    const double em = scale == 1 ? table.exp_mu[k] : std::exp(-u);
     if (u > 40 && r * u > 40) break;
     const double et = std::exp(-r * u);
     const double both = equal ? (1 + u) * em : (r * em - et) / (r - 1);

@@ -111,7 +111,6 @@ class ClusterState {
   bool fits_one_numa_empty(std::size_t node, const JobRequest& r) const;
   // How many NVLink islands the devices span (without NVLink: each device is its own).
   int gpu_islands(std::size_t node, std::uint64_t gpu_mask) const;
-  int socket_of_numa(std::size_t node, int numa) const { return numa / fleet_->numa_per_socket[node]; }
 
   // Whether the job could run on the node when the node is empty, online or not.
   bool fits_empty(std::size_t node, const JobRequest& r) const;

@@ -451,6 +451,7 @@ std::shared_ptr<JobTable> jobs_from_columns(const std::vector<std::string>& name
 }  // namespace
 
 void bind_sweeps(py::module_& m);  // bindings/sweep.cpp
+void bind_deadline_spot(py::module_& m);  // bindings/deadline_spot.cpp
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "capsim's C++ engine (use the capsim package, not this module)";
@@ -533,6 +534,7 @@ PYBIND11_MODULE(_core, m) {
   m.def("inflate", &inflate, py::arg("scenario"), py::arg("policies"), py::arg("repeats"), py::arg("target_share"),
         py::arg("threads"), py::arg("protocol") = "capsim");
   bind_sweeps(m);
+  bind_deadline_spot(m);
   m.def("read_trace", &read_trace, py::arg("path"), py::arg("kind"), py::arg("node_memory_gib") = 0.0,
         py::arg("skip_bad_rows") = false);
   py::class_<PyCost>(m, "Cost").def("arrays", &PyCost::arrays).def("report", &PyCost::report);

@@ -58,5 +58,6 @@ int cmd_sweep(int argc, char** argv);
 int cmd_baseline(int argc, char** argv);
 int cmd_regress(int argc, char** argv);
 int cmd_report(int argc, char** argv);
+int cmd_deadline_spot(int argc, char** argv);
 
 }  // namespace capsim::cli

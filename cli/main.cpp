@@ -49,6 +49,7 @@ constexpr const char* kUsage =
     "  baseline   record a baseline (scenarios x policies x seeds, with tolerances) for regress\n"
     "  regress    rerun a baseline and fail (exit 1) on a regression beyond its tolerances\n"
     "  report     one self-contained HTML page for runs, a compare, an inflation or a sweep\n"
+    "  deadline-spot  one deadline-bound job on a spot capacity series: greedy, uniform-progress and baselines\n"
     "\n"
     "'capsim <command> --help' describes each command's options.\n";
 
@@ -539,6 +540,7 @@ int main(int argc, char** argv) {
     if (cmd == "baseline") return cmd_baseline(argc - 1, argv + 1);
     if (cmd == "regress") return cmd_regress(argc - 1, argv + 1);
     if (cmd == "report") return cmd_report(argc - 1, argv + 1);
+    if (cmd == "deadline-spot") return cmd_deadline_spot(argc - 1, argv + 1);
     if (cmd == "--version") {
       std::cout << "capsim " << CAPSIM_VERSION << "\n";
       return 0;

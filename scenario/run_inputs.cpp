@@ -237,6 +237,25 @@ void read_capacity_csv(const std::string& path, SpotSpec& spot) {
   }
 }
 
+// The run starts `offset` into the series: the point in force then moves to 0, later ones move back.
+void start_capacity_at(SpotSpec& spot, SimTime offset, const std::string& field) {
+  if (spot.capacity_at_us.empty() || offset > spot.capacity_at_us.back())
+    throw InputError(field + ": past the capacity series' last row (" +
+                     std::to_string(spot.capacity_at_us.empty() ? 0.0 : us_to_seconds(spot.capacity_at_us.back())) +
+                     " s)");
+  std::vector<SimTime> at;
+  std::vector<std::int32_t> nodes;
+  for (std::size_t i = 0; i < spot.capacity_at_us.size(); ++i) {
+    const bool in_force = spot.capacity_at_us[i] <= offset &&
+                          (i + 1 == spot.capacity_at_us.size() || spot.capacity_at_us[i + 1] > offset);
+    if (spot.capacity_at_us[i] < offset && !in_force) continue;
+    at.push_back(std::max<SimTime>(0, spot.capacity_at_us[i] - offset));
+    nodes.push_back(spot.capacity_nodes[i]);
+  }
+  spot.capacity_at_us = std::move(at);
+  spot.capacity_nodes = std::move(nodes);
+}
+
 PoolSpec pool_spec(const config::Pool& p, const std::string& base_dir) {
   PoolSpec out;
   out.name = p.name();
@@ -269,6 +288,8 @@ PoolSpec pool_spec(const config::Pool& p, const std::string& base_dir) {
       out.spot.capacity_nodes.push_back(static_cast<std::int32_t>(c.nodes()));
     }
     if (!m.capacity_csv().empty()) read_capacity_csv(resolve_path(base_dir, m.capacity_csv()), out.spot);
+    if (m.capacity_offset_s() > 0) start_capacity_at(out.spot, seconds_to_us(m.capacity_offset_s()),
+                                                     "scenario field fleet.pools[" + p.name() + "].spot.capacity_offset_s");
   }
   return out;
 }

@@ -8,7 +8,7 @@ in, pandas DataFrames out. Everything here is also in the `capsim` command.
     r = capsim.run(sc, policy="best-fit")
     r.summary["wait_mean_s"], r.timeseries.gpu_milli_alloc_frac.max()
 """
-from ._api import (PlacementPolicy, Results, compare, inflate, jobs_from_dataframe, load_scenario, policies,
+from ._api import (PlacementPolicy, Results, compare, deadline_spot, inflate, jobs_from_dataframe, load_scenario, policies,
                    read_results, read_trace, run, scenario_from_traces, sweep)
 
 __version__ = None
@@ -18,7 +18,7 @@ try:
 except ImportError:  # pragma: no cover - reported by _api on first use
     pass
 
-__all__ = ["PlacementPolicy", "Results", "compare", "inflate", "jobs_from_dataframe", "load_scenario", "policies",
+__all__ = ["PlacementPolicy", "Results", "compare", "deadline_spot", "inflate", "jobs_from_dataframe", "load_scenario", "policies",
            "read_results", "read_trace", "run", "scenario_from_traces", "sweep", "plot", "report"]
 
 

@@ -370,6 +370,24 @@ def inflate(scenario, policies=("random", "dot-product", "gpu-packing", "gpu-clu
     return df
 
 
+def deadline_spot(capacity_csv, work_h=48.0, deadline_h=60.0, overhead_h=0.2, spot_price=0.9731,
+                  on_demand_price=3.06, starts=1000, offsets_h=None, nodes=1,
+                  policies=("on-demand", "spot-only", "spot-fallback", "greedy", "uniform-progress"), threads=0):
+    """One deadline-bound batch job on a spot capacity series (as `capsim
+    deadline-spot`; the model of "Can't Be Late", NSDI'24): one row per
+    (start offset, policy) with finished, finish_h, met, cost_usd, spot_h,
+    on_demand_h, starts, preemptions and first_on_demand_h (-1: never).
+    df.attrs["summary"] holds the per-policy figures the command prints.
+    Offsets are `starts` even steps over the series' period unless
+    offsets_h lists them."""
+    out = _core.deadline_spot(os.fspath(capacity_csv), int(nodes), float(work_h), float(deadline_h),
+                              float(overhead_h), float(spot_price), float(on_demand_price), int(starts),
+                              [float(h) for h in (offsets_h or [])], list(policies), int(threads))
+    df = pd.DataFrame(out["runs"])
+    df.attrs["summary"] = pd.DataFrame(out["summary"]).set_index("policy")
+    return df
+
+
 def _sweep_spec(spec, base_dir):
     if isinstance(spec, (str, os.PathLike)):
         path = os.fspath(spec)

@@ -272,6 +272,10 @@ void validate_scenario(const config::Scenario& s, const std::string& origin) {
               origin, f + ".spot.replacement_delay_s", "must be in [0, 1e12] seconds");
       require(m.capacity_size() == 0 || m.capacity_csv().empty(), origin, f + ".spot.capacity_csv",
               "give capacity points or a capacity CSV, not both");
+      require(m.capacity_offset_s() >= 0 && m.capacity_offset_s() <= kMaxSeconds, origin,
+              f + ".spot.capacity_offset_s", "must be in [0, 1e12] seconds");
+      require(m.capacity_offset_s() == 0 || m.capacity_size() > 0 || !m.capacity_csv().empty(), origin,
+              f + ".spot.capacity_offset_s", "needs a capacity series (capacity or capacity_csv)");
       for (int k = 0; k < m.capacity_size(); ++k) {
         const std::string g = f + ".spot.capacity[" + std::to_string(k) + "].t_s";
         require(m.capacity(k).t_s() >= 0 && m.capacity(k).t_s() <= kMaxSeconds, origin, g, "must be in [0, 1e12] seconds");

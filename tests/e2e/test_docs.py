@@ -48,14 +48,15 @@ def test_links_resolve(page):
 def test_every_command_and_option_is_in_docs_cli():
     cli = text("docs/cli.md")
     usage = subprocess.run([capsim_bin(), "--help"], capture_output=True, text=True).stdout
-    commands = re.findall(r"^  (\w+)\s{2,}", usage, flags=re.M)
+    commands = re.findall(r"^  ([\w-]+)\s{2,}", usage, flags=re.M)
     assert len(commands) >= 10, usage
     missing = []
     for cmd in commands:
         assert f"capsim {cmd}" in cli, f"docs/cli.md does not show 'capsim {cmd}'"
         helptext = subprocess.run([capsim_bin(), cmd, "--help"], capture_output=True, text=True).stdout
         # Positional arguments are options to Boost's parser too (--scenario): they show in the usage line.
-        positional = {"--scenario", "--spec", "--baseline", "--results", "--inputs", "--merge-dirs", "--scenarios"}
+        positional = {"--scenario", "--spec", "--baseline", "--results", "--inputs", "--merge-dirs", "--scenarios",
+                      "--capacity-csv"}
         for option in sorted(set(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]+", helptext)) - {"--help"} - positional):
             if option not in cli:
                 missing.append(f"capsim {cmd} {option}")

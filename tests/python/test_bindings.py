@@ -348,3 +348,21 @@ def test_colocation_series_add_up_and_the_tide_plots(tmp_path):
     assert (tmp_path / "tide.png").stat().st_size > 0
     with pytest.raises(ValueError, match="no per-class usage"):
         capsim.plot.tide(capsim.run(capsim.load_scenario(ROOT / "tests" / "scenarios" / "service_mmc.json")))
+
+
+def test_deadline_spot_matches_the_cli(tmp_path):
+    series = ROOT / "traces" / "skypilot-spot-v2023" / "aws-us-west-2b-p3.2xlarge-1node-capacity.csv"
+    df = capsim.deadline_spot(series, work_h=24, deadline_h=30, overhead_h=0.1, starts=50)
+    assert len(df) == 250 and set(df.policy) == {"on-demand", "spot-only", "spot-fallback", "greedy",
+                                                 "uniform-progress"}
+    assert df.met.dtype == bool and df.cost_usd.dtype == np.float64
+    subprocess.run([CAPSIM, "deadline-spot", str(series), "--work-h", "24", "--deadline-h", "30", "--overhead-h",
+                    "0.1", "--starts", "50", "--out", str(tmp_path)], check=True, capture_output=True)
+    cli = pd.read_csv(tmp_path / "deadline_spot.csv")
+    assert np.allclose(cli.cost_usd, df.cost_usd, atol=1e-6)
+    assert (cli.met.astype(bool) == df.met).all()
+    summary = df.attrs["summary"]
+    assert summary.loc["greedy", "miss_share"] == 0
+    assert summary.loc["on-demand", "mean_cost_usd"] == pytest.approx(24.1 * 3.06)
+    with pytest.raises(ValueError, match="deadline"):
+        capsim.deadline_spot(series, work_h=24, deadline_h=20)

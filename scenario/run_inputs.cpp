@@ -532,6 +532,7 @@ RunInputs build_run_inputs(const config::Scenario& s, const std::string& base_di
       apply_pool(in.jobs, first, in.jobs.size(), in.fleet, w.synthetic().pool(), name);
     }
   }
+  resolve_spill_routes(in.jobs);
   in.rows_skipped = bad.skipped;
   in.first_skip_reason = bad.first_error;
   in.jobs.drop_unused_teams();

@@ -57,6 +57,19 @@ JobTable service_jobs(const config::ServiceSource& v, const std::string& field, 
     spec.burst_limit = v.cpu_limit_cores() / v.cpu_cores();
   }
   spec.queue_per_replica = static_cast<std::int32_t>(v.queue_per_replica());
+  if (!(v.retry_delay_s() >= 0 && v.retry_delay_s() <= 86400))
+    throw InputError("scenario field " + field + ".retry_delay_s: must be in [0, 86400] seconds");
+  if (v.retry_delay_s() > 0 && v.spill_to().empty())
+    throw InputError("scenario field " + field + ".retry_delay_s: needs spill_to (where the retry goes)");
+  if (!v.spill_to().empty()) {
+    if (v.queue_per_replica() == 0)
+      throw InputError("scenario field " + field + ".spill_to: needs queue_per_replica (a service without an "
+                       "admission limit never rejects, so nothing would spill)");
+    if (v.copies() > 1) throw InputError("scenario field " + field + ".spill_to: not with copies (name each service)");
+    spec.spill_to_name = v.spill_to();
+    spec.spill_field = "scenario field " + field + ".spill_to";
+    spec.retry_delay_us = seconds_to_us(v.retry_delay_s());
+  }
   if (v.scale_in() == "emptiest-node") spec.scale_in = ScaleIn::kEmptiestNode;
   else if (!v.scale_in().empty() && v.scale_in() != "newest")
     throw InputError("scenario field " + field + ".scale_in: \"newest\" or \"emptiest-node\", got \"" + v.scale_in() + "\"");
@@ -180,6 +193,29 @@ JobTable service_jobs(const config::ServiceSource& v, const std::string& field, 
     out.append(replica_slots(copy, request, team, v.priority_class(), field));
   }
   return out;
+}
+
+void resolve_spill_routes(JobTable& jobs) {
+  auto& services = jobs.services;
+  for (std::size_t s = 0; s < services.size(); ++s) {
+    ServiceSpec& spec = services[s];
+    if (spec.spill_to_name.empty()) continue;
+    std::int32_t to = -1;
+    for (std::size_t t = 0; t < services.size(); ++t)
+      if (services[t].name == spec.spill_to_name) to = static_cast<std::int32_t>(t);
+    if (to < 0) throw InputError(spec.spill_field + ": no service named '" + spec.spill_to_name + "'");
+    if (static_cast<std::size_t>(to) == s) throw InputError(spec.spill_field + ": a service cannot spill to itself");
+    spec.spill_to = to;
+  }
+  for (std::size_t s = 0; s < services.size(); ++s) {
+    std::size_t steps = 0;
+    std::string path = services[s].name;
+    for (std::int32_t t = services[s].spill_to; t >= 0; t = services[static_cast<std::size_t>(t)].spill_to) {
+      path += " -> " + services[static_cast<std::size_t>(t)].name;
+      if (++steps > services.size())
+        throw InputError(services[s].spill_field + ": the spills form a cycle (" + path + ")");
+    }
+  }
 }
 
 }  // namespace capsim

@@ -14,4 +14,8 @@ namespace capsim {
 JobTable service_jobs(const config::ServiceSource& v, const std::string& field, const std::string& base_dir,
                       SimTime horizon_us, std::uint64_t seed);
 
+// Resolves every service's spill_to name to its index once all services are read: an unknown
+// name, a service spilling to itself or a cycle of spills is an InputError naming the field.
+void resolve_spill_routes(JobTable& jobs);
+
 }  // namespace capsim

@@ -34,6 +34,12 @@ ServiceFleet::ServiceFleet(const JobTable& jobs) : jobs_(&jobs), state_(jobs.ser
     st.active.assign(st.slots.size(), 0);
     CAPSIM_CHECK(static_cast<std::int32_t>(st.slots.size()) == jobs.services[s].slots, "every replica slot is a job row");
   }
+  spill_sources_.resize(state_.size());
+  for (std::size_t s = 0; s < state_.size(); ++s)
+    if (jobs.services[s].spill_to >= 0) {
+      spill_sources_[static_cast<std::size_t>(jobs.services[s].spill_to)].push_back(static_cast<std::uint32_t>(s));
+      spilling_ = true;
+    }
 }
 
 void ServiceFleet::attach(Simulation& sim) {
@@ -97,6 +103,12 @@ void ServiceFleet::integrate(std::size_t s, SimTime now) {
   st.requests += requests;
   st.rejected += rejected;
   st.accepted += accepted;
+  if (spilling_) {
+    (spec.spill_to >= 0 && state_[static_cast<std::size_t>(spec.spill_to)].running ? st.spilled : st.failed) += rejected;
+    st.spilled_in += requests * st.retry_share;
+    st.retried_accepted += accepted * st.retry_share;
+    st.added_wait_s += accepted * st.retry_share * st.carried_delay_s;
+  }
   if (accepted > 0) {
     st.latency_sum += accepted * o.latency_mean_s;  // infinite while unstable
     const double theta = drain_rate(o, st.lambda, st.ready, mu, spec.queue_per_replica * st.ready);
@@ -154,6 +166,32 @@ void ServiceFleet::refresh(Simulation& sim, std::size_t s, SimTime now) {
   if (spec.burst_limit > 1 && st.ready > 0)
     cpu_rho = std::clamp(st.lambda / (st.ready * spec.replica_rps * st.hpa_speed), 0.0, std::max(1.0, st.speed / st.hpa_speed));
   sim.set_service_usage(now, s, {u.cpu.at(cpu_rho), u.memory.at(rho), u.gpu.at(rho), u.gpu_memory.at(rho)});
+  if (spec.spill_to >= 0) spill_on(sim, s, now);
+}
+
+void ServiceFleet::set_arrivals(std::size_t s) {
+  State& st = state_[s];
+  double in = 0, delay = 0;
+  for (std::uint32_t f : spill_sources_[s]) {
+    const State& from = state_[f];
+    if (!from.running) continue;
+    // Rejection does not look at where a request came from: what f spills carries f's mean delay so
+    // far (its retried share's) plus f's own retry delay.
+    const double rate = from.lambda * from.outcome.rejected_share;
+    in += rate;
+    delay += rate * (from.retry_share * from.carried_delay_s + us_to_seconds(jobs_->services[f].retry_delay_us));
+  }
+  st.lambda = st.own_lambda + in;
+  st.retry_share = st.lambda > 0 ? in / st.lambda : 0;
+  st.carried_delay_s = in > 0 ? delay / in : 0;
+}
+
+void ServiceFleet::spill_on(Simulation& sim, std::size_t s, SimTime now) {
+  const auto t = static_cast<std::size_t>(jobs_->services[s].spill_to);
+  if (!state_[t].running) return;  // what s rejects meanwhile fails (integrate)
+  integrate(t, now);
+  set_arrivals(t);
+  refresh(sim, t, now);  // and on down the chain (no cycles: resolve_spill_routes)
 }
 
 double ServiceFleet::burst_of(const Simulation& sim, std::uint32_t j, double limit) const {
@@ -249,7 +287,8 @@ void ServiceFleet::on_start_end(Simulation& sim, const Event& e) {
   if (e.generation == 0) {  // start
     st.running = true;
     st.last_us = e.time;
-    st.lambda = spec.load.at(0);
+    st.own_lambda = spec.load.at(0);
+    set_arrivals(s);
     refresh(sim, s, e.time);
     if (spec.load.t_us.size() > 1) sim.schedule(spec.start_us + spec.load.t_us[1], kLoadStep, static_cast<std::uint32_t>(s), 1);
     scale_to(sim, s, e.time, spec.initial_replicas);
@@ -258,6 +297,7 @@ void ServiceFleet::on_start_end(Simulation& sim, const Event& e) {
   }
   scale_to(sim, s, e.time, 0);  // the service ends: every replica goes
   st.running = false;
+  if (spec.spill_to >= 0) spill_on(sim, s, e.time);  // it sends no more retries
   sim.hold_run(RunHold::kAlways, -1);
 }
 
@@ -267,7 +307,8 @@ void ServiceFleet::on_load_step(Simulation& sim, const Event& e) {
   if (!st.running) return;
   const ServiceSpec& spec = jobs_->services[s];
   integrate(s, e.time);
-  st.lambda = spec.load.rps[e.generation];
+  st.own_lambda = spec.load.rps[e.generation];
+  set_arrivals(s);
   refresh(sim, s, e.time);
   const std::size_t next = e.generation + 1;
   if (next < spec.load.t_us.size() && spec.start_us + spec.load.t_us[next] < spec.end_us)
@@ -444,6 +485,9 @@ std::vector<ServiceOutcome> ServiceFleet::outcomes() const {
     o.slo_violation_share = st.span_us > 0 ? st.violation_us / static_cast<double>(st.span_us) : 0;
     o.replicas_mean = st.span_us > 0 ? st.ready_us / static_cast<double>(st.span_us) : 0;
     o.scale_events = st.scale_events;
+    o.spilled = st.spilled;
+    o.spilled_in = st.spilled_in;
+    o.failed = st.failed;
     out.push_back(o);
   }
   return out;
@@ -473,6 +517,18 @@ void ServiceFleet::add_summary(Summary& summary) const {
   summary.push_back({"latency_p99_s", worst_p99});  // the worst service's
   summary.push_back({"slo_violation_share", span > 0 ? violation / span : 0.0});
   summary.push_back({"replicas_mean", replicas});
+  if (spilling_) {
+    double spilled = 0, failed = 0, retried = 0, added = 0;
+    for (const State& st : state_) {
+      spilled += st.spilled;
+      failed += st.failed;
+      retried += st.retried_accepted;
+      added += st.added_wait_s;
+    }
+    summary.push_back({"requests_spilled", spilled});
+    summary.push_back({"requests_failed", failed});
+    summary.push_back({"spill_added_latency_mean_s", retried > 0 ? added / retried : 0.0});
+  }
   for (const ServiceOutcome& o : per) {
     const std::string k = "service." + o.name + ".";
     summary.push_back({k + "requests_total", o.requests});
@@ -482,6 +538,11 @@ void ServiceFleet::add_summary(Summary& summary) const {
     summary.push_back({k + "slo_violation_share", o.slo_violation_share});
     summary.push_back({k + "replicas_mean", o.replicas_mean});
     summary.push_back({k + "scale_events", o.scale_events});
+    if (spilling_) {
+      summary.push_back({k + "requests_spilled", o.spilled});
+      summary.push_back({k + "requests_spilled_in", o.spilled_in});
+      summary.push_back({k + "requests_failed", o.failed});
+    }
   }
 }
 
@@ -493,6 +554,9 @@ void ServiceFleet::take(RunResult& result) const {
                {"latency_mean_s", "s", {}},                 {"latency_p99_s", "s", {}},
                {"slo_violation_share", "fraction of its time", {}}, {"replicas_mean", "ready replicas", {}},
                {"scale_events", "HPA changes", {}}};
+  if (spilling_)
+    for (const char* k : {"requests_spilled", "requests_spilled_in", "requests_failed"})
+      t.columns.push_back({k, "requests", {}});
   for (std::size_t s = 0; s < per.size(); ++s) {
     const ServiceOutcome& o = per[s];
     t.name.push_back(o.name);
@@ -500,7 +564,11 @@ void ServiceFleet::take(RunResult& result) const {
     t.team.push_back(state_[s].slots.empty() ? "" : jobs_->team_names[jobs_->team[first]]);
     const double values[] = {o.requests, o.rejected, o.latency_mean_s, o.latency_p99_s, o.slo_violation_share,
                              o.replicas_mean, static_cast<double>(o.scale_events)};
-    for (std::size_t c = 0; c < t.columns.size(); ++c) t.columns[c].values.push_back(values[c]);
+    for (std::size_t c = 0; c < std::size(values); ++c) t.columns[c].values.push_back(values[c]);
+    if (spilling_) {
+      const double spill[] = {o.spilled, o.spilled_in, o.failed};
+      for (std::size_t c = 0; c < std::size(spill); ++c) t.columns[std::size(values) + c].values.push_back(spill[c]);
+    }
     for (const auto& [at, replicas] : state_[s].history) {
       t.history_service.push_back(static_cast<std::int64_t>(s));
       t.history_t_us.push_back(at);

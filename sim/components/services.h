@@ -37,6 +37,7 @@ struct ServiceOutcome {
   double slo_violation_share = 0;  // share of its time whose p99 was over the objective (0 without one)
   double replicas_mean = 0;        // ready replicas, time-weighted over its span
   std::int64_t scale_events = 0;   // HPA changes of the replica count
+  double spilled = 0, spilled_in = 0, failed = 0;  // spill-over: sent on, received, rejected for good
 };
 
 class ServiceFleet final : public Component {
@@ -75,7 +76,10 @@ class ServiceFleet final : public Component {
     std::int32_t asked = 0;            // replicas submitted and not ended
     std::int32_t ready = 0;            // running replicas
     bool running = false;              // between its start and end
-    double lambda = 0;
+    double lambda = 0;                 // arrivals: its own load and the retries spilled to it
+    double own_lambda = 0;             // its own load curve
+    double retry_share = 0;            // of its arrivals, retries spilled from other services
+    double carried_delay_s = 0;        // the mean retry delay those retries carry already
     double speed = 1.0;                // mean speed of its ready replicas: topology (fleet.topology) x burst
     double hpa_speed = 1.0;            // the same without the burst: what the HPA's CPU utilization sees
     QueueOutcome outcome;              // of the load over the ready replicas now
@@ -84,6 +88,9 @@ class ServiceFleet final : public Component {
     // Integrals.
     double requests = 0, rejected = 0, accepted = 0, latency_sum = 0;
     double ready_us = 0, violation_us = 0;
+    // Spill-over: rejected requests sent on (spilled) or not (failed); retries received; the retry
+    // delay of the retried requests it served.
+    double spilled = 0, failed = 0, spilled_in = 0, retried_accepted = 0, added_wait_s = 0;
     // The latency distribution of its accepted requests, for the p99: exact as (lambda, ready) ->
     // accepted requests while there are few distinct intervals, then as the weighted tail on a
     // grid of latencies (kGrid points, a factor 2^(1/3) apart from 1/16 of a service time).
@@ -103,6 +110,10 @@ class ServiceFleet final : public Component {
   void on_load_step(Simulation& sim, const Event& e);
   void on_sync(Simulation& sim, const Event& e);
   void integrate(std::size_t s, SimTime now);
+  // Its arrivals now: its own load plus what the services spilling to it reject now.
+  void set_arrivals(std::size_t s);
+  // What s rejects changed: the service it spills to follows.
+  void spill_on(Simulation& sim, std::size_t s, SimTime now);
   // After a change of load or ready replicas: the queue now, and what its replicas use.
   void refresh(Simulation& sim, std::size_t s, SimTime now);
   void scale_to(Simulation& sim, std::size_t s, SimTime now, std::int32_t replicas);
@@ -125,6 +136,8 @@ class ServiceFleet final : public Component {
   bool replica_speeds_ = false;  // fleet.topology: replicas' speeds follow their placements
   bool bursting_ = false;        // some service has Burstable replicas
   std::vector<std::uint32_t> touched_;  // scratch: services to refresh
+  std::vector<std::vector<std::uint32_t>> spill_sources_;  // per service: the services that spill to it
+  bool spilling_ = false;                                  // some service spills (its summary keys)
   void refresh_bursting(Simulation& sim, SimTime now, std::uint32_t j);
 };
 

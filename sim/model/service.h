@@ -106,6 +106,12 @@ struct ServiceSpec {
   // Burstable replicas: the CPU limit over the request (1: Guaranteed). A replica serves up to this
   // much faster while its node has unused CPU (docs/topology.md#burst).
   double burst_limit = 1;
+  // Spill-over: this service's rejected requests go on to services[spill_to] after retry_delay_us
+  // (-1: they fail). Named in the scenario, resolved once every service is read.
+  std::int32_t spill_to = -1;
+  std::string spill_to_name;
+  std::string spill_field;  // the scenario field, for errors
+  SimTime retry_delay_us = 0;
 };
 
 }  // namespace capsim

@@ -1,0 +1,76 @@
+"""Spill-over between clusters end to end: a chain of three clusters worked
+by hand (what each spills, what the user waits for the retries), and the
+routes that are input errors (exit 2 naming the field)."""
+import json
+
+import pytest
+
+from conftest import run_capsim
+
+
+def erlang_b(c, a):
+    b = 1.0
+    for k in range(1, c + 1):
+        b = a * b / (k + a * b)
+    return b
+
+
+def service(name, replicas, rps, spill_to=None, delay=0.0, pool=None, queue=1):
+    s = {"name": name, "replicas": replicas, "cpu_cores": 1, "memory_gib": 1, "replica_rps": 1,
+         "queue_per_replica": queue, "load": {"constant_rps": rps}, "end_s": 3600}
+    if spill_to:
+        s["spill_to"] = spill_to
+    if delay:
+        s["retry_delay_s"] = delay
+    if pool:
+        s["pool"] = pool
+    return {"service": s}
+
+
+def scenario(tmp_path, services):
+    s = {"name": "spill", "seed": 1, "fleet": {"nodes": [{"group": {"count": 8, "cpu_cores": 4, "memory_gib": 16}}]},
+         "workloads": services, "placement": {"name": "first-fit"}, "sample_interval_s": 600}
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(s))
+    return path
+
+
+def test_three_clusters_in_a_chain(tmp_path):
+    # a: 1 replica under 1 request/s (B(1,1) = 1/2 rejected) -> b after 0.2 s: 1 replica, own load 0.5, so
+    # 1 request/s of which half are retries -> c after 0.3 s: 3 replicas.
+    path = scenario(tmp_path, [service("a", 1, 1.0, "b", 0.2), service("b", 1, 0.5, "c", 0.3), service("c", 3, 0.0)])
+    p = run_capsim("run", path, "--out", tmp_path / "out")
+    assert p.returncode == 0, p.stderr
+    s = json.loads((tmp_path / "out" / "summary.json").read_text())
+    T = 3600
+    a_spill = T * 1.0 * erlang_b(1, 1.0)                # 1,800
+    lam_b = 0.5 + a_spill / T                           # 1.0 requests/s
+    b_spill = T * lam_b * erlang_b(1, lam_b)             # 1,800
+    lam_c = b_spill / T
+    c_fail = b_spill * erlang_b(3, lam_c)
+    assert s["service.a.requests_spilled"] == pytest.approx(a_spill, rel=1e-9)
+    assert s["service.b.requests_spilled_in"] == pytest.approx(a_spill, rel=1e-9)
+    assert s["service.b.requests_spilled"] == pytest.approx(b_spill, rel=1e-9)
+    assert s["service.c.requests_failed"] == pytest.approx(c_fail, rel=1e-9)
+    assert s["requests_failed"] == pytest.approx(c_fail, rel=1e-9)
+    # Served retries: at b, half its 1,800 served requests came from a (0.2 s each); at c, what b spilled
+    # carries b's mixed history: half from a (0.2 + 0.3 s), half b's own (0.3 s), so 0.4 s on average.
+    b_served_retries = T * lam_b * (1 - erlang_b(1, lam_b)) * 0.5
+    c_served = b_spill - c_fail
+    added = (b_served_retries * 0.2 + c_served * 0.4) / (b_served_retries + c_served)
+    assert s["spill_added_latency_mean_s"] == pytest.approx(added, rel=1e-9)
+
+
+@pytest.mark.parametrize("services, field, message", [
+    ([service("a", 1, 1.0, "nowhere")], "workloads[0].service.spill_to", "no service named 'nowhere'"),
+    ([service("a", 1, 1.0, "a")], "workloads[0].service.spill_to", "itself"),
+    ([service("a", 1, 1.0, "b"), service("b", 1, 1.0, "a")], ".service.spill_to", "cycle (a -> b -> a"),
+    ([service("a", 1, 1.0, "b", queue=0), service("b", 1, 0.0)], "workloads[0].service.spill_to",
+     "needs queue_per_replica"),
+    ([service("a", 1, 1.0, None, 0.5)], "workloads[0].service.retry_delay_s", "needs spill_to"),
+    ([service("a", 1, 1.0, "b", -1.0), service("b", 1, 0.0)], "workloads[0].service.retry_delay_s", "must be in"),
+])
+def test_bad_routes_exit_2(tmp_path, services, field, message):
+    p = run_capsim("run", scenario(tmp_path, services), "--out", tmp_path / "out")
+    assert p.returncode == 2, p.stdout
+    assert field in p.stderr and message in p.stderr

@@ -115,7 +115,11 @@ QueueOutcome queue_outcome(double lambda, std::int32_t c, double mu, std::int32_
     o.latency_mean_s = o.latency_p99_s = std::nan("");
     return o;
   }
-  if (lambda == 0) {
+  // A trickle (a < 1e-12: a few retries spilled to a large cluster): the queue is empty but for a
+  // share of order a, so these are the answers within a relative 1e-12; the sums below would
+  // overflow on terms of order c! / a^c.
+  if (lambda == 0 || lambda / mu < 1e-12) {
+    o.utilization = lambda / (c * mu);
     o.latency_mean_s = 1 / mu;
     o.latency_p99_s = with_p99 ? std::log(100.0) / mu : 0;
     return o;
@@ -138,29 +142,42 @@ QueueOutcome queue_outcome(double lambda, std::int32_t c, double mu, std::int32_
     const double a = lambda / mu, rho = a / c;
     const std::int32_t m = K - c;
     double low = 0, low_n = 0, r = 1;  // sum of r_n and of n r_n for n = c down to 0
+    // A light load (a << c) makes r_n grow without bound towards n = 0: every term is then kept
+    // relative to f (r_c = f), f shrinking as needed, so nothing overflows (a trickle of retries
+    // spilled to a large cluster is such a load).
+    double f = 1;
     for (std::int32_t n = c; n >= 0; --n) {
       low += r;
       low_n += n * r;
       r *= n / a;
       if (r < 1e-300) break;
+      if (r > 1e250) {
+        low *= 1e-250;
+        low_n *= 1e-250;
+        r *= 1e-250;
+        f *= 1e-250;
+      }
     }
     const bool over = rho > 1;
     const double scale = over ? std::exp(-m * std::log(rho)) : 1.0;  // rho^-m, or 1
-    const double top = over ? 1.0 : std::pow(rho, m);               // scale x rho^m
+    const double top0 = over ? 1.0 : std::pow(rho, m);              // scale x rho^m
     double geo, geo_k;  // scale x sum_{k=1..m} rho^k, and scale x sum k rho^k
     if (std::abs(rho - 1) < 1e-12) {
       geo = m;
       geo_k = 0.5 * m * (m + 1.0);
     } else {
-      geo = rho * (scale - top) / (1 - rho);
-      geo_k = rho * (scale - (m + 1.0) * top + m * rho * top) / ((1 - rho) * (1 - rho));
+      geo = rho * (scale - top0) / (1 - rho);
+      geo_k = rho * (scale - (m + 1.0) * top0 + m * rho * top0) / ((1 - rho) * (1 - rho));
     }
+    geo *= f;
+    geo_k *= f;
+    const double top = top0 * f;
     const double z = scale * low + geo;
     const double pk = top / z;
     const double L = (scale * low_n + c * geo + geo_k) / z;
     o.rejected_share = pk;
     o.utilization = lambda * (1 - pk) / (c * mu);
-    o.wait_probability = (scale + geo - top) / z / (1 - pk);
+    o.wait_probability = (scale * f + geo - top) / z / (1 - pk);
     o.latency_mean_s = L / (lambda * (1 - pk));  // Little's law over accepted requests
   }
   if (!with_p99) return o;

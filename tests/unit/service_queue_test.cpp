@@ -74,3 +74,21 @@ TEST_CASE("many replicas stay finite (Erlang C of 1,000 servers)", "[queue]") {
   CHECK(std::isfinite(k.latency_p99_s));
   CHECK(k.latency_p99_s == Approx(o.latency_p99_s).epsilon(1e-3));
 }
+
+TEST_CASE("M/M/c/K under a trickle of load stays finite (retries spilled to a large cluster)", "[queue]") {
+  // a = 1e-200 on 250 replicas with room for 1,000: almost surely empty, so nothing is rejected, no
+  // one waits and the latency is one service time. The terms relative to n = c overflowed before.
+  for (double lambda : {1e-200, 1e-30, 1e-3}) {
+    const QueueOutcome o = queue_outcome(lambda, 250, 1 / 23.0, 1000, true);
+    INFO("lambda " << lambda);
+    CHECK(o.rejected_share == Approx(0).margin(1e-300));
+    CHECK(o.wait_probability == Approx(0).margin(1e-12));
+    CHECK(o.latency_mean_s == Approx(23).epsilon(1e-12));
+    CHECK(o.latency_p99_s == Approx(23 * std::log(100.0)).epsilon(1e-6));
+  }
+  // And it agrees with the stationary distribution summed directly at a moderate load.
+  const QueueOutcome o = queue_outcome(3.0, 5, 1.0, 8, false);
+  double p[9] = {1}, total = 1;
+  for (int n = 1; n <= 8; ++n) total += p[n] = p[n - 1] * 3.0 / std::min(n, 5);
+  CHECK(o.rejected_share == Approx(p[8] / total).epsilon(1e-12));
+}

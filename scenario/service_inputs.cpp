@@ -7,12 +7,61 @@
 #include "scenario/requests.h"
 #include "sim/base/check.h"
 #include "sim/base/random.h"
+#include "sim/io/csv_reader.h"
 #include "sim/io/scenario_loader.h"
 #include "sim/model/load_forecast.h"
 #include "workloads/load_series.h"
 #include "workloads/service_jobs.h"
 
 namespace capsim {
+
+namespace {
+
+// The promotion calendar, checked against the service's span (its own clock): from the scenario's
+// list and the CSV, in time order.
+std::vector<ServiceSpec::Promotion> read_promotions(const config::ServiceSource& v, const std::string& field,
+                                                    const std::string& base_dir, SimTime span_us, bool hpa) {
+  std::vector<ServiceSpec::Promotion> out;
+  // check(at, duration, multiplier, lead, fail): fail(what, message) names the field or the CSV cell.
+  auto add = [&](double at, double duration, double multiplier, double lead, auto fail) {
+    if (!(at >= 0) || !std::isfinite(at)) fail("at_s", "must be a finite time >= 0 (the service's clock)");
+    if (!(duration > 0) || !std::isfinite(duration)) fail("duration_s", "must be above 0");
+    if (span_us != kNever && seconds_to_us(at) + seconds_to_us(duration) > span_us)
+      fail("at_s", "the promotion ends after the service does (" + std::to_string(us_to_seconds(span_us)) +
+                       " s on its clock): outside the horizon");
+    if (!(multiplier > 0) || !std::isfinite(multiplier)) fail("multiplier", "must be above 0");
+    if (!(lead >= 0) || !std::isfinite(lead)) fail("lead_s", "must be >= 0");
+    if (lead > 0 && !hpa) fail("lead_s", "pre-scaling raises the HPA's floor: the service needs an hpa");
+    out.push_back({seconds_to_us(at), seconds_to_us(duration), seconds_to_us(lead), multiplier, 0});
+  };
+  for (int i = 0; i < v.promotions_size(); ++i) {
+    const auto& p = v.promotions(i);
+    const std::string f = "scenario field " + field + ".promotions[" + std::to_string(i) + "].";
+    add(p.at_s(), p.duration_s(), p.multiplier(), p.lead_s(),
+        [&](const char* name, const std::string& what) { throw InputError(f + name + ": " + what); });
+  }
+  if (!v.promotions_csv().empty()) {
+    CsvReader csv = CsvReader::open(resolve_path(base_dir, v.promotions_csv()));
+    const int c_at = csv.column("at_s"), c_d = csv.column("duration_s"), c_m = csv.column("multiplier");
+    const int c_l = csv.column("lead_s", false);
+    while (csv.next_row()) {
+      const int cols[] = {c_at, c_d, c_m, c_l};
+      add(csv.get_double(c_at), csv.get_double(c_d), csv.get_double(c_m), c_l >= 0 ? csv.get_double(c_l) : 0.0,
+          [&](const char* name, const std::string& what) {
+            const std::string n = name;
+            csv.fail(n == "at_s" ? cols[0] : n == "duration_s" ? cols[1] : n == "multiplier" ? cols[2] : cols[3], what);
+          });
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.at_us < b.at_us; });
+  for (std::size_t i = 1; i < out.size(); ++i)
+    if (out[i].at_us < out[i - 1].at_us + out[i - 1].duration_us)
+      throw InputError("scenario field " + field + ".promotions: two promotions overlap (at " +
+                       std::to_string(us_to_seconds(out[i].at_us)) + " s)");
+  return out;
+}
+
+}  // namespace
 
 JobTable service_jobs(const config::ServiceSource& v, const std::string& field, const std::string& base_dir,
                       SimTime horizon_us, std::uint64_t seed) {
@@ -140,7 +189,8 @@ JobTable service_jobs(const config::ServiceSource& v, const std::string& field, 
   }
   // The load curve, in the service's time (0 at start_s).
   const auto& l = v.load();
-  const SimTime span_us = spec.end_us - spec.start_us;
+  const SimTime span_us = spec.end_us == kNever ? kNever : spec.end_us - spec.start_us;
+  spec.promotions = read_promotions(v, field, base_dir, span_us, v.has_hpa());
   const std::uint32_t copies = std::max<std::uint32_t>(1, v.copies());
   if (!(v.scale_jitter() >= 0 && v.scale_jitter() < 1))
     throw InputError("scenario field " + field + ".scale_jitter: a fraction in [0, 1)");
@@ -190,6 +240,17 @@ JobTable service_jobs(const config::ServiceSource& v, const std::string& field, 
     // Copies differ in level: the scale times a factor uniform in [1 - jitter, 1 + jitter].
     const double factor = v.scale_jitter() > 0 ? 1 + v.scale_jitter() * (2 * jitter.uniform01() - 1) : 1.0;
     copy.load.scale((l.scale() > 0 ? l.scale() : 1.0) * factor);
+    for (ServiceSpec::Promotion& p : copy.promotions) {
+      // Sized from the expected volume: the multiplied peak of the window at the HPA's target.
+      const double expected = p.multiplier * copy.load.peak_in(p.at_us, p.at_us + p.duration_us);
+      copy.load.multiply_window(p.at_us, p.at_us + p.duration_us, p.multiplier);
+      if (p.lead_us > 0) {
+        p.floor = std::clamp(static_cast<std::int32_t>(std::ceil(
+                                 expected / (copy.replica_rps * copy.hpa.target_utilization) - 1e-9)),
+                             1, copy.max_replicas);
+        copy.hpa.prescales.push_back({p.at_us, p.lead_us, p.duration_us, p.floor});
+      }
+    }
     out.append(replica_slots(copy, request, team, v.priority_class(), field));
   }
   return out;

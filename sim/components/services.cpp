@@ -34,6 +34,10 @@ ServiceFleet::ServiceFleet(const JobTable& jobs) : jobs_(&jobs), state_(jobs.ser
     st.active.assign(st.slots.size(), 0);
     CAPSIM_CHECK(static_cast<std::int32_t>(st.slots.size()) == jobs.services[s].slots, "every replica slot is a job row");
   }
+  for (std::size_t s = 0; s < state_.size(); ++s) {
+    state_[s].promo_requests.assign(jobs.services[s].promotions.size(), 0.0);
+    state_[s].promo_rejected.assign(jobs.services[s].promotions.size(), 0.0);
+  }
   spill_sources_.resize(state_.size());
   for (std::size_t s = 0; s < state_.size(); ++s)
     if (jobs.services[s].spill_to >= 0) {
@@ -103,6 +107,17 @@ void ServiceFleet::integrate(std::size_t s, SimTime now) {
   st.requests += requests;
   st.rejected += rejected;
   st.accepted += accepted;
+  if (!spec.promotions.empty()) {
+    // Intervals never straddle a window's ends: the load has a point (an event) at each.
+    const SimTime t = from - spec.start_us;
+    const auto it = std::upper_bound(spec.promotions.begin(), spec.promotions.end(), t,
+                                     [](SimTime x, const ServiceSpec::Promotion& p) { return x < p.at_us; });
+    if (it != spec.promotions.begin() && t < std::prev(it)->at_us + std::prev(it)->duration_us) {
+      const auto k = static_cast<std::size_t>(std::prev(it) - spec.promotions.begin());
+      st.promo_requests[k] += requests;
+      st.promo_rejected[k] += rejected;
+    }
+  }
   if (spilling_) {
     (spec.spill_to >= 0 && state_[static_cast<std::size_t>(spec.spill_to)].running ? st.spilled : st.failed) += rejected;
     st.spilled_in += requests * st.retry_share;
@@ -488,6 +503,8 @@ std::vector<ServiceOutcome> ServiceFleet::outcomes() const {
     o.spilled = st.spilled;
     o.spilled_in = st.spilled_in;
     o.failed = st.failed;
+    o.promotion_requests = st.promo_requests;
+    o.promotion_rejected = st.promo_rejected;
     out.push_back(o);
   }
   return out;
@@ -538,6 +555,13 @@ void ServiceFleet::add_summary(Summary& summary) const {
     summary.push_back({k + "slo_violation_share", o.slo_violation_share});
     summary.push_back({k + "replicas_mean", o.replicas_mean});
     summary.push_back({k + "scale_events", o.scale_events});
+    for (std::size_t p = 0; p < o.promotion_requests.size(); ++p) {
+      const std::string q = k + "promotion." + std::to_string(p) + ".";
+      const auto& spec = jobs_->services[static_cast<std::size_t>(&o - per.data())].promotions[p];
+      summary.push_back({q + "requests", o.promotion_requests[p]});
+      summary.push_back({q + "rejected", o.promotion_rejected[p]});
+      summary.push_back({q + "floor", static_cast<std::int64_t>(spec.floor)});
+    }
     if (spilling_) {
       summary.push_back({k + "requests_spilled", o.spilled});
       summary.push_back({k + "requests_spilled_in", o.spilled_in});

@@ -38,6 +38,7 @@ struct ServiceOutcome {
   double replicas_mean = 0;        // ready replicas, time-weighted over its span
   std::int64_t scale_events = 0;   // HPA changes of the replica count
   double spilled = 0, spilled_in = 0, failed = 0;  // spill-over: sent on, received, rejected for good
+  std::vector<double> promotion_requests, promotion_rejected;  // per promotion, inside its window
 };
 
 class ServiceFleet final : public Component {
@@ -91,6 +92,8 @@ class ServiceFleet final : public Component {
     // Spill-over: rejected requests sent on (spilled) or not (failed); retries received; the retry
     // delay of the retried requests it served.
     double spilled = 0, failed = 0, spilled_in = 0, retried_accepted = 0, added_wait_s = 0;
+    // Per promotion (ServiceSpec::promotions): requests and rejections inside its window.
+    std::vector<double> promo_requests, promo_rejected;
     // The latency distribution of its accepted requests, for the p99: exact as (lambda, ready) ->
     // accepted requests while there are few distinct intervals, then as the weighted tail on a
     // grid of latencies (kGrid points, a factor 2^(1/3) apart from 1/16 of a service time).

@@ -29,4 +29,26 @@ void LoadSeries::scale(double factor) {
   for (double& v : rps) v *= factor;
 }
 
+void LoadSeries::multiply_window(SimTime from, SimTime to, double factor) {
+  const double at_to = at(to);
+  auto insert_point = [&](SimTime t, double v) {
+    const auto it = std::lower_bound(t_us.begin(), t_us.end(), t);
+    const auto i = static_cast<std::size_t>(it - t_us.begin());
+    if (it != t_us.end() && *it == t) return;
+    t_us.insert(it, t);
+    rps.insert(rps.begin() + static_cast<std::ptrdiff_t>(i), v);
+  };
+  insert_point(from, at(from));
+  insert_point(to, at_to);
+  for (std::size_t i = 0; i < t_us.size(); ++i)
+    if (t_us[i] >= from && t_us[i] < to) rps[i] *= factor;
+}
+
+double LoadSeries::peak_in(SimTime from, SimTime to) const {
+  double peak = at(from);
+  for (std::size_t i = 0; i < t_us.size(); ++i)
+    if (t_us[i] > from && t_us[i] < to) peak = std::max(peak, rps[i]);
+  return peak;
+}
+
 }  // namespace capsim

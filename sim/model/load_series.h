@@ -17,6 +17,10 @@ struct LoadSeries {
   double mean() const;
   double peak() const;
   void scale(double factor);
+  // The load times factor over [from, to), with points at both ends.
+  void multiply_window(SimTime from, SimTime to, double factor);
+  // The highest load over [from, to).
+  double peak_in(SimTime from, SimTime to) const;
 };
 
 }  // namespace capsim

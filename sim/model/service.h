@@ -112,6 +112,14 @@ struct ServiceSpec {
   std::string spill_to_name;
   std::string spill_field;  // the scenario field, for errors
   SimTime retry_delay_us = 0;
+  // Promotions: windows of the service's clock whose load is multiplied (already in `load`); their
+  // requests and rejections are reported one by one.
+  struct Promotion {
+    SimTime at_us = 0, duration_us = 0, lead_us = 0;
+    double multiplier = 1;
+    std::int32_t floor = 0;  // the replicas raised to ahead of it (0: no pre-scaling)
+  };
+  std::vector<Promotion> promotions;
 };
 
 }  // namespace capsim

@@ -269,6 +269,7 @@ PoolSpec pool_spec(const config::Pool& p, const std::string& base_dir) {
   out.minimum_billed_us = seconds_to_us(p.minimum_billed_s());
   out.boot_delay_us = seconds_to_us(p.boot_delay_s());
   out.elastic = p.has_elastic();
+  out.initialized = p.initialized();
   out.min_nodes = static_cast<std::int32_t>(p.elastic().min_nodes());
   out.max_nodes = static_cast<std::int32_t>(p.elastic().max_nodes());
   if (out.max_nodes > 0 && out.max_nodes < out.min_nodes)

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 #include "scenario/requests.h"
 #include "sim/base/check.h"
@@ -191,6 +192,13 @@ JobTable service_jobs(const config::ServiceSource& v, const std::string& field, 
   const auto& l = v.load();
   const SimTime span_us = spec.end_us == kNever ? kNever : spec.end_us - spec.start_us;
   spec.promotions = read_promotions(v, field, base_dir, span_us, v.has_hpa());
+  for (const auto& [value, name, out] : {std::tuple{v.image_pull_s(), "image_pull_s", &spec.image_pull_us},
+                                         std::tuple{v.model_load_s(), "model_load_s", &spec.model_load_us},
+                                         std::tuple{v.warm_up_s(), "warm_up_s", &spec.warm_up_us}}) {
+    if (!(value >= 0) || value > 86400)
+      throw InputError("scenario field " + field + "." + name + ": must be in [0, 86400] seconds");
+    *out = seconds_to_us(value);
+  }
   const std::uint32_t copies = std::max<std::uint32_t>(1, v.copies());
   if (!(v.scale_jitter() >= 0 && v.scale_jitter() < 1))
     throw InputError("scenario field " + field + ".scale_jitter: a fraction in [0, 1)");

@@ -38,6 +38,12 @@ ServiceFleet::ServiceFleet(const JobTable& jobs) : jobs_(&jobs), state_(jobs.ser
     state_[s].promo_requests.assign(jobs.services[s].promotions.size(), 0.0);
     state_[s].promo_rejected.assign(jobs.services[s].promotions.size(), 0.0);
   }
+  for (const ServiceSpec& spec : jobs.services)
+    if (spec.image_pull_us > 0 || spec.model_load_us > 0 || spec.warm_up_us > 0) startups_ = true;
+  if (startups_) {
+    serving_.assign(jobs.size(), 0);
+    starts_.assign(jobs.size(), 0);
+  }
   spill_sources_.resize(state_.size());
   for (std::size_t s = 0; s < state_.size(); ++s)
     if (jobs.services[s].spill_to >= 0) {
@@ -57,6 +63,7 @@ void ServiceFleet::attach(Simulation& sim) {
   sim.on_event<ServiceFleet, &ServiceFleet::on_start_end>(kStartEnd, this);
   sim.on_event<ServiceFleet, &ServiceFleet::on_load_step>(kLoadStep, this);
   sim.on_event<ServiceFleet, &ServiceFleet::on_sync>(kSync, this);
+  if (startups_) sim.on_event<ServiceFleet, &ServiceFleet::on_replica_ready>(kReplicaReady, this);
 }
 
 void ServiceFleet::on_run_start(Simulation& sim, SimTime start) {
@@ -163,7 +170,7 @@ void ServiceFleet::refresh(Simulation& sim, std::size_t s, SimTime now) {
     double sum = 0, hpa_sum = 0;
     std::int32_t n = 0;
     for (std::uint32_t j : st.slots)
-      if (sim.state(j) == JobState::kRunning) {
+      if (sim.state(j) == JobState::kRunning && (!startups_ || serving_[j])) {
         const double topology = sim.rate_limit(j, Simulation::kTopologyRateLimit);
         sum += topology * (spec.burst_limit > 1 ? burst_of(sim, j, spec.burst_limit) : 1.0);
         hpa_sum += topology;
@@ -280,15 +287,44 @@ void ServiceFleet::on_job_started(Simulation& sim, SimTime now, std::uint32_t j)
   if (bursting_) refresh_bursting(sim, now, j);
   const std::int32_t s = jobs_->service[j];
   if (s < 0) return;
-  integrate(static_cast<std::size_t>(s), now);
-  ++state_[static_cast<std::size_t>(s)].ready;
-  refresh(sim, static_cast<std::size_t>(s), now);
+  const ServiceSpec& spec = jobs_->services[static_cast<std::size_t>(s)];
+  if (startups_) {
+    ++starts_[j];
+    const auto node = static_cast<std::size_t>(sim.placement(j).node);
+    const bool initialized = sim.fleet().pools[static_cast<std::size_t>(sim.fleet().pool[node])].initialized;
+    const SimTime startup = (initialized ? 0 : spec.image_pull_us) + spec.model_load_us + spec.warm_up_us;
+    if (startup > 0) {  // it holds its node from now and serves from then
+      sim.schedule(now + startup, kReplicaReady, j, starts_[j]);
+      return;
+    }
+  }
+  add_ready(sim, static_cast<std::size_t>(s), now, j);
+}
+
+void ServiceFleet::add_ready(Simulation& sim, std::size_t s, SimTime now, std::uint32_t j) {
+  if (startups_) serving_[j] = 1;
+  integrate(s, now);
+  ++state_[s].ready;
+  refresh(sim, s, now);
+}
+
+void ServiceFleet::on_replica_ready(Simulation& sim, const Event& e) {
+  const std::uint32_t j = e.job;
+  if (e.generation != starts_[j] || sim.state(j) != JobState::kRunning) {
+    sim.note_stale_event();
+    return;
+  }
+  add_ready(sim, static_cast<std::size_t>(jobs_->service[j]), e.time, j);
 }
 
 void ServiceFleet::on_job_stopped(Simulation& sim, SimTime now, std::uint32_t j) {
   if (bursting_) refresh_bursting(sim, now, j);
   const std::int32_t s = jobs_->service[j];
   if (s < 0) return;
+  if (startups_) {
+    if (!serving_[j]) return;  // stopped while starting: it never served
+    serving_[j] = 0;
+  }
   integrate(static_cast<std::size_t>(s), now);
   --state_[static_cast<std::size_t>(s)].ready;
   refresh(sim, static_cast<std::size_t>(s), now);

@@ -46,6 +46,8 @@ class ServiceFleet final : public Component {
   static constexpr auto kStartEnd = static_cast<EventKind>(45);  // job field: service; generation 0 start, 1 end
   static constexpr auto kLoadStep = static_cast<EventKind>(46);  // job field: service; generation: load point
   static constexpr auto kSync = static_cast<EventKind>(47);      // job field: service
+  // A replica's image pull, model load and warm-up are over. Job field: the replica; generation: its start count.
+  static constexpr auto kReplicaReady = static_cast<EventKind>(53);
 
   explicit ServiceFleet(const JobTable& jobs);
   static bool needed(const JobTable& jobs) { return !jobs.services.empty(); }
@@ -112,6 +114,9 @@ class ServiceFleet final : public Component {
   void on_start_end(Simulation& sim, const Event& e);
   void on_load_step(Simulation& sim, const Event& e);
   void on_sync(Simulation& sim, const Event& e);
+  void on_replica_ready(Simulation& sim, const Event& e);
+  // A replica started serving: the queue now has one more server.
+  void add_ready(Simulation& sim, std::size_t s, SimTime now, std::uint32_t j);
   void integrate(std::size_t s, SimTime now);
   // Its arrivals now: its own load plus what the services spilling to it reject now.
   void set_arrivals(std::size_t s);
@@ -141,6 +146,9 @@ class ServiceFleet final : public Component {
   std::vector<std::uint32_t> touched_;  // scratch: services to refresh
   std::vector<std::vector<std::uint32_t>> spill_sources_;  // per service: the services that spill to it
   bool spilling_ = false;                                  // some service spills (its summary keys)
+  bool startups_ = false;                                  // some service's replicas take time to serve
+  std::vector<std::uint8_t> serving_;                      // per job row: a replica that is ready
+  std::vector<std::uint32_t> starts_;                      // per job row: starts so far (stale ready events)
   void refresh_bursting(Simulation& sim, SimTime now, std::uint32_t j);
 };
 

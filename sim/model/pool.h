@@ -48,6 +48,7 @@ struct PoolSpec {
   SimTime minimum_billed_us = 0;  // per acquisition of an elastic node
   SimTime boot_delay_us = 0;
   bool elastic = false;
+  bool initialized = false;      // images already in the VM: service replicas skip their image pull
   std::int32_t min_nodes = 0;     // elastic: held from the start
   std::int32_t max_nodes = 0;     // elastic: capacity policies hold at most this many (0: the pool's size)
   SpotSpec spot;

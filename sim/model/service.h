@@ -120,6 +120,10 @@ struct ServiceSpec {
     std::int32_t floor = 0;  // the replicas raised to ahead of it (0: no pre-scaling)
   };
   std::vector<Promotion> promotions;
+  // From a replica's start to serving: the image pull (skipped on an initialized pool), then the
+  // model load and warm-up. The replica holds its resources meanwhile.
+  SimTime image_pull_us = 0;
+  SimTime model_load_us = 0, warm_up_us = 0;
 };
 
 }  // namespace capsim

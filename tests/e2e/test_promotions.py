@@ -66,3 +66,13 @@ def test_bad_csv_row_names_file_and_line(tmp_path):
                    "--out", tmp_path / "out")
     assert p.returncode == 2
     assert "calendar.csv:3" in p.stderr and "multiplier" in p.stderr
+
+
+@pytest.mark.parametrize("field", ["image_pull_s", "model_load_s", "warm_up_s"])
+def test_negative_startup_time_exits_2(tmp_path, field):
+    s = json.loads(json.dumps(BASE))
+    s["workloads"][0]["service"][field] = -1
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(s))
+    p = run_capsim("run", path, "--out", tmp_path / "out")
+    assert p.returncode == 2 and f"workloads[0].service.{field}" in p.stderr

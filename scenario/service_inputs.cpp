@@ -21,7 +21,8 @@ namespace {
 // The promotion calendar, checked against the service's span (its own clock): from the scenario's
 // list and the CSV, in time order.
 std::vector<ServiceSpec::Promotion> read_promotions(const config::ServiceSource& v, const std::string& field,
-                                                    const std::string& base_dir, SimTime span_us, bool hpa) {
+                                                    const std::string& base_dir, SimTime span_us, bool hpa,
+                                                    bool spills) {
   std::vector<ServiceSpec::Promotion> out;
   // check(at, duration, multiplier, lead, fail): fail(what, message) names the field or the CSV cell.
   auto add = [&](double at, double duration, double multiplier, double lead, auto fail) {
@@ -32,8 +33,9 @@ std::vector<ServiceSpec::Promotion> read_promotions(const config::ServiceSource&
                        " s on its clock): outside the horizon");
     if (!(multiplier > 0) || !std::isfinite(multiplier)) fail("multiplier", "must be above 0");
     if (!(lead >= 0) || !std::isfinite(lead)) fail("lead_s", "must be >= 0");
-    if (lead > 0 && !hpa) fail("lead_s", "pre-scaling raises the HPA's floor: the service needs an hpa");
-    out.push_back({seconds_to_us(at), seconds_to_us(duration), seconds_to_us(lead), multiplier, 0});
+    if (lead > 0 && !hpa && !spills)
+      fail("lead_s", "pre-scaling raises an HPA's floor: the service needs an hpa (or spill_to a service with one)");
+    out.push_back({seconds_to_us(at), seconds_to_us(duration), seconds_to_us(lead), multiplier, 0, 0});
   };
   for (int i = 0; i < v.promotions_size(); ++i) {
     const auto& p = v.promotions(i);
@@ -191,7 +193,8 @@ JobTable service_jobs(const config::ServiceSource& v, const std::string& field, 
   // The load curve, in the service's time (0 at start_s).
   const auto& l = v.load();
   const SimTime span_us = spec.end_us == kNever ? kNever : spec.end_us - spec.start_us;
-  spec.promotions = read_promotions(v, field, base_dir, span_us, v.has_hpa());
+  spec.promotions = read_promotions(v, field, base_dir, span_us, v.has_hpa(), !v.spill_to().empty());
+  spec.promotions_field = "scenario field " + field + ".promotions";
   for (const auto& [value, name, out] : {std::tuple{v.image_pull_s(), "image_pull_s", &spec.image_pull_us},
                                          std::tuple{v.model_load_s(), "model_load_s", &spec.model_load_us},
                                          std::tuple{v.warm_up_s(), "warm_up_s", &spec.warm_up_us}}) {
@@ -251,8 +254,9 @@ JobTable service_jobs(const config::ServiceSource& v, const std::string& field, 
     for (ServiceSpec::Promotion& p : copy.promotions) {
       // Sized from the expected volume: the multiplied peak of the window at the HPA's target.
       const double expected = p.multiplier * copy.load.peak_in(p.at_us, p.at_us + p.duration_us);
+      p.expected_rps = expected;
       copy.load.multiply_window(p.at_us, p.at_us + p.duration_us, p.multiplier);
-      if (p.lead_us > 0) {
+      if (p.lead_us > 0 && copy.hpa.enabled) {
         p.floor = std::clamp(static_cast<std::int32_t>(std::ceil(
                                  expected / (copy.replica_rps * copy.hpa.target_utilization) - 1e-9)),
                              1, copy.max_replicas);
@@ -275,6 +279,37 @@ void resolve_spill_routes(JobTable& jobs) {
     if (to < 0) throw InputError(spec.spill_field + ": no service named '" + spec.spill_to_name + "'");
     if (static_cast<std::size_t>(to) == s) throw InputError(spec.spill_field + ": a service cannot spill to itself");
     spec.spill_to = to;
+  }
+  // A promotion pre-scaled on a service without an HPA (a monthly cluster of fixed size) raises the
+  // floor of the service it spills to by what its own replicas cannot serve of the expected peak.
+  for (std::size_t s = 0; s < services.size(); ++s) {
+    for (const ServiceSpec::Promotion& p : services[s].promotions) {
+      if (p.lead_us == 0 || services[s].hpa.enabled) continue;
+      auto& to = services[static_cast<std::size_t>(services[s].spill_to)];
+      if (!to.hpa.enabled)
+        throw InputError(services[s].promotions_field + ": lead_s: neither this service nor '" + to.name +
+                         "', which it spills to, has an hpa to pre-scale");
+      const double own = services[s].max_replicas * services[s].replica_rps;
+      ServiceSpec::Promotion linked = p;
+      linked.at_us = services[s].start_us + p.at_us - to.start_us;  // the target's clock
+      linked.multiplier = 1;  // its load is what spills, already counted
+      linked.floor = std::clamp(
+          static_cast<std::int32_t>(std::ceil(std::max(0.0, p.expected_rps - own) /
+                                              (to.replica_rps * to.hpa.target_utilization) - 1e-9)),
+          1, to.max_replicas);
+      if (linked.at_us < 0 || (to.end_us != kNever && to.start_us + linked.at_us + linked.duration_us > to.end_us))
+        throw InputError(services[s].promotions_field + ": the promotion falls outside the span of '" + to.name +
+                         "', which it pre-scales");
+      // Points at the window's ends, so the target's intervals never straddle them (its per-promotion keys).
+      to.load.multiply_window(linked.at_us, linked.at_us + linked.duration_us, 1.0);
+      to.hpa.prescales.push_back({linked.at_us, linked.lead_us, linked.duration_us, linked.floor});
+      to.promotions.push_back(linked);
+      std::sort(to.promotions.begin(), to.promotions.end(), [](const auto& a, const auto& b) { return a.at_us < b.at_us; });
+      for (std::size_t i = 1; i < to.promotions.size(); ++i)
+        if (to.promotions[i].at_us < to.promotions[i - 1].at_us + to.promotions[i - 1].duration_us)
+          throw InputError(services[s].promotions_field + ": the promotion pre-scaled on '" + to.name +
+                           "' overlaps one of its own");
+    }
   }
   for (std::size_t s = 0; s < services.size(); ++s) {
     std::size_t steps = 0;

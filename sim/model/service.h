@@ -118,8 +118,10 @@ struct ServiceSpec {
     SimTime at_us = 0, duration_us = 0, lead_us = 0;
     double multiplier = 1;
     std::int32_t floor = 0;  // the replicas raised to ahead of it (0: no pre-scaling)
+    double expected_rps = 0; // the multiplied peak of the window
   };
-  std::vector<Promotion> promotions;
+  std::vector<Promotion> promotions;  // in time order; a spill target also holds those pre-scaled on it
+  std::string promotions_field;       // the scenario field, for errors
   // From a replica's start to serving: the image pull (skipped on an initialized pool), then the
   // model load and warm-up. The replica holds its resources meanwhile.
   SimTime image_pull_us = 0;

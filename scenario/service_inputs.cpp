@@ -280,20 +280,21 @@ void resolve_spill_routes(JobTable& jobs) {
     if (static_cast<std::size_t>(to) == s) throw InputError(spec.spill_field + ": a service cannot spill to itself");
     spec.spill_to = to;
   }
-  // A promotion pre-scaled on a service without an HPA (a monthly cluster of fixed size) raises the
-  // floor of the service it spills to by what its own replicas cannot serve of the expected peak.
+  // A promotion on a service without an HPA that spills (a monthly cluster of fixed size) is the
+  // spill target's too: reported there, and with a lead it raises the target's floor by what the
+  // service's own replicas cannot serve of the expected peak.
   for (std::size_t s = 0; s < services.size(); ++s) {
     for (const ServiceSpec::Promotion& p : services[s].promotions) {
-      if (p.lead_us == 0 || services[s].hpa.enabled) continue;
+      if (services[s].hpa.enabled || services[s].spill_to < 0) continue;
       auto& to = services[static_cast<std::size_t>(services[s].spill_to)];
-      if (!to.hpa.enabled)
+      if (p.lead_us > 0 && !to.hpa.enabled)
         throw InputError(services[s].promotions_field + ": lead_s: neither this service nor '" + to.name +
                          "', which it spills to, has an hpa to pre-scale");
       const double own = services[s].max_replicas * services[s].replica_rps;
       ServiceSpec::Promotion linked = p;
       linked.at_us = services[s].start_us + p.at_us - to.start_us;  // the target's clock
       linked.multiplier = 1;  // its load is what spills, already counted
-      linked.floor = std::clamp(
+      linked.floor = p.lead_us == 0 ? 0 : std::clamp(
           static_cast<std::int32_t>(std::ceil(std::max(0.0, p.expected_rps - own) /
                                               (to.replica_rps * to.hpa.target_utilization) - 1e-9)),
           1, to.max_replicas);
@@ -302,7 +303,7 @@ void resolve_spill_routes(JobTable& jobs) {
                          "', which it pre-scales");
       // Points at the window's ends, so the target's intervals never straddle them (its per-promotion keys).
       to.load.multiply_window(linked.at_us, linked.at_us + linked.duration_us, 1.0);
-      to.hpa.prescales.push_back({linked.at_us, linked.lead_us, linked.duration_us, linked.floor});
+      if (linked.floor > 0) to.hpa.prescales.push_back({linked.at_us, linked.lead_us, linked.duration_us, linked.floor});
       to.promotions.push_back(linked);
       std::sort(to.promotions.begin(), to.promotions.end(), [](const auto& a, const auto& b) { return a.at_us < b.at_us; });
       for (std::size_t i = 1; i < to.promotions.size(); ++i)

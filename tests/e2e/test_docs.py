@@ -92,6 +92,8 @@ def test_every_sweep_field_is_in_docs_sweeps():
 
 
 def normalize(key, teams, pools):
+    if key.startswith("service.") and ".promotion." in key:
+        return "service.NAME.promotion.K." + key.split(".")[-1]
     for prefix in ("team.", "class.", "shape.", "source.", "service."):
         if key.startswith(prefix):
             return prefix + "NAME." + key.split(".")[-1]

@@ -195,6 +195,9 @@ JobTable service_jobs(const config::ServiceSource& v, const std::string& field, 
   const SimTime span_us = spec.end_us == kNever ? kNever : spec.end_us - spec.start_us;
   spec.promotions = read_promotions(v, field, base_dir, span_us, v.has_hpa(), !v.spill_to().empty());
   spec.promotions_field = "scenario field " + field + ".promotions";
+  if (!(v.revenue_per_request() >= 0) || !std::isfinite(v.revenue_per_request()))
+    throw InputError("scenario field " + field + ".revenue_per_request: must be a finite amount >= 0");
+  spec.revenue_per_request = v.revenue_per_request();
   for (const auto& [value, name, out] : {std::tuple{v.image_pull_s(), "image_pull_s", &spec.image_pull_us},
                                          std::tuple{v.model_load_s(), "model_load_s", &spec.model_load_us},
                                          std::tuple{v.warm_up_s(), "warm_up_s", &spec.warm_up_us}}) {

@@ -31,17 +31,19 @@ def main():
     a.add_argument("--capsim", default=str(ROOT / "build" / "capsim"))
     a.add_argument("--sizes", default="10,20,30,40,60,80,120")
     args = a.parse_args()
-    print("| monthly GPUs | cost, one week | monthly share of it | cost per 1,000 generations | spilled | failed "
-          "| on-demand GPUs (mean) | p99 latency, monthly / on-demand |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| monthly GPUs | cost, one week | monthly share of it | cost per 1,000 generations | margin per day | spilled "
+          "| failed | on-demand GPUs (mean) | p99 latency, monthly / on-demand |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     with tempfile.TemporaryDirectory() as d:
         for n in [int(x) for x in args.sizes.split(",")]:
             s = run(args.capsim, n, d)
             own = s["service.sd-monthly.requests_total"]
             served = s["requests_total"] - s["requests_rejected"]
             cost = s["cost_total"]
+            assert abs(s["cost_per_served_request"] - cost / served) < 1e-12 * cost
             print(f"| {n} | {cost:,.0f} USD | {100 * s['cost_pool_monthly'] / cost:.0f}% "
-                  f"| {1000 * cost / served:.2f} USD | {100 * s['requests_spilled'] / own:.1f}% "
+                  f"| {1000 * cost / served:.2f} USD | {s['services_margin_per_day']:,.0f} USD "
+                  f"| {100 * s['requests_spilled'] / own:.1f}% "
                   f"| {100 * s['requests_failed'] / own:.2f}% | {s['service.sd-on-demand.replicas_mean']:.1f} "
                   f"| {s['service.sd-monthly.latency_p99_s']:.0f} s / {s['service.sd-on-demand.latency_p99_s']:.0f} s |")
 

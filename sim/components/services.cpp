@@ -570,6 +570,22 @@ void ServiceFleet::add_summary(Summary& summary) const {
   summary.push_back({"latency_p99_s", worst_p99});  // the worst service's
   summary.push_back({"slo_violation_share", span > 0 ? violation / span : 0.0});
   summary.push_back({"replicas_mean", replicas});
+  const bool economics = std::any_of(jobs_->services.begin(), jobs_->services.end(),
+                                     [](const ServiceSpec& v) { return v.revenue_per_request > 0; });
+  const double bill = summary_number(summary, "cost_total");  // NaN without prices
+  if (economics) {
+    // Unit economics: requests served earn revenue; the bill (idle included) is what they cost.
+    double revenue = 0;
+    for (std::size_t s = 0; s < state_.size(); ++s) revenue += state_[s].accepted * jobs_->services[s].revenue_per_request;
+    const double days = (summary_number(summary, "sim_end_s") - summary_number(summary, "sim_start_s")) / 86400.0;
+    summary.push_back({"services_requests_served", accepted});
+    summary.push_back({"services_revenue", revenue});
+    if (!std::isnan(bill)) {
+      summary.push_back({"cost_per_served_request", accepted > 0 ? bill / accepted : std::nan("")});
+      summary.push_back({"services_margin", revenue - bill});
+      summary.push_back({"services_margin_per_day", days > 0 ? (revenue - bill) / days : std::nan("")});
+    }
+  }
   if (spilling_) {
     double spilled = 0, failed = 0, retried = 0, added = 0;
     for (const State& st : state_) {
@@ -591,6 +607,17 @@ void ServiceFleet::add_summary(Summary& summary) const {
     summary.push_back({k + "slo_violation_share", o.slo_violation_share});
     summary.push_back({k + "replicas_mean", o.replicas_mean});
     summary.push_back({k + "scale_events", o.scale_events});
+    if (economics) {
+      const std::size_t s = static_cast<std::size_t>(&o - per.data());
+      const double served = state_[s].accepted, revenue = served * jobs_->services[s].revenue_per_request;
+      summary.push_back({k + "requests_served", served});
+      summary.push_back({k + "revenue", revenue});
+      const double cost = summary_number(summary, k + "cost");  // the ledger's charges of its replicas
+      if (!std::isnan(cost)) {
+        summary.push_back({k + "cost_per_request", served > 0 ? cost / served : std::nan("")});
+        summary.push_back({k + "margin", revenue - cost});
+      }
+    }
     for (std::size_t p = 0; p < o.promotion_requests.size(); ++p) {
       const std::string q = k + "promotion." + std::to_string(p) + ".";
       const auto& spec = jobs_->services[static_cast<std::size_t>(&o - per.data())].promotions[p];

@@ -124,6 +124,7 @@ struct ServiceSpec {
   std::string promotions_field;       // the scenario field, for errors
   // From a replica's start to serving: the image pull (skipped on an initialized pool), then the
   // model load and warm-up. The replica holds its resources meanwhile.
+  double revenue_per_request = 0;  // unit economics: what a served request earns
   SimTime image_pull_us = 0;
   SimTime model_load_us = 0, warm_up_us = 0;
 };

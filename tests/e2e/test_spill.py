@@ -74,3 +74,40 @@ def test_bad_routes_exit_2(tmp_path, services, field, message):
     p = run_capsim("run", scenario(tmp_path, services), "--out", tmp_path / "out")
     assert p.returncode == 2, p.stdout
     assert field in p.stderr and message in p.stderr
+
+
+def test_unit_economics_of_the_two_clusters(tmp_path):
+    # The hand case of tests/scenarios/service_spill_over.json with 0.01 USD per generation: 4,320
+    # served on the first cluster, 2,880 - 22.1166 on the second; the bill is 16 USD (2 x 2 + 4 x 3).
+    from conftest import ROOT
+    s = json.loads((ROOT / "tests" / "scenarios" / "service_spill_over.json").read_text())
+    for w in s["workloads"]:
+        w["service"]["revenue_per_request"] = 0.01
+    s["cost"]["catalog"] = str(ROOT / "tests" / "scenarios" / "data" / "spill_catalog.json")
+    path = tmp_path / "econ.json"
+    path.write_text(json.dumps(s))
+    p = run_capsim("run", path, "--out", tmp_path / "out")
+    assert p.returncode == 0, p.stderr
+    r = json.loads((tmp_path / "out" / "summary.json").read_text())
+    served_second = 2880 * (1 - erlang_b(4, 0.8))
+    assert r["service.gen.requests_served"] == pytest.approx(4320, rel=1e-12)
+    assert r["service.gen-second.requests_served"] == pytest.approx(served_second, rel=1e-12)
+    assert r["services_revenue"] == pytest.approx(0.01 * (4320 + served_second), rel=1e-12)
+    assert r["cost_per_served_request"] == pytest.approx(16 / (4320 + served_second), rel=1e-12)
+    assert r["services_margin"] == pytest.approx(0.01 * (4320 + served_second) - 16, rel=1e-12)
+    assert r["services_margin_per_day"] == pytest.approx(24 * r["services_margin"], rel=1e-12)
+    # Each cluster's replicas are charged their share of its nodes; what they leave is idle: together the bill.
+    assert r["service.gen.cost"] + r["service.gen-second.cost"] + r["cost_idle"] == pytest.approx(16, abs=1e-9)
+    for name in ("gen", "gen-second"):
+        k = f"service.{name}."
+        assert r[k + "margin"] == pytest.approx(r[k + "revenue"] - r[k + "cost"], rel=1e-12)
+        assert r[k + "cost_per_request"] == pytest.approx(r[k + "cost"] / r[k + "requests_served"], rel=1e-12)
+    # The first cluster's generations are the cheaper ones (2 USD/h nodes, 4,320 served on 2 of them).
+    assert r["service.gen.cost_per_request"] < r["service.gen-second.cost_per_request"]
+
+
+def test_negative_revenue_exits_2(tmp_path):
+    bad = service("a", 1, 1.0)
+    bad["service"]["revenue_per_request"] = -1
+    p = run_capsim("run", scenario(tmp_path, [bad]), "--out", tmp_path / "out")
+    assert p.returncode == 2 and "revenue_per_request" in p.stderr

@@ -132,6 +132,15 @@ JobTable service_jobs(const config::ServiceSource& v, const std::string& field, 
     const auto& h = v.hpa();
     spec.hpa.enabled = true;
     if (h.target_utilization() > 0) spec.hpa.target_utilization = h.target_utilization();
+    if (!(h.target_rps_per_replica() >= 0) || !std::isfinite(h.target_rps_per_replica()))
+      throw InputError("scenario field " + field + ".hpa.target_rps_per_replica: must be >= 0");
+    if (!(h.target_queue_per_replica() >= 0) || !std::isfinite(h.target_queue_per_replica()))
+      throw InputError("scenario field " + field + ".hpa.target_queue_per_replica: must be >= 0");
+    if (h.target_rps_per_replica() > 0 && h.target_queue_per_replica() > 0)
+      throw InputError("scenario field " + field + ".hpa.target_queue_per_replica: one metric per HPA "
+                       "(target_rps_per_replica is set too)");
+    spec.hpa.target_rps = h.target_rps_per_replica();
+    spec.hpa.target_queue = h.target_queue_per_replica();
     if (h.has_tolerance()) spec.hpa.tolerance = h.tolerance();
     if (h.sync_s() > 0) spec.hpa.sync_us = seconds_to_us(h.sync_s());
     if (h.has_scale_down_stabilization_s()) spec.hpa.scale_down_stabilization_us = seconds_to_us(h.scale_down_stabilization_s());
@@ -261,7 +270,7 @@ JobTable service_jobs(const config::ServiceSource& v, const std::string& field, 
       copy.load.multiply_window(p.at_us, p.at_us + p.duration_us, p.multiplier);
       if (p.lead_us > 0 && copy.hpa.enabled) {
         p.floor = std::clamp(static_cast<std::int32_t>(std::ceil(
-                                 expected / (copy.replica_rps * copy.hpa.target_utilization) - 1e-9)),
+                                 expected / copy.hpa.rps_at_target(copy.replica_rps) - 1e-9)),
                              1, copy.max_replicas);
         copy.hpa.prescales.push_back({p.at_us, p.lead_us, p.duration_us, p.floor});
       }
@@ -299,7 +308,7 @@ void resolve_spill_routes(JobTable& jobs) {
       linked.multiplier = 1;  // its load is what spills, already counted
       linked.floor = p.lead_us == 0 ? 0 : std::clamp(
           static_cast<std::int32_t>(std::ceil(std::max(0.0, p.expected_rps - own) /
-                                              (to.replica_rps * to.hpa.target_utilization) - 1e-9)),
+                                              to.hpa.rps_at_target(to.replica_rps) - 1e-9)),
           1, to.max_replicas);
       if (linked.at_us < 0 || (to.end_us != kNever && to.start_us + linked.at_us + linked.duration_us > to.end_us))
         throw InputError(services[s].promotions_field + ": the promotion falls outside the span of '" + to.name +

@@ -375,10 +375,24 @@ std::int32_t ServiceFleet::hpa_desired(std::size_t s, SimTime now) {
   if (st.ready > 0) {
     // Kubernetes measures a replica's CPU use over its request: a bursting replica shows above 100%,
     // so the HPA's capacity is the request's (with the topology speed), not the burst's.
-    const double utilization = st.lambda / (st.ready * spec.replica_rps * st.hpa_speed);
-    const double ratio = utilization / h.target_utilization;
-    if (std::abs(ratio - 1.0) > h.tolerance)
-      desired = static_cast<std::int32_t>(std::ceil(static_cast<double>(st.ready) * ratio - 1e-9));
+    double ratio;
+    if (h.target_rps > 0) {
+      ratio = st.lambda / st.ready / h.target_rps;
+    } else if (h.target_queue > 0) {
+      // Requests waiting, by Little's law over the accepted ones: lambda_accepted x (W - 1/mu).
+      const QueueOutcome& o = st.outcome;
+      const double waiting = st.lambda * (1 - o.rejected_share) * std::max(0.0, o.latency_mean_s - 1 / mu_of(s));
+      ratio = waiting / st.ready / h.target_queue;
+    } else {
+      const double utilization = st.lambda / (st.ready * spec.replica_rps * st.hpa_speed);
+      ratio = utilization / h.target_utilization;
+    }
+    if (!std::isfinite(ratio)) {
+      desired = spec.max_replicas;  // an unbounded queue: as many as allowed (the rate limit applies)
+    } else if (std::abs(ratio - 1.0) > h.tolerance) {
+      const double want = std::ceil(static_cast<double>(st.ready) * ratio - 1e-9);
+      desired = static_cast<std::int32_t>(std::min(want, static_cast<double>(spec.max_replicas)));
+    }
   }
   desired = std::clamp(desired, spec.min_replicas, spec.max_replicas);
   // Scale-down stabilization: the highest recommendation of the window (this one included).
@@ -427,7 +441,8 @@ std::int32_t ServiceFleet::floor_at(std::size_t s, SimTime now) {
       st.fitted_at = now;
     }
     if (st.forecast.fitted()) {
-      const double needed = st.forecast.at(t + pr.lead_us) / (h.target_utilization * spec.replica_rps * st.hpa_speed);
+      const double needed = st.forecast.at(t + pr.lead_us) /
+                            (h.target_rps > 0 ? h.target_rps : h.target_utilization * spec.replica_rps * st.hpa_speed);
       floor = std::max(floor, static_cast<std::int32_t>(std::min(1e9, std::ceil(needed - 1e-9))));
     }
   }

@@ -49,6 +49,12 @@ struct PredictiveSpec {
 struct HpaSpec {
   bool enabled = false;
   double target_utilization = 0.7;  // observed: load over the ready replicas' capacity
+  double target_rps = 0;            // > 0: the metric is requests/s per ready replica (QPS)
+  double target_queue = 0;          // > 0: the metric is requests waiting per ready replica
+  // Requests/s one replica takes at the target (sizing floors for promotions).
+  double rps_at_target(double replica_rps) const {
+    return target_rps > 0 ? target_rps : replica_rps * target_utilization;
+  }
   double tolerance = 0.1;
   SimTime sync_us = 15'000'000;
   SimTime scale_down_stabilization_us = 300'000'000;

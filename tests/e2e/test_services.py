@@ -2,12 +2,13 @@
 nothing; the per-node used and allocated series in results.h5 (read with h5py) never show a node using
 more than it holds, and their integrals agree with the summary."""
 import json
+import math
 
 import h5py
 import numpy as np
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, run_capsim
 
 FLEET = {"nodes": [{"group": {"count": 4, "cpu_cores": 8, "memory_gib": 32}}]}
 
@@ -98,3 +99,66 @@ def test_bad_scale_in_and_time_slicing_exit_2(capsim, tmp_path, change, message)
     assert p.returncode == 2, p.stderr
     assert message in p.stderr, p.stderr
     assert not out.exists() or not any(out.iterdir())
+
+
+def _erlang_c(c, a):
+    term, ratio = 1.0, 0.0
+    for k in range(c - 1, -1, -1):
+        term *= (k + 1) / a
+        ratio += term
+    return 1.0 / (1.0 + (1.0 - a / c) * ratio)
+
+
+def _hpa_history(tmp_path, hpa, rps, replicas):
+    s = {"name": "hpa metric", "seed": 1, "fleet": {"nodes": [{"group": {"count": 40, "cpu_cores": 1, "memory_gib": 4}}]},
+         "workloads": [{"service": {"name": "api", "replicas": replicas, "max_replicas": 40, "cpu_cores": 1,
+                                    "memory_gib": 1, "replica_rps": 1, "load": {"constant_rps": rps}, "end_s": 120,
+                                    "hpa": hpa}}],
+         "placement": {"name": "first-fit"}, "sample_interval_s": 60}
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(s))
+    p = run_capsim("run", path, "--out", tmp_path / "out")
+    assert p.returncode == 0, p.stderr
+    with h5py.File(tmp_path / "out" / "results.h5") as f:
+        h = f["service_replicas"]
+        history = list(zip((h["t"][:] // 1_000_000).tolist(), h["replicas"][:].tolist()))
+    assert history[-1] == (120, 0)  # the service's end
+    return history[:-1]
+
+
+def test_hpa_on_requests_per_replica(tmp_path):
+    # AverageValue on QPS: 42 requests/s, target 5 per replica, from 2: ratio 4.2 -> 9 wanted, +4 at most
+    # (Kubernetes' default rate limit) -> 6; then 42/6/5 = 1.4 -> 9; then 42/9/5 = 0.93, within tolerance.
+    history = _hpa_history(tmp_path, {"target_rps_per_replica": 5}, 42, 2)
+    assert [r for _, r in history] == [2, 6, 9]
+    assert [t for t, _ in history] == [0, 15, 30]
+
+
+def test_hpa_on_queue_length_per_replica(tmp_path):
+    # Requests waiting per replica, M/M/c (no limit) by hand: Lq = C(c, a) x lambda / (c mu - lambda).
+    # From 10 replicas under 9 requests/s: Lq = 6.02, 0.60 per replica, ratio 1.20 -> ceil(12.04) = 13;
+    # at 13 the queue is nearly empty (ratio far below 1), but the 300 s scale-down stabilization keeps 13
+    # for the rest of this 2-minute run.
+    lam, target = 9.0, 0.5
+    c, want = 10, [10]
+    while True:
+        ratio = _erlang_c(c, lam) * lam / (c - lam) / c / target
+        if ratio <= 1.1:
+            break
+        c = min(math.ceil(c * ratio - 1e-9), c + max(4, c))
+        want.append(c)
+    assert want == [10, 13]
+    history = _hpa_history(tmp_path, {"target_queue_per_replica": target}, lam, 10)
+    assert [r for _, r in history] == want
+    assert len(want) >= 2
+
+
+def test_hpa_with_two_metrics_exits_2(tmp_path):
+    s = {"name": "two metrics", "seed": 1, "fleet": {"nodes": [{"group": {"count": 2, "cpu_cores": 1, "memory_gib": 4}}]},
+         "workloads": [{"service": {"name": "api", "cpu_cores": 1, "memory_gib": 1, "replica_rps": 1,
+                                    "load": {"constant_rps": 1}, "end_s": 60,
+                                    "hpa": {"target_rps_per_replica": 5, "target_queue_per_replica": 1}}}]}
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(s))
+    p = run_capsim("run", path, "--out", tmp_path / "out")
+    assert p.returncode == 2 and "hpa.target_queue_per_replica" in p.stderr

@@ -21,6 +21,14 @@ CapacityOptions QueueDrivenCapacity::options_from(const std::string& policy, con
   };
   CapacityOptions o;
   o.idle_grace_us = seconds("idle_grace_s", 600);
+  const std::string expander = params.get_string("expander", "priority");
+  if (expander != "priority" && expander != "fallback")
+    throw InputError("capacity policy " + policy + ": expander must be priority or fallback, got '" + expander + "'");
+  o.priority_expander = expander == "priority";
+  o.max_node_provision_us = seconds("max_node_provision_time_s", 900);
+  o.backoff_us = seconds("backoff_s", 300);
+  o.max_backoff_us = std::max(o.backoff_us, seconds("max_backoff_s", 1800));
+  o.ice_ttl_us = seconds("ice_ttl_s", 180);
   if (!autoscaler) return o;
   o.scale_up_cooldown_us = seconds("scale_up_cooldown_s", 120);
   o.scale_down_cooldown_us = seconds("scale_down_cooldown_s", 300);
@@ -52,7 +60,11 @@ QueueDrivenCapacity::QueueDrivenCapacity(const CapacityOptions& options, const F
       shapes_(fleet.pools.size()),
       pool_size_(fleet.pools.size(), 0),
       last_up_(fleet.pools.size(), -kNever),
-      last_down_(fleet.pools.size(), -kNever) {
+      last_down_(fleet.pools.size(), -kNever),
+      hanging_(fleet.pools.size()),
+      hanging_node_(fleet.size(), 0),
+      backoff_until_(fleet.pools.size(), -kNever),
+      next_backoff_(fleet.pools.size(), options.backoff_us) {
   // Group each pool's nodes by shape: demand is counted against the shape that can hold it.
   std::vector<std::map<std::tuple<std::int64_t, std::int64_t, std::int32_t, int>, std::size_t>> index(fleet.pools.size());
   for (std::size_t n = 0; n < fleet.size(); ++n) {
@@ -151,7 +163,24 @@ SimTime QueueDrivenCapacity::plan(const Simulation& sim, SimTime now, std::vecto
   const bool head_only = fifo_head != UINT32_MAX && !booting_for(sim, fifo_head);
   for (std::size_t p = 0; p < f.pools.size(); ++p) {
     if (!f.pools[p].elastic || shapes_[p].empty()) continue;
-    std::int32_t room = std::min(max_held(p), sim.pool_capacity(p)) - sim.pool_held(p);
+    if (!f.pools[p].stock_outs.empty()) {
+      // Requests that hung past max_node_provision_time failed: the pool backs off, later pools get its jobs.
+      auto& hung = hanging_[p];
+      const auto failed = std::remove_if(hung.begin(), hung.end(), [&](const auto& h) { return h.second <= now; });
+      if (failed != hung.end()) {
+        for (auto it = failed; it != hung.end(); ++it) hanging_node_[static_cast<std::size_t>(it->first)] = 0;
+        hung.erase(failed, hung.end());
+        backoff_until_[p] = now + next_backoff_[p];
+        next_backoff_[p] = std::min(2 * next_backoff_[p], options_.max_backoff_us);
+      }
+      for (const auto& h : hung) wake = std::min(wake, h.second);
+      if (now < backoff_until_[p]) {
+        wake = std::min(wake, backoff_until_[p]);
+        continue;
+      }
+    }
+    std::int32_t room = std::min(max_held(p), sim.pool_capacity(p)) - sim.pool_held(p) -
+                        static_cast<std::int32_t>(hanging_[p].size());
     if (room <= 0) continue;  // nothing left to acquire: later pools see this pool's jobs
     const bool cooling = now < last_up_[p] + options_.scale_up_cooldown_us;
     struct Demand {
@@ -197,14 +226,29 @@ SimTime QueueDrivenCapacity::plan(const Simulation& sim, SimTime now, std::vecto
       std::vector<std::int32_t> offline;
       for (std::int32_t n : shapes_[p][s]) {
         const NodeState st = sim.node_state(static_cast<std::size_t>(n));
-        if (st == NodeState::kBooting) need -= 1;  // already on its way
+        if (st == NodeState::kBooting || hanging_node_[static_cast<std::size_t>(n)]) need -= 1;  // already on its way
         else if (st == NodeState::kOffline && static_cast<double>(offline.size()) < need) offline.push_back(n);
       }
       const double by_nodes = std::min(static_cast<double>(offline.size()), static_cast<double>(room));
       const double limit = std::min(by_nodes, step_left);
       const auto take = static_cast<std::size_t>(std::max(0.0, std::min(need, limit)));
       step_limited = step_limited || (need > limit && step_left < by_nodes);
-      acquire.insert(acquire.end(), offline.begin(), offline.begin() + static_cast<std::ptrdiff_t>(take));
+      if (take > 0 && f.pools[p].stocked_out(now)) {
+        if (!options_.priority_expander) {
+          // Karpenter: insufficient capacity comes back at once; the offering is skipped for a while.
+          backoff_until_[p] = now + options_.ice_ttl_us;
+          wake = std::min(wake, backoff_until_[p]);
+          break;  // this pool serves none of its jobs now: later pools see them
+        }
+        // The cluster-autoscaler asks and waits: the nodes hang until max_node_provision_time.
+        for (std::size_t k = 0; k < take; ++k) {
+          hanging_[p].push_back({offline[k], now + options_.max_node_provision_us});
+          hanging_node_[static_cast<std::size_t>(offline[k])] = 1;
+        }
+        wake = std::min(wake, now + options_.max_node_provision_us);
+      } else {
+        acquire.insert(acquire.end(), offline.begin(), offline.begin() + static_cast<std::ptrdiff_t>(take));
+      }
       room -= static_cast<std::int32_t>(take);
       step_left -= static_cast<double>(take);
       // Jobs this pool could serve in full are not counted again by later pools;

@@ -42,6 +42,16 @@ struct CapacityOptions {
   SimTime tick_us = 600'000'000;
   double reclaim_below = 0;            // drain a node whose allocated share stays below this; 0: never
   SimTime reclaim_after_us = 1'800'000'000;
+  // Stock-outs (PoolSpec::stock_outs). "priority": the cluster-autoscaler with its priority expander
+  // (pools in fleet order): a request to a stocked-out pool hangs until max_node_provision_time, then
+  // the pool backs off (backoff, doubling up to max_backoff) and later pools get its jobs.
+  // "fallback": Karpenter's, the provider answers at once (insufficient capacity) and the pool is
+  // skipped for ice_ttl.
+  bool priority_expander = true;
+  SimTime max_node_provision_us = 900'000'000;
+  SimTime backoff_us = 300'000'000;
+  SimTime max_backoff_us = 1'800'000'000;
+  SimTime ice_ttl_us = 180'000'000;
 };
 
 class QueueDrivenCapacity final : public CapacityPolicy {
@@ -77,6 +87,11 @@ class QueueDrivenCapacity final : public CapacityPolicy {
   std::vector<std::vector<std::vector<std::int32_t>>> shapes_;  // per pool, per node shape: node indices
   std::vector<std::int32_t> pool_size_;
   std::vector<SimTime> last_up_, last_down_;  // per pool
+  // Stock-outs: requests that hang (node, noticed-failed time) per pool, nodes among them, each pool's
+  // back-off end and its next back-off.
+  std::vector<std::vector<std::pair<std::int32_t, SimTime>>> hanging_;
+  std::vector<std::uint8_t> hanging_node_;
+  std::vector<SimTime> backoff_until_, next_backoff_;
   std::int32_t profile_pool_ = -1;
   std::vector<SimTime> low_since_;  // per node: since when its allocated share is below reclaim_below (-1: not)
 };

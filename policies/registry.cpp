@@ -153,7 +153,12 @@ PolicySpec parse_policy_spec(const std::string& text) {
 const std::vector<CapacityPolicyInfo>& capacity_policies() {
   static const std::vector<CapacityPolicyInfo> kPolicies{
       {"queue-driven", "acquire elastic nodes for the waiting jobs, release nodes idle past a grace period",
-       {{"idle_grace_s", "double", "600", "seconds an elastic node may stay empty before release"}},
+       {{"idle_grace_s", "double", "600", "seconds an elastic node may stay empty before release"},
+        {"expander", "string", "priority", "stock-outs: priority (cluster-autoscaler: wait max_node_provision_time_s, back off) or fallback (Karpenter: skip at once)"},
+        {"max_node_provision_time_s", "double", "900", "stock-outs, priority: how long a request hangs before the pool backs off"},
+        {"backoff_s", "double", "300", "stock-outs, priority: the first back-off of a pool (doubles per failure)"},
+        {"max_backoff_s", "double", "1800", "stock-outs, priority: the longest back-off"},
+        {"ice_ttl_s", "double", "180", "stock-outs, fallback: how long a pool is skipped after insufficient capacity"}},
        [](const PolicyParams& p, const Fleet& f) {
          return std::make_unique<QueueDrivenCapacity>(QueueDrivenCapacity::options_from("queue-driven", p, false), f);
        }},
@@ -169,7 +174,12 @@ const std::vector<CapacityPolicyInfo>& capacity_policies() {
         {"lead_s", "double", "900", "predictive: how far ahead the profile is read"},
         {"tick_s", "double", "600", "how often the profile and the reclaim rule are applied"},
         {"reclaim_below", "double", "0", "drain a node whose allocated share stays below this (0: never)"},
-        {"reclaim_after_s", "double", "1800", "for this long before it is drained"}},
+        {"reclaim_after_s", "double", "1800", "for this long before it is drained"},
+        {"expander", "string", "priority", "stock-outs: priority (cluster-autoscaler: wait max_node_provision_time_s, back off) or fallback (Karpenter: skip at once)"},
+        {"max_node_provision_time_s", "double", "900", "stock-outs, priority: how long a request hangs before the pool backs off"},
+        {"backoff_s", "double", "300", "stock-outs, priority: the first back-off of a pool (doubles per failure)"},
+        {"max_backoff_s", "double", "1800", "stock-outs, priority: the longest back-off"},
+        {"ice_ttl_s", "double", "180", "stock-outs, fallback: how long a pool is skipped after insufficient capacity"}},
        [](const PolicyParams& p, const Fleet& f) {
          return std::make_unique<QueueDrivenCapacity>(QueueDrivenCapacity::options_from("autoscaler", p, true), f);
        }},

@@ -270,6 +270,14 @@ PoolSpec pool_spec(const config::Pool& p, const std::string& base_dir) {
   out.boot_delay_us = seconds_to_us(p.boot_delay_s());
   out.elastic = p.has_elastic();
   out.initialized = p.initialized();
+  for (int i = 0; i < p.stock_outs_size(); ++i) {
+    const auto& w = p.stock_outs(i);
+    const std::string f = "scenario field fleet.pools[" + p.name() + "].stock_outs[" + std::to_string(i) + "]";
+    if (!p.has_elastic()) throw InputError(f + ": only elastic pools provision nodes (give the pool elastic)");
+    if (!(w.from_s() >= 0 && w.to_s() > w.from_s() && w.to_s() <= 1e12))
+      throw InputError(f + ": needs 0 <= from_s < to_s <= 1e12");
+    out.stock_outs.emplace_back(seconds_to_us(w.from_s()), seconds_to_us(w.to_s()));
+  }
   out.min_nodes = static_cast<std::int32_t>(p.elastic().min_nodes());
   out.max_nodes = static_cast<std::int32_t>(p.elastic().max_nodes());
   if (out.max_nodes > 0 && out.max_nodes < out.min_nodes)

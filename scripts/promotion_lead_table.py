@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The lead-time table of README "Two clusters" (docs/services.md#promotions): the promotion of
+"""The lead-time table of README "Two clusters" (docs/services.md, "Promotions"): the promotion of
 scenarios/spill_over_serving.json pre-scaled at several leads; every figure is from the runs' summaries."""
 import argparse
 import json

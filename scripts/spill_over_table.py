@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The table of README "Two clusters: how big should the monthly one be?" (docs/services.md#spill-over):
+"""The table of README "Two clusters: how big should the monthly one be?" (docs/services.md, "Spill-over between clusters"):
 scenarios/spill_over_serving.json with the monthly (reserved) cluster at several sizes; every figure is
 computed from the runs' summaries."""
 import argparse

@@ -49,6 +49,13 @@ struct PoolSpec {
   SimTime boot_delay_us = 0;
   bool elastic = false;
   bool initialized = false;      // images already in the VM: service replicas skip their image pull
+  // Windows [from, to) in which the provider cannot provision the pool's nodes (stock-outs).
+  std::vector<std::pair<SimTime, SimTime>> stock_outs;
+  bool stocked_out(SimTime t) const {
+    for (const auto& [from, to] : stock_outs)
+      if (t >= from && t < to) return true;
+    return false;
+  }
   std::int32_t min_nodes = 0;     // elastic: held from the start
   std::int32_t max_nodes = 0;     // elastic: capacity policies hold at most this many (0: the pool's size)
   SpotSpec spot;

@@ -78,3 +78,33 @@ def test_bad_spot_input_exits_2(tmp_path):
     (tmp_path / "s.json").write_text(json.dumps(warn))
     p = run_capsim("validate", tmp_path / "s.json")
     assert p.returncode == 0 and "warning" in p.stderr and "no spot pool" in p.stderr
+
+
+@pytest.mark.parametrize("pool_change, message", [
+    ({"stock_outs": [{"from_s": 10, "to_s": 5}]}, "stock_outs[0]: needs 0 <= from_s < to_s"),
+    ({"stock_outs": [{"from_s": 0, "to_s": 5}], "elastic": None}, "only elastic pools"),
+])
+def test_bad_stock_out_exits_2(tmp_path, pool_change, message):
+    s = json.loads((ROOT / "tests" / "scenarios" / "stock_out_priority.json").read_text())
+    s["workloads"][0]["trace"]["path"] = str(ROOT / "tests" / "scenarios" / "data" / "stock_out_jobs.csv")
+    pool = s["fleet"]["pools"][0]
+    for k, v in pool_change.items():
+        if v is None:
+            pool.pop(k)
+        else:
+            pool[k] = v
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(s))
+    p = run_capsim("run", path, "--out", tmp_path / "out")
+    assert p.returncode == 2, p.stdout
+    assert "fleet.pools[first].stock_outs" in p.stderr and message in p.stderr
+
+
+def test_bad_expander_exits_2(tmp_path):
+    s = json.loads((ROOT / "tests" / "scenarios" / "stock_out_priority.json").read_text())
+    s["workloads"][0]["trace"]["path"] = str(ROOT / "tests" / "scenarios" / "data" / "stock_out_jobs.csv")
+    s["capacity"]["params"]["expander"] = "random"
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(s))
+    p = run_capsim("run", path, "--out", tmp_path / "out")
+    assert p.returncode == 2 and "expander must be priority or fallback" in p.stderr

@@ -159,3 +159,23 @@ TEST_CASE("load CSVs without a time column, arrival traces with dates, normalize
   CHECK_THROWS_WITH(read_load_csv(write_csv("nowindow", "TIMESTAMP,x\n2023-11-16 18:17:03,1\n"), arrivals),
                     Contains("window"));
 }
+
+TEST_CASE("a promotion window multiplies the load between two new points and leaves the rest", "[load]") {
+  LoadSeries l;
+  l.t_us = {0, 100, 200};
+  l.rps = {1.0, 4.0, 2.0};
+  CHECK(l.peak_in(50, 150) == 4.0);
+  CHECK(l.peak_in(0, 100) == 1.0);  // the point at 100 is the window's end, outside it
+  l.multiply_window(50, 150, 3.0);
+  CHECK(l.t_us == std::vector<SimTime>{0, 50, 100, 150, 200});
+  CHECK(l.rps == std::vector<double>{1.0, 3.0, 12.0, 4.0, 2.0});
+  // A window ending on an existing point and starting on another adds no point.
+  l.multiply_window(100, 200, 0.5);
+  CHECK(l.t_us == std::vector<SimTime>{0, 50, 100, 150, 200});
+  CHECK(l.rps == std::vector<double>{1.0, 3.0, 6.0, 2.0, 2.0});
+  // Beyond the last point: the last value continues, so the window's end restores it.
+  l.multiply_window(300, 400, 2.0);
+  CHECK(l.t_us.back() == 400);
+  CHECK(l.at(350) == 4.0);
+  CHECK(l.at(400) == 2.0);
+}

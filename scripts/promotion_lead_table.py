@@ -2,26 +2,16 @@
 """The lead-time table of README "Two clusters" (docs/services.md, "Promotions"): the promotion of
 scenarios/spill_over_serving.json pre-scaled at several leads; every figure is from the runs' summaries."""
 import argparse
-import json
 import pathlib
-import subprocess
 import tempfile
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-SCENARIO = ROOT / "scenarios" / "spill_over_serving.json"
+from spill_over_table import ROOT, run_variant
 
 
 def run(capsim, lead_s, d):
-    s = json.loads(SCENARIO.read_text())
-    s["workloads"][0]["service"]["promotions"][0]["lead_s"] = lead_s
-    s["cost"]["catalog"] = str(ROOT / "scenarios" / s["cost"]["catalog"])
-    csv = s["workloads"][0]["service"]["load"]["csv"]
-    csv["path"] = str((ROOT / "scenarios" / csv["path"]).resolve())
-    p = pathlib.Path(d) / f"lead-{lead_s}.json"
-    p.write_text(json.dumps(s))
-    out = pathlib.Path(d) / f"out-{lead_s}"
-    subprocess.run([capsim, "run", str(p), "--out", str(out)], check=True, capture_output=True)
-    return json.loads((out / "summary.json").read_text())
+    def lead(s):
+        s["workloads"][0]["service"]["promotions"][0]["lead_s"] = lead_s
+    return run_variant(capsim, d, f"lead-{lead_s:g}", lead)
 
 
 def main():

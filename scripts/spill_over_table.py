@@ -12,18 +12,26 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "spill_over_serving.json"
 
 
-def run(capsim, monthly, d):
+def run_variant(capsim, d, name, change):
+    """The bundled scenario changed by change(scenario), run; its summary. Also scripts/promotion_lead_table.py's."""
     s = json.loads(SCENARIO.read_text())
-    s["fleet"]["nodes"][0]["group"]["count"] = monthly
-    s["workloads"][0]["service"]["replicas"] = monthly
+    change(s)
+    # Paths in a scenario are relative to it: keep them pointing into the repository.
     s["cost"]["catalog"] = str(ROOT / "scenarios" / s["cost"]["catalog"])
     csv = s["workloads"][0]["service"]["load"]["csv"]
     csv["path"] = str((ROOT / "scenarios" / csv["path"]).resolve())
-    p = pathlib.Path(d) / f"monthly-{monthly}.json"
+    p = pathlib.Path(d) / f"{name}.json"
     p.write_text(json.dumps(s))
-    out = pathlib.Path(d) / f"out-{monthly}"
+    out = pathlib.Path(d) / f"out-{name}"
     subprocess.run([capsim, "run", str(p), "--out", str(out)], check=True, capture_output=True)
     return json.loads((out / "summary.json").read_text())
+
+
+def run(capsim, monthly, d):
+    def size(s):
+        s["fleet"]["nodes"][0]["group"]["count"] = monthly
+        s["workloads"][0]["service"]["replicas"] = monthly
+    return run_variant(capsim, d, f"monthly-{monthly}", size)
 
 
 def main():

@@ -19,6 +19,8 @@ class HeldCapacityRecorder final : public EngineListener {
   void on_node_acquired(const Simulation& sim, SimTime t, std::int32_t node) override;
   void on_node_released(const Simulation& sim, SimTime t, std::int32_t node) override;
   void on_sample(const Simulation& sim, SimTime t) override;
+  // The scenario's warm-up: what came before is not measured.
+  void on_warmup_end(const Simulation& sim, SimTime t) override;
   // Summary keys: vm_cores_held_mean, vm_cpu_used_mean, vm_cpu_used_peak, vm_overhead_core_hours.
   void take(const Simulation& sim, RunResult& result);
 
@@ -28,6 +30,8 @@ class HeldCapacityRecorder final : public EngineListener {
   double held_integral_ = 0, overhead_integral_ = 0;  // milli x us
   double peak_share_ = 0;
   SimTime start_ = 0, last_ = 0;
+  bool open_ = true;      // measuring (false during a warm-up)
+  double used_cut_ = 0;   // the fleet's used CPU integral when measuring began
 };
 
 }  // namespace capsim

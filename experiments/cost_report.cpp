@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <limits>
 #include <map>
 
 #include "experiments/showback.h"
@@ -208,8 +209,48 @@ std::vector<std::vector<std::string>> cost_report(const CostResult& c, const Cos
     }
     return rows;
   }
+  if (o.by == "gpu-pool") {
+    // The GPU pool ranking: cloud, region, card and billing type, by what a useful (allocated)
+    // GPU-hour cost; pools whose GPUs were never allocated come last.
+    std::vector<std::string> order;
+    std::map<std::string, std::array<double, 3>> agg;  // bill, GPU-hours held, allocated
+    for (std::size_t k = 0; k < C; ++k) {
+      const CostCenterInfo& x = c.centers[k];
+      if (x.gpu_model == "none") continue;
+      const std::string key = x.provider + "\t" + x.region + "\t" + x.gpu_model + "\t" + x.pool_kind;
+      auto [it, fresh] = agg.try_emplace(key, std::array<double, 3>{0, 0, 0});
+      if (fresh) order.push_back(key);
+      it->second[0] += t.bill[k], it->second[1] += x.gpu_hours_held, it->second[2] += x.gpu_hours_allocated;
+    }
+    auto per_useful = [&](const std::string& key) {
+      const auto& v = agg[key];
+      return v[2] > 0 ? v[0] / v[2] : std::numeric_limits<double>::infinity();
+    };
+    std::stable_sort(order.begin(), order.end(),
+                     [&](const std::string& a, const std::string& b) { return per_useful(a) < per_useful(b); });
+    rows.push_back({"rank", "provider", "region", "gpu_model", "billing", "gpu_hours_held", "gpu_hours_allocated",
+                    "allocated_share", "bill_" + cur, "per_held_gpu_hour_" + cur, "per_useful_gpu_hour_" + cur});
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      const auto& v = agg[order[i]];
+      std::vector<std::string> row{std::to_string(i + 1)};
+      std::size_t from = 0;
+      for (int f = 0; f < 4; ++f) {
+        const std::size_t tab = order[i].find('\t', from);
+        row.push_back(order[i].substr(from, tab == std::string::npos ? std::string::npos : tab - from));
+        from = tab + 1;
+      }
+      char held[32], allocated[32];
+      std::snprintf(held, sizeof held, "%.1f", v[1]);
+      std::snprintf(allocated, sizeof allocated, "%.1f", v[2]);
+      row.insert(row.end(), {held, allocated, percent(v[2], v[1]), money(v[0]), v[1] > 0 ? money(v[0] / v[1]) : "-",
+                             v[2] > 0 ? money(v[0] / v[2]) : "-"});
+      rows.push_back(row);
+    }
+    return rows;
+  }
   if (o.by != "pool" && o.by != "gpu-model" && o.by != "provider" && o.by != "center")
-    throw InputError("--by: expected team, department, pool, gpu-model, provider, center, window, month or tco, got '" + o.by + "'");
+    throw InputError("--by: expected team, department, pool, gpu-model, gpu-pool, provider, center, window, month or "
+                     "tco, got '" + o.by + "'");
   std::vector<std::string> order;
   std::map<std::string, std::vector<double>> agg;  // bill, jobs, idle, rounding, boot, nodes
   for (std::size_t k = 0; k < C; ++k) {

@@ -48,10 +48,14 @@ class Cost:
     def table(self, by="team", view="net", spread_idle=False, shared="proportional", monthly=False):
         """The `capsim cost --by BY --view VIEW [--spread-idle] [--shared RULE] [--monthly]` table as a DataFrame
         (by="department": the showback to business units, shared costs allocated by RULE; by="tco": the
-        cumulative cost by month under each purchase option)."""
+        cumulative cost by month under each purchase option; by="gpu-pool": the GPU pools ranked by cost per
+        useful GPU-hour, indexed by rank)."""
         rows = self._core.report(by, view, bool(spread_idle), shared, bool(monthly))
         df = pd.DataFrame(rows[1:], columns=rows[0])
+        text = {"provider", "region", "gpu_model", "billing"}  # the ranking's labels
         for col in df.columns[1:]:
+            if col in text:
+                continue
             percent = df[col].str.endswith("%").any()
             values = pd.to_numeric(df[col].str.rstrip("%").replace("-", np.nan))
             df[col] = values / 100 if percent else values

@@ -95,10 +95,14 @@ void write_cost_group(hid_t file, const CostResult& c) {
     Handle centers(H5Gcreate2(g, "centers", H5P_DEFAULT, gprops, H5P_DEFAULT), H5Gclose, "/cost/centers");
     std::vector<std::string> pool, kind, provider, region, type, model;
     std::vector<std::int64_t> nodes;
+    std::vector<double> held, allocated;
     for (const auto& x : c.centers) {
       pool.push_back(x.pool), kind.push_back(x.pool_kind), provider.push_back(x.provider);
       region.push_back(x.region), type.push_back(x.node_type), model.push_back(x.gpu_model), nodes.push_back(x.nodes);
+      held.push_back(x.gpu_hours_held), allocated.push_back(x.gpu_hours_allocated);
     }
+    dataset(centers, "gpu_hours_held", held, H5T_NATIVE_DOUBLE, "GPU-hours");
+    dataset(centers, "gpu_hours_allocated", allocated, H5T_NATIVE_DOUBLE, "GPU-hours");
     string_dataset(centers, "pool", pool);
     string_dataset(centers, "pool_kind", kind);
     string_dataset(centers, "provider", provider);
@@ -172,9 +176,14 @@ CostResult read_cost_h5(const std::string& path) {
     const auto provider = rd.strings(centers, "provider"), region = rd.strings(centers, "region");
     const auto type = rd.strings(centers, "node_type"), model = rd.strings(centers, "gpu_model");
     const auto nodes = rd.doubles(centers, "nodes", pool.size());
+    // Files from before the GPU-hours columns read as zeros (the ranking then shows none).
+    const bool hours = H5Lexists(centers, "gpu_hours_held", H5P_DEFAULT) > 0;
+    const auto held = hours ? rd.doubles(centers, "gpu_hours_held", pool.size()) : std::vector<double>(pool.size(), 0.0);
+    const auto allocated =
+        hours ? rd.doubles(centers, "gpu_hours_allocated", pool.size()) : std::vector<double>(pool.size(), 0.0);
     for (std::size_t i = 0; i < pool.size(); ++i)
       c.centers.push_back({pool[i], kind.at(i), provider.at(i), region.at(i), type.at(i), model.at(i),
-                           static_cast<std::int64_t>(nodes[i])});
+                           static_cast<std::int64_t>(nodes[i]), held[i], allocated[i]});
   }
   c.teams = rd.strings(g, "teams");
   const std::size_t C = c.centers.size(), T = c.teams.size();

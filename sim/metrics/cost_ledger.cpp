@@ -57,6 +57,9 @@ void CostLedger::on_run_start(const Simulation& sim, SimTime start) {
   bill_m_.assign(centers_, Meter{0, 0, start});
   idle_m_.assign(centers_, Meter{0, 0, start});
   busy_units_m_.assign(centers_, Meter{0, 0, start});
+  held_gpus_m_.assign(centers_, Meter{0, 0, start});
+  held_gpu_h_.assign(centers_, 0.0);
+  gpu_count_ = &sim.fleet().gpu_count;
   charge_m_.assign(centers_ * teams_, Meter{0, 0, start});
   bill_int_.assign(centers_, 0.0);
   idle_int_.assign(centers_, 0.0);
@@ -123,6 +126,10 @@ void CostLedger::hold(SimTime t, std::size_t node, double sign) {
   advance(idle_m_[c], t, c, centers_, idle_, idle_int_[c]);
   bill_m_[c].net += sign * r.net_per_hour * factor_net(c);
   bill_m_[c].internal += sign * r.internal_per_hour * factor_internal(c);
+  Meter& gpus = held_gpus_m_[c];
+  held_gpu_h_[c] += gpus.net * static_cast<double>(t - gpus.last) / kUsPerHourD;
+  gpus.last = t;
+  gpus.net += sign * static_cast<double>((*gpu_count_)[node]);
   idle_m_[c].net += sign * r.net_per_hour * factor_net(c);
   idle_m_[c].internal += sign * r.internal_per_hour * factor_internal(c);
   if (vms_) {
@@ -244,6 +251,8 @@ void CostLedger::on_run_end(const Simulation& sim, SimTime end) {
     if (vms_) advance(overhead_m_[c], end, c, centers_, overhead_, overhead_int_[c]);
     busy_units_h_[c] += busy_units_m_[c].net * static_cast<double>(end - busy_units_m_[c].last) / kUsPerHourD;
     busy_units_m_[c].last = end;
+    held_gpu_h_[c] += held_gpus_m_[c].net * static_cast<double>(end - held_gpus_m_[c].last) / kUsPerHourD;
+    held_gpus_m_[c].last = end;
   }
   for (std::size_t cell = 0; cell < charge_m_.size(); ++cell)
     advance(charge_m_[cell], end, cell, centers_ * teams_, charge_, charge_int_[cell]);
@@ -285,9 +294,13 @@ void CostLedger::take(const Simulation& sim, RunResult& result) {
     for (const std::string& name : options_.shared_teams) out.team_shared[t] |= name == out.teams[t];
   }
   out.centers.clear();
-  for (const CostCenter& c : pr.centers) {
+  for (std::size_t k = 0; k < pr.centers.size(); ++k) {
+    const CostCenter& c = pr.centers[k];
     const PoolSpec& pool = sim.fleet().pools[static_cast<std::size_t>(c.pool)];
-    out.centers.push_back({pool.name, pool_kind_name(pool.kind), c.provider, c.region, c.node_type, c.gpu_model, c.nodes});
+    // A GPU center's busy units are GPU milli (CPU milli on CPU-only nodes, which hold no GPU-hours).
+    const bool gpus = held_gpu_h_[k] > 0;
+    out.centers.push_back({pool.name, pool_kind_name(pool.kind), c.provider, c.region, c.node_type, c.gpu_model, c.nodes,
+                           held_gpu_h_[k], gpus ? busy_units_h_[k] / kMilliPerGpu : 0.0});
   }
   // Windows up to the end only (reservations may have been generous).
   const std::size_t used = end_ > start_ ? static_cast<std::size_t>((end_ - start_ - 1) / options_.window_us + 1) : 1;

@@ -88,6 +88,9 @@ class CostLedger final : public EngineListener {
   std::vector<double> overhead_, overhead_int_;
   std::vector<Meter> busy_units_m_;  // per center: units held (GPU milli, or CPU milli on CPU-only nodes)
   std::vector<double> busy_units_h_;
+  std::vector<Meter> held_gpus_m_;  // per center: GPUs of the nodes held (net), integrated in held_gpu_h_
+  std::vector<double> held_gpu_h_;
+  const std::vector<std::int32_t>* gpu_count_ = nullptr;  // the fleet's, per node
   Meter gpu_alloc_m_;  // allocated GPU milli, cluster-wide
   double gpu_milli_hours_ = 0;
   std::vector<double> job_cost_net_, job_cost_internal_;

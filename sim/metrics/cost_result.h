@@ -19,6 +19,8 @@ struct CostCenterInfo {
   std::string node_type;
   std::string gpu_model;  // "none" for CPU-only nodes
   std::int64_t nodes = 0;
+  // GPU-hours of the center's nodes while held, and allocated to pods (the useful ones).
+  double gpu_hours_held = 0, gpu_hours_allocated = 0;
 };
 
 struct TcoCurve {

@@ -288,3 +288,26 @@ def test_tco_view_lists_every_option_by_month(priced):
     on_demand = [float(r[2]) for r in rows[1:-1]]
     owned = [float(r[3]) for r in rows[1:-1]]
     assert next(m for m in range(len(owned)) if owned[m] <= on_demand[m]) == summary["tco_breakeven_month"] == 7
+
+
+def test_gpu_pool_ranking(tmp_path):
+    # scenarios/spill_over_serving.json: 40 monthly A10G GPUs held all week, every one allocated to a
+    # replica (40 x 168 = 6,720 GPU-hours), at 0.6539 USD/h; the on-demand pool's GPUs come and go.
+    out = tmp_path / "run"
+    p = run_capsim("run", ROOT / "scenarios" / "spill_over_serving.json", "--out", out)
+    assert p.returncode == 0, p.stderr
+    q = run_capsim("cost", out / "results.h5", "--by", "gpu-pool", "--csv")
+    assert q.returncode == 0, q.stderr
+    rows = list(csv.DictReader(io.StringIO(q.stdout[q.stdout.index("rank,"):])))
+    assert [(r["rank"], r["region"], r["billing"]) for r in rows] == [("1", "us-east-1", "reserved"),
+                                                                      ("2", "us-west-2", "on-demand")]
+    monthly, od = rows
+    assert float(monthly["gpu_hours_held"]) == pytest.approx(6720)
+    assert float(monthly["gpu_hours_allocated"]) == pytest.approx(6720)
+    assert float(monthly["per_useful_gpu_hour_USD"]) == pytest.approx(0.6539, abs=0.005)
+    assert float(od["gpu_hours_allocated"]) < float(od["gpu_hours_held"])
+    summary = json.loads((out / "summary.json").read_text())
+    assert float(monthly["bill_USD"]) + float(od["bill_USD"]) == pytest.approx(summary["cost_total"], abs=0.01)
+    with h5py.File(out / "results.h5") as f:
+        held = f["cost/centers/gpu_hours_held"][:]
+        assert held.sum() == pytest.approx(float(monthly["gpu_hours_held"]) + float(od["gpu_hours_held"]), abs=0.1)

@@ -75,3 +75,12 @@ def test_cost_plots(run):
     assert len(ax.get_lines()) == 4  # three teams and idle
     ax = plot.tco(run)
     assert len(ax.get_lines()) == 3  # as run, on-demand, 1-year reserved
+
+
+def test_gpu_pool_ranking_table(tmp_path):
+    r = capsim.run(capsim.load_scenario(ROOT / "scenarios" / "spill_over_serving.json"))
+    t = r.cost.table("gpu-pool")
+    assert list(t.index) == ["1", "2"]
+    assert list(t.billing) == ["reserved", "on-demand"]
+    assert t.per_useful_gpu_hour_USD.is_monotonic_increasing
+    assert t.bill_USD.sum() == pytest.approx(r.summary["cost_total"], abs=0.01)

@@ -209,6 +209,34 @@ std::vector<std::vector<std::string>> cost_report(const CostResult& c, const Cos
     }
     return rows;
   }
+  if (o.by == "day") {
+    // The daily margin: each simulated day's bill (its ledger windows) against what its served
+    // requests earned (services' revenue_per_request).
+    if (o.internal) throw InputError("--by day: the ledger keeps internal prices as totals only; use --view net");
+    constexpr std::int64_t kDay = 86'400'000'000;
+    if (c.window_us <= 0 || kDay % c.window_us != 0 || c.start_us % c.window_us != 0)
+      throw InputError("--by day: the run's cost windows (cost.window_s) must divide a day and start on one");
+    std::vector<double> day_bill;
+    for (std::size_t w = 0; w < c.windows; ++w) {
+      const auto d = static_cast<std::size_t>((c.start_us + static_cast<std::int64_t>(w) * c.window_us) / kDay);
+      if (day_bill.size() <= d) day_bill.resize(d + 1, 0.0);
+      for (std::size_t k = 0; k < C; ++k) day_bill[d] += c.bill[w * C + k];
+    }
+    const bool revenue = !c.served_by_day.empty();
+    const std::size_t first = static_cast<std::size_t>(c.start_us / kDay);
+    const std::size_t days = std::max(day_bill.size(), c.served_by_day.size());
+    rows.push_back({"day", "bill_" + cur, "served", "revenue_" + cur, "margin_" + cur, "per_1000_served_" + cur});
+    for (std::size_t d = first; d < days; ++d) {
+      const double b = d < day_bill.size() ? day_bill[d] : 0.0;
+      const double served = d < c.served_by_day.size() ? c.served_by_day[d] : 0.0;
+      const double r = d < c.revenue_by_day.size() ? c.revenue_by_day[d] : 0.0;
+      char n[32];
+      std::snprintf(n, sizeof n, "%.0f", served);
+      rows.push_back({std::to_string(d), money(b), revenue ? n : "-", revenue ? money(r) : "-",
+                      revenue ? money(r - b) : "-", revenue && served > 0 ? money(1000 * b / served) : "-"});
+    }
+    return rows;
+  }
   if (o.by == "gpu-pool") {
     // The GPU pool ranking: cloud, region, card and billing type, by what a useful (allocated)
     // GPU-hour cost; pools whose GPUs were never allocated come last.
@@ -249,8 +277,8 @@ std::vector<std::vector<std::string>> cost_report(const CostResult& c, const Cos
     return rows;
   }
   if (o.by != "pool" && o.by != "gpu-model" && o.by != "provider" && o.by != "center")
-    throw InputError("--by: expected team, department, pool, gpu-model, gpu-pool, provider, center, window, month or "
-                     "tco, got '" + o.by + "'");
+    throw InputError("--by: expected team, department, pool, gpu-model, gpu-pool, provider, center, window, day, month "
+                     "or tco, got '" + o.by + "'");
   std::vector<std::string> order;
   std::map<std::string, std::vector<double>> agg;  // bill, jobs, idle, rounding, boot, nodes
   for (std::size_t k = 0; k < C; ++k) {

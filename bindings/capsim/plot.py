@@ -135,6 +135,27 @@ def tco(results, ax=None):
     return ax
 
 
+def daily_margin(results, ax=None):
+    """Unit economics by simulated day (`capsim cost --by day`): the bill, the revenue of the requests
+    served and the margin between them."""
+    ax = _axes(ax)
+    c = results.cost
+    if c is None:
+        raise ValueError("daily_margin: this run was not priced")
+    t = c.table("day")
+    if t["revenue_" + c.currency].isna().all():
+        raise ValueError("daily_margin: no service has revenue_per_request")
+    days = t.index.astype(int)
+    ax.bar(days, t["bill_" + c.currency], color="lightgrey", label="bill")
+    ax.plot(days, t["revenue_" + c.currency], marker="o", label="revenue")
+    ax.plot(days, t["margin_" + c.currency], marker="s", label="margin")
+    ax.axhline(0, color="grey", lw=0.5)
+    ax.set_xlabel("day")
+    ax.set_ylabel(c.currency)
+    ax.legend(fontsize="small")
+    return ax
+
+
 def preemptions(results, ax=None, days=True):
     """The preemption curve: jobs interrupted per sample interval (and, on a
     second axis, cumulative lost GPU-hours), one line per result."""

@@ -38,8 +38,10 @@ ServiceFleet::ServiceFleet(const JobTable& jobs) : jobs_(&jobs), state_(jobs.ser
     state_[s].promo_requests.assign(jobs.services[s].promotions.size(), 0.0);
     state_[s].promo_rejected.assign(jobs.services[s].promotions.size(), 0.0);
   }
-  for (const ServiceSpec& spec : jobs.services)
+  for (const ServiceSpec& spec : jobs.services) {
     if (spec.image_pull_us > 0 || spec.model_load_us > 0 || spec.warm_up_us > 0) startups_ = true;
+    if (spec.revenue_per_request > 0) economics_ = true;
+  }
   if (startups_) {
     serving_.assign(jobs.size(), 0);
     starts_.assign(jobs.size(), 0);
@@ -114,6 +116,23 @@ void ServiceFleet::integrate(std::size_t s, SimTime now) {
   st.requests += requests;
   st.rejected += rejected;
   st.accepted += accepted;
+  if (economics_ && accepted > 0) {
+    // Served requests by simulated day: the rate is constant over the interval, so each day gets its part.
+    const double rate = accepted / static_cast<double>(dt);
+    constexpr SimTime kDay = 86'400'000'000;
+    for (SimTime t = from; t < now;) {
+      const auto d = static_cast<std::size_t>(t / kDay);
+      const SimTime end = std::min(now, (static_cast<SimTime>(d) + 1) * kDay);
+      if (served_by_day_.size() <= d) {
+        served_by_day_.resize(d + 1, 0.0);
+        revenue_by_day_.resize(d + 1, 0.0);
+      }
+      const double part = rate * static_cast<double>(end - t);
+      served_by_day_[d] += part;
+      revenue_by_day_[d] += part * spec.revenue_per_request;
+      t = end;
+    }
+  }
   if (!spec.promotions.empty()) {
     // Intervals never straddle a window's ends: the load has a point (an event) at each.
     const SimTime t = from - spec.start_us;
@@ -650,6 +669,10 @@ void ServiceFleet::add_summary(Summary& summary) const {
 
 void ServiceFleet::take(RunResult& result) const {
   add_summary(result.summary);
+  if (economics_ && result.cost.present) {
+    result.cost.served_by_day = served_by_day_;
+    result.cost.revenue_by_day = revenue_by_day_;
+  }
   ServiceTable& t = result.services;
   const std::vector<ServiceOutcome> per = outcomes();
   t.columns = {{"requests_total", "requests", {}},          {"requests_rejected", "requests", {}},

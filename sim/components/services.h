@@ -147,6 +147,8 @@ class ServiceFleet final : public Component {
   std::vector<std::vector<std::uint32_t>> spill_sources_;  // per service: the services that spill to it
   bool spilling_ = false;                                  // some service spills (its summary keys)
   bool startups_ = false;                                  // some service's replicas take time to serve
+  bool economics_ = false;                                 // some service earns per request
+  std::vector<double> served_by_day_, revenue_by_day_;     // unit economics, by simulated day
   std::vector<std::uint8_t> serving_;                      // per job row: a replica that is ready
   std::vector<std::uint32_t> starts_;                      // per job row: starts so far (stale ready events)
   void refresh_bursting(Simulation& sim, SimTime now, std::uint32_t j);

@@ -150,6 +150,12 @@ void write_cost_group(hid_t file, const CostResult& c) {
     string_attr(tco, "curves", order);
     if (!c.tco_by_center.empty()) array_dataset(tco, "by_center", c.tco_by_center, {M, C}, c.currency);
   }
+  if (!c.served_by_day.empty()) {
+    Handle daily(H5Gcreate2(g, "daily", H5P_DEFAULT, gprops, H5P_DEFAULT), H5Gclose, "/cost/daily");
+    const hsize_t D = c.served_by_day.size();
+    array_dataset(daily, "served", c.served_by_day, {D}, "requests");
+    array_dataset(daily, "revenue", c.revenue_by_day, {D}, c.currency);
+  }
 }
 
 CostResult read_cost_h5(const std::string& path) {
@@ -229,6 +235,14 @@ CostResult read_cost_h5(const std::string& path) {
     at = comma + 1;
   }
   if (H5Lexists(tco, "by_center", H5P_DEFAULT) > 0) c.tco_by_center = rd.doubles(tco, "by_center", M * C);
+  if (H5Lexists(g, "daily", H5P_DEFAULT) > 0) {
+    Handle daily(H5Gopen2(g, "daily", H5P_DEFAULT), H5Gclose, "/cost/daily");
+    Handle ds(H5Dopen2(daily, "served", H5P_DEFAULT), H5Dclose, "daily/served");
+    Handle space(H5Dget_space(ds), H5Sclose, "daily/served");
+    const auto D = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space));
+    c.served_by_day = rd.doubles(daily, "served", D);
+    c.revenue_by_day = rd.doubles(daily, "revenue", D);
+  }
   return c;
 }
 

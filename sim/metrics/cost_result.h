@@ -60,6 +60,9 @@ struct CostResult {
   double breakeven_month = -1;        // owned vs net on-demand; -1: never within the horizon or not priced
   // Owned vs each commitment every center offers (curve "reserved_NAME"): (name, month or -1).
   std::vector<std::pair<std::string, double>> breakeven_reserved;
+  // Unit economics of services with revenue_per_request, by simulated day (day k: [k, k+1) x 86,400 s
+  // from time 0): requests served and their revenue; empty otherwise.
+  std::vector<double> served_by_day, revenue_by_day;
 };
 
 }  // namespace capsim

@@ -311,3 +311,16 @@ def test_gpu_pool_ranking(tmp_path):
     with h5py.File(out / "results.h5") as f:
         held = f["cost/centers/gpu_hours_held"][:]
         assert held.sum() == pytest.approx(float(monthly["gpu_hours_held"]) + float(od["gpu_hours_held"]), abs=0.1)
+
+
+def test_daily_margin_needs_windows_that_divide_a_day(tmp_path):
+    s = json.loads((ROOT / "scenarios" / "spill_over_serving.json").read_text())
+    s["cost"]["window_s"] = 7000
+    s["cost"]["catalog"] = str(ROOT / "scenarios" / "prices" / "example_catalog.json")
+    s["workloads"][0]["service"]["load"]["csv"]["path"] = str(
+        ROOT / "traces" / "alibaba-genai-v2026" / "lora_requests_hourly.csv")
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(s))
+    assert run_capsim("run", path, "--out", tmp_path / "out").returncode == 0
+    p = run_capsim("cost", tmp_path / "out" / "results.h5", "--by", "day")
+    assert p.returncode == 2 and "must divide a day" in p.stderr

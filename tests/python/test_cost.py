@@ -84,3 +84,18 @@ def test_gpu_pool_ranking_table(tmp_path):
     assert list(t.billing) == ["reserved", "on-demand"]
     assert t.per_useful_gpu_hour_USD.is_monotonic_increasing
     assert t.bill_USD.sum() == pytest.approx(r.summary["cost_total"], abs=0.01)
+
+
+def test_daily_margin_table_and_curve(tmp_path):
+    import matplotlib
+    matplotlib.use("Agg")
+    r = capsim.run(capsim.load_scenario(ROOT / "scenarios" / "spill_over_serving.json"))
+    t = r.cost.table("day")
+    assert list(t.index) == [str(d) for d in range(7)]
+    assert t.bill_USD.sum() == pytest.approx(r.summary["cost_total"], abs=0.05)
+    assert t.revenue_USD.sum() == pytest.approx(r.summary["services_revenue"], abs=0.05)
+    assert t.served.sum() == pytest.approx(r.summary["services_requests_served"], abs=4)
+    assert (t.margin_USD - (t.revenue_USD - t.bill_USD)).abs().max() < 0.011
+    ax = capsim.plot.daily_margin(r)
+    ax.figure.savefig(tmp_path / "margin.png")
+    assert (tmp_path / "margin.png").stat().st_size > 0

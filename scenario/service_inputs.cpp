@@ -18,6 +18,13 @@ namespace capsim {
 
 namespace {
 
+// Replicas that take `rps` at `per_replica` each, in [1, max] (clamped as a double: no overflow).
+std::int32_t replicas_for(double rps, double per_replica, std::int32_t max) {
+  const double n = std::ceil(rps / per_replica - 1e-9);
+  return static_cast<std::int32_t>(std::clamp(std::isfinite(n) ? n : static_cast<double>(max), 1.0,
+                                              static_cast<double>(max)));
+}
+
 // The promotion calendar, checked against the service's span (its own clock): from the scenario's
 // list and the CSV, in time order.
 std::vector<ServiceSpec::Promotion> read_promotions(const config::ServiceSource& v, const std::string& field,
@@ -269,9 +276,7 @@ JobTable service_jobs(const config::ServiceSource& v, const std::string& field, 
       p.expected_rps = expected;
       copy.load.multiply_window(p.at_us, p.at_us + p.duration_us, p.multiplier);
       if (p.lead_us > 0 && copy.hpa.enabled) {
-        p.floor = std::clamp(static_cast<std::int32_t>(std::ceil(
-                                 expected / copy.hpa.rps_at_target(copy.replica_rps) - 1e-9)),
-                             1, copy.max_replicas);
+        p.floor = replicas_for(expected, copy.hpa.rps_at_target(copy.replica_rps), copy.max_replicas);
         copy.hpa.prescales.push_back({p.at_us, p.lead_us, p.duration_us, p.floor});
       }
     }
@@ -306,10 +311,9 @@ void resolve_spill_routes(JobTable& jobs) {
       ServiceSpec::Promotion linked = p;
       linked.at_us = services[s].start_us + p.at_us - to.start_us;  // the target's clock
       linked.multiplier = 1;  // its load is what spills, already counted
-      linked.floor = p.lead_us == 0 ? 0 : std::clamp(
-          static_cast<std::int32_t>(std::ceil(std::max(0.0, p.expected_rps - own) /
-                                              to.hpa.rps_at_target(to.replica_rps) - 1e-9)),
-          1, to.max_replicas);
+      linked.floor = p.lead_us == 0 ? 0
+                                    : replicas_for(std::max(0.0, p.expected_rps - own),
+                                                   to.hpa.rps_at_target(to.replica_rps), to.max_replicas);
       if (linked.at_us < 0 || (to.end_us != kNever && to.start_us + linked.at_us + linked.duration_us > to.end_us))
         throw InputError(services[s].promotions_field + ": the promotion falls outside the span of '" + to.name +
                          "', which it pre-scales");

@@ -130,8 +130,10 @@ JobTable service_jobs(const config::ServiceSource& v, const std::string& field, 
     spec.retry_delay_us = seconds_to_us(v.retry_delay_s());
   }
   if (v.scale_in() == "emptiest-node") spec.scale_in = ScaleIn::kEmptiestNode;
+  else if (v.scale_in() == "lowest-priority-pool") spec.scale_in = ScaleIn::kLowestPriorityPool;
   else if (!v.scale_in().empty() && v.scale_in() != "newest")
-    throw InputError("scenario field " + field + ".scale_in: \"newest\" or \"emptiest-node\", got \"" + v.scale_in() + "\"");
+    throw InputError("scenario field " + field + ".scale_in: \"newest\", \"emptiest-node\" or \"lowest-priority-pool\", got \"" +
+                     v.scale_in() + "\"");
   spec.latency_slo_s = v.latency_slo_s();
   spec.start_us = seconds_to_us(v.start_s());
   spec.end_us = v.end_s() > 0 ? seconds_to_us(v.end_s()) : horizon_us;

@@ -504,6 +504,14 @@ void ServiceFleet::scale_to(Simulation& sim, std::size_t s, SimTime now, std::in
       };
       std::stable_sort(order.begin(), order.end(), [&](std::int32_t a, std::int32_t b) { return pods(a) < pods(b); });
     }
+    if (phase == JobState::kRunning && jobs_->services[s].scale_in == ScaleIn::kLowestPriorityPool && st.asked > replicas) {
+      // A service spread over clusters (pools in priority order, the fleet's): scale in from the lowest.
+      auto pool = [&](std::int32_t k) {
+        const std::uint32_t j = st.slots[static_cast<std::size_t>(k)];
+        return sim.state(j) == JobState::kRunning ? sim.fleet().pool[static_cast<std::size_t>(sim.placement(j).node)] : -1;
+      };
+      std::stable_sort(order.begin(), order.end(), [&](std::int32_t a, std::int32_t b) { return pool(a) > pool(b); });
+    }
     for (std::int32_t k : order) {
       if (st.asked <= replicas) break;
       const std::uint32_t j = st.slots[static_cast<std::size_t>(k)];

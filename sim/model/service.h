@@ -89,6 +89,7 @@ struct ServiceUsage {
 enum class ScaleIn : std::uint8_t {
   kNewest,        // the highest slot (the ReplicaSet's default ranking, newest first)
   kEmptiestNode,  // on the nodes holding the fewest pods (a pod-deletion-cost that frees whole machines)
+  kLowestPriorityPool,  // on the last pool in fleet order first: the lowest-priority cluster scales in first
 };
 
 struct ServiceSpec {

@@ -86,7 +86,7 @@ def test_node_series_never_show_use_above_allocation(capsim, tmp_path):
 
 
 @pytest.mark.parametrize("change, message", [
-    ({"scale_in": "oldest"}, "workloads[0].service.scale_in: \"newest\" or \"emptiest-node\""),
+    ({"scale_in": "oldest"}, "workloads[0].service.scale_in: \"newest\", \"emptiest-node\" or \"lowest-priority-pool\""),
     ({"time_slicing": {"throughput_factor": 0.8, "p99_factor": 1.2}}, "only replicas that share a card"),
     ({"gpus": 1, "gpu_milli": 500, "time_slicing": {"throughput_factor": 0, "p99_factor": 1.2}},
      "time_slicing.throughput_factor: must be in (0, 1]"),
@@ -162,3 +162,37 @@ def test_hpa_with_two_metrics_exits_2(tmp_path):
     path.write_text(json.dumps(s))
     p = run_capsim("run", path, "--out", tmp_path / "out")
     assert p.returncode == 2 and "hpa.target_queue_per_replica" in p.stderr
+
+
+@pytest.mark.parametrize("scale_in, ended", [("newest", {"replica-2": "low", "replica-3": "high"}),
+                                              ("lowest-priority-pool", {"replica-1": "low", "replica-2": "low"})])
+def test_scale_in_from_the_lowest_priority_pool(tmp_path, scale_in, ended):
+    # One service over two clusters in priority order (fleet order): "high" (1 node held, at most 2, 300 s
+    # boots) and "low" (at most 2, 60 s boots). The load steps 0.5 -> 3 -> 1 requests/s; the HPA asks
+    # for 4 replicas at 600 s: the high pool has room for 1, the low pool takes 2; the low nodes are up
+    # first (660 s) and take replicas 1 and 2, replica 3 waits for the high node (900 s). At 1,800 s the
+    # HPA asks for 2: "newest" ends replicas 3 and 2 (one in each pool), "lowest-priority-pool" ends the
+    # two in the low pool, so the high-priority cluster keeps its replicas.
+    (tmp_path / "steps.csv").write_text("t,rps\n0,0.5\n600,3\n1800,1\n")
+    s = {"name": "linked", "seed": 1,
+         "fleet": {"pools": [{"name": "high", "kind": "on-demand", "boot_delay_s": 300,
+                              "elastic": {"min_nodes": 1, "max_nodes": 2}},
+                             {"name": "low", "kind": "on-demand", "boot_delay_s": 60,
+                              "elastic": {"min_nodes": 0, "max_nodes": 2}}],
+                   "nodes": [{"group": {"name_prefix": "h", "count": 4, "cpu_cores": 1, "memory_gib": 4, "pool": "high"}},
+                             {"group": {"name_prefix": "l", "count": 4, "cpu_cores": 1, "memory_gib": 4, "pool": "low"}}]},
+         "workloads": [{"service": {"name": "api", "replicas": 1, "min_replicas": 1, "max_replicas": 4, "cpu_cores": 1,
+                                    "memory_gib": 1, "replica_rps": 1, "end_s": 3600, "scale_in": scale_in,
+                                    "load": {"csv": {"path": "steps.csv", "time_column": "t", "value_column": "rps"}},
+                                    "hpa": {"target_utilization": 0.75, "scale_down_stabilization_s": 0}}}],
+         "placement": {"name": "first-fit"}, "capacity": {"name": "queue-driven", "params": {"idle_grace_s": "60"}},
+         "sample_interval_s": 600}
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(s))
+    p = run_capsim("run", path, "--out", tmp_path / "out")
+    assert p.returncode == 0, p.stderr
+    with h5py.File(tmp_path / "out" / "results.h5") as f:
+        j = f["jobs"]
+        rows = {n.decode().split("/")[1]: (int(node), e / 1e6) for n, node, e in zip(j["name"][:], j["node"][:], j["end_us"][:])}
+    pool_of = lambda node: "high" if node < 4 else "low"  # noqa: E731
+    assert {k: pool_of(node) for k, (node, end) in rows.items() if end == 1800} == ended

@@ -9,7 +9,7 @@
 
 #include "sim/base/check.h"
 #include "sim/io/atomic_file.h"
-#include "sim/io/csv_reader.h"
+#include "scenario/run_inputs.h"
 
 namespace capsim {
 
@@ -50,20 +50,10 @@ SpotAvailability spot_availability(const std::vector<SimTime>& at_us, const std:
 
 SpotAvailability read_spot_availability(const std::string& capacity_csv, int nodes_needed, SimTime period_us) {
   if (nodes_needed < 1) throw InputError("--nodes: a job needs at least one spot node");
-  CsvReader csv = CsvReader::open(capacity_csv);
-  const int c_t = csv.column("t_s"), c_n = csv.column("nodes");
-  std::vector<SimTime> at;
-  std::vector<std::int32_t> nodes;
-  while (csv.next_row()) {
-    const double t = csv.get_double(c_t);
-    if (t < 0 || t > 1e12) csv.fail(c_t, "must be in [0, 1e12] seconds");
-    const SimTime us = seconds_to_us(t);
-    if (!at.empty() && us <= at.back()) csv.fail(c_t, "times must increase");
-    const std::int64_t n = csv.get_int(c_n);
-    if (n < 0 || n > INT32_MAX) csv.fail(c_n, "must be a node count");
-    at.push_back(us);
-    nodes.push_back(static_cast<std::int32_t>(n));
-  }
+  SpotSpec series;  // the spot pools' own reader (scenario/run_inputs.h)
+  read_capacity_csv(capacity_csv, series);
+  const std::vector<SimTime>& at = series.capacity_at_us;
+  const std::vector<std::int32_t>& nodes = series.capacity_nodes;
   if (period_us == 0) period_us = at.empty() ? 0 : at.back();
   if (period_us <= 0)
     throw InputError(capacity_csv + ": the series' period is its last row's t_s, which must be above 0 (or give "

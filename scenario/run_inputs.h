@@ -54,6 +54,12 @@ void check_jobs_fit_fleet(RunInputs& inputs, bool skip);
 // A horizon before the first arrival is an input error (the run would end before it starts).
 void check_horizon(const config::Scenario& scenario, const JobTable& jobs);
 
+// A capacity series CSV (columns t_s,nodes; times increasing) appended to spot's capacity points;
+// InputError names the file, line and column.
+void read_capacity_csv(const std::string& path, SpotSpec& spot);
+// The run starts `offset` into the series; field names the scenario field for errors.
+void start_capacity_at(SpotSpec& spot, SimTime offset, const std::string& field);
+
 // The seed synthetic workloads are drawn from: workload_seed when set, else the scenario seed.
 std::uint64_t workload_seed_of(const config::Scenario& scenario);
 // Whether the jobs change with the scenario seed (synthetic sources and no workload_seed).

@@ -64,7 +64,8 @@ QueueDrivenCapacity::QueueDrivenCapacity(const CapacityOptions& options, const F
       hanging_(fleet.pools.size()),
       hanging_node_(fleet.size(), 0),
       backoff_until_(fleet.pools.size(), -kNever),
-      next_backoff_(fleet.pools.size(), options.backoff_us) {
+      next_backoff_(fleet.pools.size(), options.backoff_us),
+      failure_draws_(fleet.pools.size()) {
   // Group each pool's nodes by shape: demand is counted against the shape that can hold it.
   std::vector<std::map<std::tuple<std::int64_t, std::int64_t, std::int32_t, int>, std::size_t>> index(fleet.pools.size());
   for (std::size_t n = 0; n < fleet.size(); ++n) {
@@ -163,7 +164,7 @@ SimTime QueueDrivenCapacity::plan(const Simulation& sim, SimTime now, std::vecto
   const bool head_only = fifo_head != UINT32_MAX && !booting_for(sim, fifo_head);
   for (std::size_t p = 0; p < f.pools.size(); ++p) {
     if (!f.pools[p].elastic || shapes_[p].empty()) continue;
-    if (!f.pools[p].stock_outs.empty()) {
+    if (f.pools[p].may_fail_to_provision()) {
       // Requests that hung past max_node_provision_time failed: the pool backs off, later pools get its jobs.
       auto& hung = hanging_[p];
       const auto failed = std::remove_if(hung.begin(), hung.end(), [&](const auto& h) { return h.second <= now; });
@@ -233,21 +234,35 @@ SimTime QueueDrivenCapacity::plan(const Simulation& sim, SimTime now, std::vecto
       const double limit = std::min(by_nodes, step_left);
       const auto take = static_cast<std::size_t>(std::max(0.0, std::min(need, limit)));
       step_limited = step_limited || (need > limit && step_left < by_nodes);
-      if (take > 0 && f.pools[p].stocked_out(now)) {
-        if (!options_.priority_expander) {
-          // Karpenter: insufficient capacity comes back at once; the offering is skipped for a while.
-          backoff_until_[p] = now + options_.ice_ttl_us;
-          wake = std::min(wake, backoff_until_[p]);
-          break;  // this pool serves none of its jobs now: later pools see them
-        }
-        // The cluster-autoscaler asks and waits: the nodes hang until max_node_provision_time.
+      // Which of the nodes asked for fail to come: all in a stock-out window, else each at the pool's rate.
+      std::size_t fails_from = take;  // offline[fails_from] is the first that fails (fallback stops there)
+      std::vector<std::uint8_t> fails(take, 0);
+      if (take > 0 && f.pools[p].may_fail_to_provision()) {
+        const bool out = f.pools[p].stocked_out(now);
+        const double rate = f.pools[p].provision_failure_rate;
+        if (!out && rate > 0 && !failure_draws_[p])
+          failure_draws_[p].emplace(sim.config().seed, "provision-failures:" + f.pools[p].name);
         for (std::size_t k = 0; k < take; ++k) {
-          hanging_[p].push_back({offline[k], now + options_.max_node_provision_us});
-          hanging_node_[static_cast<std::size_t>(offline[k])] = 1;
+          fails[k] = out || (rate > 0 && failure_draws_[p]->uniform01() < rate);
+          if (fails[k] && fails_from == take) fails_from = k;
         }
+      }
+      if (fails_from < take && !options_.priority_expander) {
+        // Karpenter: insufficient capacity comes back at once; the offering is skipped for a while.
+        acquire.insert(acquire.end(), offline.begin(), offline.begin() + static_cast<std::ptrdiff_t>(fails_from));
+        backoff_until_[p] = now + options_.ice_ttl_us;
+        wake = std::min(wake, backoff_until_[p]);
+        break;  // this pool serves no more of its jobs now: later pools see them
+      }
+      for (std::size_t k = 0; k < take; ++k) {
+        if (!fails[k]) {
+          acquire.push_back(offline[k]);
+          continue;
+        }
+        // The cluster-autoscaler asks and waits: the node hangs until max_node_provision_time.
+        hanging_[p].push_back({offline[k], now + options_.max_node_provision_us});
+        hanging_node_[static_cast<std::size_t>(offline[k])] = 1;
         wake = std::min(wake, now + options_.max_node_provision_us);
-      } else {
-        acquire.insert(acquire.end(), offline.begin(), offline.begin() + static_cast<std::ptrdiff_t>(take));
       }
       room -= static_cast<std::int32_t>(take);
       step_left -= static_cast<double>(take);

@@ -20,9 +20,11 @@
 // needed at each hour of the simulated day): every tick_s the profile pool
 // is held at the profile's value lead_s ahead, whatever the queue, and never
 // released below it.
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "sim/base/random.h"
 #include "sim/core/capacity_policy.h"
 #include "sim/core/placement_policy.h"
 #include "sim/model/fleet.h"
@@ -46,7 +48,8 @@ struct CapacityOptions {
   // (pools in fleet order): a request to a stocked-out pool hangs until max_node_provision_time, then
   // the pool backs off (backoff, doubling up to max_backoff) and later pools get its jobs.
   // "fallback": Karpenter's, the provider answers at once (insufficient capacity) and the pool is
-  // skipped for ice_ttl.
+  // skipped for ice_ttl. A pool's provision_failure_rate fails single node requests at random, handled
+  // the same way: a failed node hangs (priority) or ends the pool's turn (fallback).
   bool priority_expander = true;
   SimTime max_node_provision_us = 900'000'000;
   SimTime backoff_us = 300'000'000;
@@ -92,6 +95,8 @@ class QueueDrivenCapacity final : public CapacityPolicy {
   std::vector<std::vector<std::pair<std::int32_t, SimTime>>> hanging_;
   std::vector<std::uint8_t> hanging_node_;
   std::vector<SimTime> backoff_until_, next_backoff_;
+  // Random provisioning failures: one stream per pool ("provision-failures:" + its name), made on first use.
+  std::vector<std::optional<RandomStream>> failure_draws_;
   std::int32_t profile_pool_ = -1;
   std::vector<SimTime> low_since_;  // per node: since when its allocated share is below reclaim_below (-1: not)
 };

@@ -244,6 +244,13 @@ PoolSpec pool_spec(const config::Pool& p, const std::string& base_dir) {
       throw InputError(f + ": needs 0 <= from_s < to_s <= 1e12");
     out.stock_outs.emplace_back(seconds_to_us(w.from_s()), seconds_to_us(w.to_s()));
   }
+  if (p.provision_failure_rate() != 0) {
+    const std::string f = "scenario field fleet.pools[" + p.name() + "].provision_failure_rate";
+    if (!p.has_elastic()) throw InputError(f + ": only elastic pools provision nodes (give the pool elastic)");
+    if (!(p.provision_failure_rate() >= 0 && p.provision_failure_rate() <= 1))
+      throw InputError(f + ": must be a probability in [0, 1], got " + std::to_string(p.provision_failure_rate()));
+    out.provision_failure_rate = p.provision_failure_rate();
+  }
   out.min_nodes = static_cast<std::int32_t>(p.elastic().min_nodes());
   out.max_nodes = static_cast<std::int32_t>(p.elastic().max_nodes());
   if (out.max_nodes > 0 && out.max_nodes < out.min_nodes)

@@ -121,6 +121,9 @@ void ServiceFleet::add_summary(Summary& summary) const {
     summary.push_back({"requests_spilled", spilled});
     summary.push_back({"requests_failed", failed});
     summary.push_back({"spill_added_latency_mean_s", retried > 0 ? added / retried : 0.0});
+    // The wait before service of the retries served: their retry delays plus their queueing there.
+    summary.push_back({"spill_wait_mean_s", spill_wait_.mean_s()});
+    summary.push_back({"spill_wait_p99_s", spill_wait_.p99_s()});
   }
   for (const ServiceOutcome& o : per) {
     const std::string k = "service." + o.name + ".";

@@ -153,6 +153,8 @@ void ServiceFleet::integrate(std::size_t s, SimTime now) {
   if (accepted > 0) {
     st.latency_sum += accepted * o.latency_mean_s;  // infinite while unstable
     const double theta = drain_rate(o, st.lambda, st.ready, mu, spec.queue_per_replica * st.ready);
+    if (spilling_ && st.retry_share > 0)
+      spill_wait_.add(accepted * st.retry_share, st.carried_delay_s, o.wait_probability, o.stable ? theta : 0.0);
     if (!o.stable) {
       st.unbounded = true;
     } else if (st.grid.empty()) {

@@ -25,6 +25,7 @@
 #include "sim/model/job_table.h"
 #include "sim/model/load_forecast.h"
 #include "sim/model/service_queue.h"
+#include "sim/model/spill_wait.h"
 
 namespace capsim {
 
@@ -146,6 +147,7 @@ class ServiceFleet final : public Component {
   std::vector<std::uint32_t> touched_;  // scratch: services to refresh
   std::vector<std::vector<std::uint32_t>> spill_sources_;  // per service: the services that spill to it
   bool spilling_ = false;                                  // some service spills (its summary keys)
+  SpillWaitDistribution spill_wait_;                       // retries served: delays plus queueing
   bool startups_ = false;                                  // some service's replicas take time to serve
   bool economics_ = false;                                 // some service earns per request
   std::vector<double> served_by_day_, revenue_by_day_;     // unit economics, by simulated day

@@ -56,6 +56,9 @@ struct PoolSpec {
       if (t >= from && t < to) return true;
     return false;
   }
+  // Each node asked for fails to come with this probability (random stock-outs), in [0, 1].
+  double provision_failure_rate = 0;
+  bool may_fail_to_provision() const { return !stock_outs.empty() || provision_failure_rate > 0; }
   std::int32_t min_nodes = 0;     // elastic: held from the start
   std::int32_t max_nodes = 0;     // elastic: capacity policies hold at most this many (0: the pool's size)
   SpotSpec spot;

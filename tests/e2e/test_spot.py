@@ -108,3 +108,49 @@ def test_bad_expander_exits_2(tmp_path):
     path.write_text(json.dumps(s))
     p = run_capsim("run", path, "--out", tmp_path / "out")
     assert p.returncode == 2 and "expander must be priority or fallback" in p.stderr
+
+
+
+@pytest.mark.parametrize("expander", ["priority", "fallback"])
+def test_provision_failure_rate_sends_its_share_to_the_next_pool(tmp_path, expander):
+    # 300 jobs, each alone in the fleet (3,000 s apart: every earlier node has been released and every
+    # back-off has ended), each needing a new node. The first pool (nodes 0 and 1) fails a node request
+    # with probability 0.3, so about 30% of jobs are served by the second pool: Binomial(300, 0.3)/300
+    # has a standard deviation of 0.026, and the bounds below are 4 of them either side.
+    s = json.loads((ROOT / "tests" / "scenarios" / f"provision_failures_{expander}.json").read_text())
+    s["fleet"]["pools"][0]["provision_failure_rate"] = 0.3
+    s["capacity"]["params"]["max_backoff_s"] = "300"
+    rows = ["name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,deletion_time,scheduled_time"]
+    for i in range(300):
+        t = 100 + 3000 * i
+        rows.append(f"job-{i},4000,8192,0,0,,BE,Succeeded,{t},{t + 600},{t}")
+    (tmp_path / "jobs.csv").write_text("\n".join(rows) + "\n")
+    s["workloads"][0]["trace"]["path"] = str(tmp_path / "jobs.csv")
+    s["seed"] = 7
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(s))
+    p = run_capsim("run", path, "--out", tmp_path / "out")
+    assert p.returncode == 0, p.stderr
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["jobs_completed"] == 300
+    with h5py.File(tmp_path / "out" / "results.h5") as f:
+        second = float(np.mean(f["jobs/node"][:] >= 2))
+    assert 0.3 - 0.105 <= second <= 0.3 + 0.105, second
+    if expander == "fallback":
+        # Insufficient capacity comes back at once: every job waits its node's boot alone.
+        assert summary["wait_mean_s"] == pytest.approx(120, abs=1e-6)
+    else:
+        # A failed request hangs 900 s before the second pool is asked: the mean wait over the boot is
+        # 900 s times the share of jobs whose request failed, the share on the second pool.
+        assert summary["wait_mean_s"] - 120 == pytest.approx(900 * second, abs=1e-6)
+
+
+def test_bad_provision_failure_rate_exits_2(tmp_path):
+    s = json.loads((ROOT / "tests" / "scenarios" / "provision_failures_priority.json").read_text())
+    s["workloads"][0]["trace"]["path"] = str(ROOT / "tests" / "scenarios" / "data" / "stock_out_jobs.csv")
+    s["fleet"]["pools"][0]["provision_failure_rate"] = 1.5
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(s))
+    p = run_capsim("run", path, "--out", tmp_path / "out")
+    assert p.returncode == 2, p.stdout
+    assert "fleet.pools[first].provision_failure_rate" in p.stderr and "probability in [0, 1]" in p.stderr

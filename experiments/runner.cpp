@@ -19,6 +19,7 @@
 #include "sim/components/services.h"
 #include "sim/io/scenario_loader.h"
 #include "sim/io/summary_json.h"
+#include "sim/metrics/cluster_summary.h"
 #include "sim/metrics/cost_ledger.h"
 #include "sim/metrics/fragmentation_recorder.h"
 #include "sim/metrics/held_capacity_recorder.h"
@@ -159,6 +160,7 @@ TimedResult run_one_with(const RunSetup& setup, const RunSpec& spec, PlacementPo
   if (held) held->take(sim, r);
   if (ledger) ledger->take(sim, r);
   for (const auto& c : sim.components()) c->report(sim, r);
+  add_cluster_summary(in.fleet, in.jobs, r);  // from the pools' costs and the services' keys above
   out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return out;
 }

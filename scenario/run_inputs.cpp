@@ -1,11 +1,14 @@
 #include "scenario/run_inputs.h"
 
+#include "scenario/clusters.h"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <tuple>
 
 #include "sim/base/check.h"
+#include "scenario/clusters.h"
 #include "scenario/memory_estimate.h"
 #include "sim/io/fleet_pricing.h"
 #include "sim/io/price_catalog_loader.h"
@@ -80,7 +83,8 @@ void add_group(const config::NodeGroup& g, const std::string& field, std::int32_
   if (s.nvlink_island_gpus > 0 && s.gpu_count % s.nvlink_island_gpus != 0)
     throw InputError("scenario field " + field + ".nvlink_island_gpus: must divide gpus (" + std::to_string(s.gpu_count) +
                      "), got " + std::to_string(s.nvlink_island_gpus));
-  s.zone = g.zone().empty() ? "zone-a" : g.zone();
+  if (!g.zone().empty()) check_zone(fleet, pool, g.zone(), field + ".zone");
+  s.zone = g.zone().empty() ? default_zone(fleet, pool) : g.zone();
   const std::uint32_t per_rack = g.nodes_per_rack() ? g.nodes_per_rack() : 32;
   const std::string prefix = g.name_prefix().empty() ? "node" : g.name_prefix();
   if (g.has_vm()) {
@@ -415,6 +419,7 @@ std::int32_t pool_of(const std::string& name, const Fleet& fleet, const std::str
 Fleet build_fleet(const config::Scenario& s, const std::string& base_dir, BadRowPolicy& bad) {
   Fleet fleet;
   for (const auto& p : s.fleet().pools()) fleet.add_pool(pool_spec(p, base_dir));
+  add_clusters(s.fleet(), fleet);
   fleet.gpu_nodes_tainted = s.fleet().taint_gpu_nodes();
   if (s.fleet().has_topology()) fleet.topology = topology_config(s.fleet().topology());
   HostSockets free;
@@ -451,8 +456,9 @@ Fleet build_fleet(const config::Scenario& s, const std::string& base_dir, BadRow
       if (t.sockets_per_node()) o.sockets_per_node = static_cast<std::int32_t>(t.sockets_per_node());
       if (t.numa_per_socket()) o.numa_per_socket = static_cast<std::int32_t>(t.numa_per_socket());
       if (t.nodes_per_rack()) o.nodes_per_rack = static_cast<std::int32_t>(t.nodes_per_rack());
-      if (!t.zone().empty()) o.zone = t.zone();
       o.pool = pool_of(t.pool(), fleet, field + ".trace");
+      if (!t.zone().empty()) check_zone(fleet, o.pool, t.zone(), "scenario field " + field + ".trace.zone");
+      o.zone = t.zone().empty() ? default_zone(fleet, o.pool) : t.zone();
       for (int m = 0; m < t.gpu_models_size(); ++m) {
         o.any_model = false;
         if (t.gpu_models(m) == "none")
@@ -469,6 +475,7 @@ Fleet build_fleet(const config::Scenario& s, const std::string& base_dir, BadRow
     }
   }
   if (fleet.size() == 0) throw InputError("scenario: the fleet has no nodes");
+  check_cluster_quotas(fleet);
   for (std::size_t p = 0; p < fleet.pools.size(); ++p) {
     const auto members = std::count(fleet.pool.begin(), fleet.pool.end(), static_cast<std::int32_t>(p));
     if (fleet.pools[p].min_nodes > members)

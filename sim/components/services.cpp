@@ -507,10 +507,12 @@ void ServiceFleet::scale_to(Simulation& sim, std::size_t s, SimTime now, std::in
       std::stable_sort(order.begin(), order.end(), [&](std::int32_t a, std::int32_t b) { return pods(a) < pods(b); });
     }
     if (phase == JobState::kRunning && jobs_->services[s].scale_in == ScaleIn::kLowestPriorityPool && st.asked > replicas) {
-      // A service spread over clusters (pools in priority order, the fleet's): scale in from the lowest.
+      // A service spread over clusters (pools in priority order: clusters', then the fleet's): scale in from the lowest.
       auto pool = [&](std::int32_t k) {
         const std::uint32_t j = st.slots[static_cast<std::size_t>(k)];
-        return sim.state(j) == JobState::kRunning ? sim.fleet().pool[static_cast<std::size_t>(sim.placement(j).node)] : -1;
+        return sim.state(j) == JobState::kRunning
+                   ? sim.fleet().rank_of_pool(sim.fleet().pool[static_cast<std::size_t>(sim.placement(j).node)])
+                   : -1;
       };
       std::stable_sort(order.begin(), order.end(), [&](std::int32_t a, std::int32_t b) { return pool(a) > pool(b); });
     }

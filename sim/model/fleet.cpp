@@ -60,6 +60,19 @@ std::int32_t Fleet::add_pool(const PoolSpec& p) {
   return static_cast<std::int32_t>(pools.size() - 1);
 }
 
+void Fleet::order_pools() {
+  const auto n = static_cast<std::int32_t>(pools.size());
+  pool_order.resize(pools.size());
+  for (std::int32_t p = 0; p < n; ++p) pool_order[static_cast<std::size_t>(p)] = p;
+  auto priority = [&](std::int32_t p) {
+    const std::int32_t c = pools[static_cast<std::size_t>(p)].cluster;
+    return c >= 0 ? clusters[static_cast<std::size_t>(c)].priority : 0;
+  };
+  std::stable_sort(pool_order.begin(), pool_order.end(), [&](std::int32_t a, std::int32_t b) { return priority(a) > priority(b); });
+  pool_rank.assign(pools.size(), 0);
+  for (std::int32_t k = 0; k < n; ++k) pool_rank[static_cast<std::size_t>(pool_order[static_cast<std::size_t>(k)])] = k;
+}
+
 std::int32_t Fleet::add_host(const HostSpec& h) {
   if (h.cpu_milli <= 0 || h.memory_mib <= 0 || h.sockets < 1 || h.numa_per_socket < 1)
     throw InputError("host " + h.name + ": cpu, memory, sockets and NUMA nodes per socket must be positive");

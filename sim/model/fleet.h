@@ -96,6 +96,18 @@ class Fleet {
 
   std::vector<std::string> zone_names;
   std::vector<PoolSpec> pools;
+  std::vector<CloudCluster> clusters;
+  // Pools in the order capacity is bought: higher cluster priority first, then the fleet's order
+  // (a pool without a cluster has priority 0). pool_rank[p] is p's place in it.
+  // (Empty until order_pools: the fleet's order.)
+  std::vector<std::int32_t> pool_order, pool_rank;
+  void order_pools();
+  std::size_t pool_by_priority(std::size_t k) const {
+    return pool_order.empty() ? k : static_cast<std::size_t>(pool_order[k]);
+  }
+  std::int32_t rank_of_pool(std::int32_t p) const {
+    return pool_rank.empty() ? p : pool_rank[static_cast<std::size_t>(p)];
+  }
 
  private:
   std::int64_t total_cpu_milli_ = 0;

@@ -38,8 +38,22 @@ struct SpotSpec {
   }
 };
 
+// A cluster of one provider in one region and zone (scenario fleet.clusters): capacity policies
+// try the pools of higher-priority clusters first, and hold no more GPUs of a model than its quota.
+struct CloudCluster {
+  std::string name, provider, region, zone;
+  std::int32_t priority = 0;
+  std::vector<std::pair<std::uint8_t, std::int64_t>> gpu_quotas;  // (GPU model id, max GPUs held)
+  std::int64_t quota_of(std::uint8_t model) const {
+    for (const auto& [m, q] : gpu_quotas)
+      if (m == model) return q;
+    return -1;  // none
+  }
+};
+
 struct PoolSpec {
   std::string name = "default";
+  std::int32_t cluster = -1;     // index into Fleet::clusters; -1: none
   PoolKind kind = PoolKind::kOwned;
   std::string provider;
   std::string region;

@@ -35,6 +35,7 @@ bench: build
 	$(PY) bench/colocation_week.py --capsim $(BUILD)/capsim
 	$(PY) bench/big_vm_week.py --capsim $(BUILD)/capsim
 	$(PY) bench/spill_over_week.py --capsim $(BUILD)/capsim
+	/usr/bin/time -f "multicloud_serving (10,000 GPUs, 5 clusters, a week): %e s wall, %M KiB max RSS" $(BUILD)/capsim run scenarios/multicloud_serving.json --out out/bench/multicloud
 	/usr/bin/time -f "deadline-spot, 1,000 starts x 5 policies, 1 thread: %e s wall" $(BUILD)/capsim deadline-spot traces/skypilot-spot-v2023/aws-us-east-1a-p3.2xlarge-1node-capacity.csv --starts 1000 --threads 1 --out out/bench/deadline_spot
 	$(PY) scripts/fgd_sim_check.py --capsim $(BUILD)/capsim --out out/bench/fgd_sim
 

@@ -209,6 +209,60 @@ std::vector<std::vector<std::string>> cost_report(const CostResult& c, const Cos
     }
     return rows;
   }
+  if (o.by == "provider-day") {
+    // The daily margin per cloud: each day's bill of the provider's cost centers against what the
+    // requests served on its pools earned (a request counts where the ready replicas were).
+    if (o.internal) throw InputError("--by provider-day: the ledger keeps internal prices as totals only; use --view net");
+    if (c.served_by_day.empty())
+      throw InputError("--by provider-day: the run has no services with revenue_per_request (no served requests by day)");
+    if (c.daily_pools.empty())
+      throw InputError("--by provider-day: this results file keeps served requests by day only in total; run it again");
+    constexpr std::int64_t kDay = 86'400'000'000;
+    if (c.window_us <= 0 || kDay % c.window_us != 0 || c.start_us % c.window_us != 0)
+      throw InputError("--by provider-day: the run's cost windows (cost.window_s) must divide a day and start on one");
+    std::vector<std::string> providers;
+    auto provider_index = [&](const std::string& name) {
+      const auto it = std::find(providers.begin(), providers.end(), name);
+      if (it != providers.end()) return static_cast<std::size_t>(it - providers.begin());
+      providers.push_back(name);
+      return providers.size() - 1;
+    };
+    std::vector<std::size_t> center_provider(C), pool_provider(c.daily_pools.size(), SIZE_MAX);
+    for (std::size_t k = 0; k < C; ++k) center_provider[k] = provider_index(c.centers[k].provider);
+    for (std::size_t p = 0; p < c.daily_pools.size(); ++p)
+      for (std::size_t k = 0; k < C; ++k)
+        if (c.centers[k].pool == c.daily_pools[p]) pool_provider[p] = center_provider[k];
+    const std::size_t V = providers.size(), P = c.daily_pools.size();
+    const std::size_t first = static_cast<std::size_t>(c.start_us / kDay);
+    std::vector<double> bill, served, revenue;  // [day * V + v]
+    auto grow = [&](std::size_t days) {
+      if (bill.size() < days * V) {
+        bill.resize(days * V, 0.0), served.resize(days * V, 0.0), revenue.resize(days * V, 0.0);
+      }
+    };
+    for (std::size_t w = 0; w < c.windows; ++w) {
+      const auto d = static_cast<std::size_t>((c.start_us + static_cast<std::int64_t>(w) * c.window_us) / kDay);
+      grow(d + 1);
+      for (std::size_t k = 0; k < C; ++k) bill[d * V + center_provider[k]] += c.bill[w * C + k];
+    }
+    grow(c.served_by_day.size());
+    for (std::size_t d = 0; d < c.served_by_day.size(); ++d)
+      for (std::size_t p = 0; p < P; ++p)
+        if (pool_provider[p] != SIZE_MAX) {
+          served[d * V + pool_provider[p]] += c.served_by_day_pool[d * P + p];
+          revenue[d * V + pool_provider[p]] += c.revenue_by_day_pool[d * P + p];
+        }
+    rows.push_back({"day", "provider", "bill_" + cur, "served", "revenue_" + cur, "margin_" + cur, "per_1000_served_" + cur});
+    for (std::size_t d = first; d * V < bill.size(); ++d)
+      for (std::size_t v = 0; v < V; ++v) {
+        const std::size_t i = d * V + v;
+        char n[32];
+        std::snprintf(n, sizeof n, "%.0f", served[i]);
+        rows.push_back({std::to_string(d), providers[v], money(bill[i]), n, money(revenue[i]), money(revenue[i] - bill[i]),
+                        served[i] > 0 ? money(1000 * bill[i] / served[i]) : "-"});
+      }
+    return rows;
+  }
   if (o.by == "day") {
     // The daily margin: each simulated day's bill (its ledger windows) against what its served
     // requests earned (services' revenue_per_request).
@@ -277,8 +331,8 @@ std::vector<std::vector<std::string>> cost_report(const CostResult& c, const Cos
     return rows;
   }
   if (o.by != "pool" && o.by != "gpu-model" && o.by != "provider" && o.by != "center")
-    throw InputError("--by: expected team, department, pool, gpu-model, gpu-pool, provider, center, window, day, month "
-                     "or tco, got '" + o.by + "'");
+    throw InputError("--by: expected team, department, pool, gpu-model, gpu-pool, provider, center, window, day, "
+                     "provider-day, month or tco, got '" + o.by + "'");
   std::vector<std::string> order;
   std::map<std::string, std::vector<double>> agg;  // bill, jobs, idle, rounding, boot, nodes
   for (std::size_t k = 0; k < C; ++k) {

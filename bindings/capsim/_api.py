@@ -49,7 +49,7 @@ class Cost:
         """The `capsim cost --by BY --view VIEW [--spread-idle] [--shared RULE] [--monthly]` table as a DataFrame
         (by="department": the showback to business units, shared costs allocated by RULE; by="tco": the
         cumulative cost by month under each purchase option; by="gpu-pool": the GPU pools ranked by cost per
-        useful GPU-hour, indexed by rank)."""
+        useful GPU-hour, indexed by rank; by="day": the daily margin; by="provider-day": the same per cloud)."""
         rows = self._core.report(by, view, bool(spread_idle), shared, bool(monthly))
         df = pd.DataFrame(rows[1:], columns=rows[0])
         text = {"provider", "region", "gpu_model", "billing"}  # the ranking's labels

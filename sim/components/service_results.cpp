@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "sim/components/services.h"
+#include "sim/core/simulation.h"
 #include "sim/model/service_queue.h"
 
 namespace capsim {
@@ -165,6 +166,18 @@ void ServiceFleet::take(RunResult& result) const {
   if (economics_ && result.cost.present) {
     result.cost.served_by_day = served_by_day_;
     result.cost.revenue_by_day = revenue_by_day_;
+    // By pool, over the same days (a day with no ready replica has zeros).
+    const std::size_t P = ready_in_pool_.empty() ? 0 : ready_in_pool_.front().size();
+    if (P > 0) {
+      result.cost.daily_pools = pool_names_;
+      result.cost.served_by_day_pool.assign(served_by_day_.size() * P, 0.0);
+      result.cost.revenue_by_day_pool.assign(served_by_day_.size() * P, 0.0);
+      for (std::size_t d = 0; d < served_by_day_pool_.size() && d < served_by_day_.size(); ++d)
+        for (std::size_t p = 0; p < P; ++p) {
+          result.cost.served_by_day_pool[d * P + p] = served_by_day_pool_[d][p];
+          result.cost.revenue_by_day_pool[d * P + p] = revenue_by_day_pool_[d][p];
+        }
+    }
   }
   ServiceTable& t = result.services;
   const std::vector<ServiceOutcome> per = outcomes();
@@ -192,6 +205,37 @@ void ServiceFleet::take(RunResult& result) const {
       t.history_t_us.push_back(at);
       t.history_replicas.push_back(replicas);
     }
+  }
+}
+
+void ServiceFleet::add_cluster_requests(const Simulation& sim, Summary& summary) const {
+  if (!by_pool_) return;
+  const Fleet& f = sim.fleet();
+  std::vector<double> served(f.clusters.size(), 0.0), revenue(f.clusters.size(), 0.0);
+  std::vector<bool> any(f.clusters.size(), false);
+  for (std::size_t s = 0; s < served_in_pool_.size(); ++s)
+    for (std::size_t p = 0; p < f.pools.size(); ++p) {
+      const std::int32_t c = f.pools[p].cluster;
+      if (c < 0) continue;
+      const auto k = static_cast<std::size_t>(c);
+      served[k] += served_in_pool_[s][p];
+      revenue[k] += served_in_pool_[s][p] * jobs_->services[s].revenue_per_request;
+    }
+  // A cluster is serving when some service may run there: pool-bound to one of its pools, or free.
+  for (std::size_t j = 0; j < jobs_->size(); ++j) {
+    if (jobs_->service[j] < 0) continue;
+    const std::int16_t pool = jobs_->request(j).pool;
+    if (pool >= 0) {
+      const std::int32_t c = f.pools[static_cast<std::size_t>(pool)].cluster;
+      if (c >= 0) any[static_cast<std::size_t>(c)] = true;
+    } else {
+      std::fill(any.begin(), any.end(), true);
+    }
+  }
+  for (std::size_t c = 0; c < f.clusters.size(); ++c) {
+    if (!any[c]) continue;
+    summary.push_back({"cluster." + f.clusters[c].name + ".requests_served", served[c]});
+    summary.push_back({"cluster." + f.clusters[c].name + ".revenue", revenue[c]});
   }
 }
 

@@ -66,6 +66,13 @@ void ServiceFleet::attach(Simulation& sim) {
   sim.on_event<ServiceFleet, &ServiceFleet::on_load_step>(kLoadStep, this);
   sim.on_event<ServiceFleet, &ServiceFleet::on_sync>(kSync, this);
   if (startups_) sim.on_event<ServiceFleet, &ServiceFleet::on_replica_ready>(kReplicaReady, this);
+  by_pool_ = !sim.fleet().clusters.empty() || economics_;
+  if (by_pool_) {
+    ready_pool_.assign(jobs_->size(), -1);
+    ready_in_pool_.assign(state_.size(), std::vector<std::int32_t>(sim.fleet().pools.size(), 0));
+    for (const PoolSpec& p : sim.fleet().pools) pool_names_.push_back(p.name);
+    served_in_pool_.assign(state_.size(), std::vector<double>(sim.fleet().pools.size(), 0.0));
+  }
 }
 
 void ServiceFleet::on_run_start(Simulation& sim, SimTime start) {
@@ -116,6 +123,11 @@ void ServiceFleet::integrate(std::size_t s, SimTime now) {
   st.requests += requests;
   st.rejected += rejected;
   st.accepted += accepted;
+  if (by_pool_ && accepted > 0 && st.ready > 0) {
+    const std::vector<std::int32_t>& in = ready_in_pool_[s];
+    for (std::size_t p = 0; p < in.size(); ++p)
+      if (in[p] > 0) served_in_pool_[s][p] += accepted * in[p] / st.ready;
+  }
   if (economics_ && accepted > 0) {
     // Served requests by simulated day: the rate is constant over the interval, so each day gets its part.
     const double rate = accepted / static_cast<double>(dt);
@@ -130,6 +142,18 @@ void ServiceFleet::integrate(std::size_t s, SimTime now) {
       const double part = rate * static_cast<double>(end - t);
       served_by_day_[d] += part;
       revenue_by_day_[d] += part * spec.revenue_per_request;
+      if (st.ready > 0) {  // by pool: requests spread evenly over the ready replicas
+        if (served_by_day_pool_.size() <= d) {
+          served_by_day_pool_.resize(d + 1, std::vector<double>(ready_in_pool_[s].size(), 0.0));
+          revenue_by_day_pool_.resize(d + 1, std::vector<double>(ready_in_pool_[s].size(), 0.0));
+        }
+        for (std::size_t p = 0; p < ready_in_pool_[s].size(); ++p)
+          if (ready_in_pool_[s][p] > 0) {
+            const double share = part * ready_in_pool_[s][p] / st.ready;
+            served_by_day_pool_[d][p] += share;
+            revenue_by_day_pool_[d][p] += share * spec.revenue_per_request;
+          }
+      }
       t = end;
     }
   }
@@ -325,6 +349,11 @@ void ServiceFleet::on_job_started(Simulation& sim, SimTime now, std::uint32_t j)
 void ServiceFleet::add_ready(Simulation& sim, std::size_t s, SimTime now, std::uint32_t j) {
   if (startups_) serving_[j] = 1;
   integrate(s, now);
+  if (by_pool_) {
+    const std::int32_t p = sim.fleet().pool[static_cast<std::size_t>(sim.placement(j).node)];
+    ready_pool_[j] = p;
+    ++ready_in_pool_[s][static_cast<std::size_t>(p)];
+  }
   ++state_[s].ready;
   refresh(sim, s, now);
 }
@@ -347,6 +376,10 @@ void ServiceFleet::on_job_stopped(Simulation& sim, SimTime now, std::uint32_t j)
     serving_[j] = 0;
   }
   integrate(static_cast<std::size_t>(s), now);
+  if (by_pool_ && ready_pool_[j] >= 0) {
+    --ready_in_pool_[static_cast<std::size_t>(s)][static_cast<std::size_t>(ready_pool_[j])];
+    ready_pool_[j] = -1;
+  }
   --state_[static_cast<std::size_t>(s)].ready;
   refresh(sim, static_cast<std::size_t>(s), now);
 }

@@ -65,7 +65,13 @@ class ServiceFleet final : public Component {
   void add_summary(Summary& summary) const;
   // The summary keys and the per-service table (RunResult::services).
   void take(RunResult& result) const;
-  void report(const Simulation&, RunResult& result) const override { take(result); }
+  void report(const Simulation& sim, RunResult& result) const override {
+    take(result);
+    add_cluster_requests(sim, result.summary);
+  }
+  // With fleet.clusters: cluster.NAME.{requests_served, revenue}, a service's served requests shared
+  // among the clusters of its ready replicas (requests spread evenly over ready replicas).
+  void add_cluster_requests(const Simulation& sim, Summary& summary) const;
   // (time, replicas asked for) after every change, per service: the HPA's decisions.
   const std::vector<std::pair<SimTime, std::int32_t>>& replica_history(std::size_t service) const {
     return state_[service].history;
@@ -148,6 +154,14 @@ class ServiceFleet final : public Component {
   std::vector<std::vector<std::uint32_t>> spill_sources_;  // per service: the services that spill to it
   bool spilling_ = false;                                  // some service spills (its summary keys)
   SpillWaitDistribution spill_wait_;                       // retries served: delays plus queueing
+  // Served requests by pool (fleet.clusters, or revenue per request): per job row the pool of a ready replica (-1: none), per
+  // service its ready replicas and served requests by pool.
+  bool by_pool_ = false;
+  std::vector<std::int32_t> ready_pool_;
+  std::vector<std::vector<std::int32_t>> ready_in_pool_;
+  std::vector<std::vector<double>> served_in_pool_;
+  std::vector<std::vector<double>> served_by_day_pool_, revenue_by_day_pool_;  // [day][pool], with revenue
+  std::vector<std::string> pool_names_;
   bool startups_ = false;                                  // some service's replicas take time to serve
   bool economics_ = false;                                 // some service earns per request
   std::vector<double> served_by_day_, revenue_by_day_;     // unit economics, by simulated day

@@ -155,6 +155,14 @@ void write_cost_group(hid_t file, const CostResult& c) {
     const hsize_t D = c.served_by_day.size();
     array_dataset(daily, "served", c.served_by_day, {D}, "requests");
     array_dataset(daily, "revenue", c.revenue_by_day, {D}, c.currency);
+    if (!c.daily_pools.empty()) {
+      const hsize_t P = c.daily_pools.size();
+      array_dataset(daily, "served_by_pool", c.served_by_day_pool, {D, P}, "requests");
+      array_dataset(daily, "revenue_by_pool", c.revenue_by_day_pool, {D, P}, c.currency);
+      std::string pools;
+      for (const std::string& p : c.daily_pools) pools += (pools.empty() ? "" : "\n") + p;
+      string_attr(daily, "pools", pools);
+    }
   }
 }
 
@@ -242,6 +250,16 @@ CostResult read_cost_h5(const std::string& path) {
     const auto D = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space));
     c.served_by_day = rd.doubles(daily, "served", D);
     c.revenue_by_day = rd.doubles(daily, "revenue", D);
+    if (H5Aexists(daily, "pools") > 0) {
+      const std::string pools = rd.string_attr(daily, "pools");
+      for (std::size_t at = 0; at <= pools.size();) {
+        const std::size_t nl = std::min(pools.find('\n', at), pools.size());
+        c.daily_pools.push_back(pools.substr(at, nl - at));
+        at = nl + 1;
+      }
+      c.served_by_day_pool = rd.doubles(daily, "served_by_pool", D * c.daily_pools.size());
+      c.revenue_by_day_pool = rd.doubles(daily, "revenue_by_pool", D * c.daily_pools.size());
+    }
   }
   return c;
 }

@@ -21,7 +21,8 @@ void add_cluster_summary(const Fleet& fleet, const JobTable& jobs, RunResult& re
     cost[static_cast<std::size_t>(p.cluster)] += v;
     priced[static_cast<std::size_t>(p.cluster)] = true;
   }
-  // Services by the cluster of their pool (the pool of their replica slots).
+  // Spilled and failed requests by the cluster of the service's pool (the services component gave
+  // the served requests and revenue by where the ready replicas were: cluster.NAME.requests_served).
   std::vector<std::int32_t> service_cluster(jobs.services.size(), -1);
   for (std::size_t j = 0; j < jobs.size(); ++j) {
     const std::int32_t v = jobs.service[j];
@@ -29,33 +30,27 @@ void add_cluster_summary(const Fleet& fleet, const JobTable& jobs, RunResult& re
     const std::int16_t pool = jobs.request(j).pool;
     if (pool >= 0) service_cluster[static_cast<std::size_t>(v)] = fleet.pools[static_cast<std::size_t>(pool)].cluster;
   }
-  std::vector<double> served(n, 0.0), spilled(n, 0.0), failed(n, 0.0), revenue(n, 0.0);
-  std::vector<bool> serving(n, false);
+  std::vector<double> spilled(n, 0.0), failed(n, 0.0);
   for (std::size_t v = 0; v < jobs.services.size(); ++v) {
     const std::int32_t c = service_cluster[v];
     if (c < 0) continue;
-    const auto k = static_cast<std::size_t>(c);
     const std::string key = "service." + jobs.services[v].name + ".";
-    const double total = summary_number(s, key + "requests_total"), rejected = summary_number(s, key + "requests_rejected");
-    if (std::isnan(total)) continue;
-    serving[k] = true;
-    served[k] += total - rejected;
+    const double rejected = summary_number(s, key + "requests_rejected");
+    if (std::isnan(rejected)) continue;
     const double sp = summary_number(s, key + "requests_spilled"), fa = summary_number(s, key + "requests_failed");
-    spilled[k] += std::isnan(sp) ? 0.0 : sp;
-    failed[k] += std::isnan(fa) ? rejected : fa;  // without a route every rejection fails
-    revenue[k] += (total - rejected) * jobs.services[v].revenue_per_request;
+    spilled[static_cast<std::size_t>(c)] += std::isnan(sp) ? 0.0 : sp;
+    failed[static_cast<std::size_t>(c)] += std::isnan(fa) ? rejected : fa;  // without a route every rejection fails
   }
   for (std::size_t c = 0; c < n; ++c) {
     const std::string k = "cluster." + fleet.clusters[c].name + ".";
     s.push_back({k + "priority", static_cast<std::int64_t>(fleet.clusters[c].priority)});
     s.push_back({k + "gpus", gpus[c]});
     if (priced[c]) s.push_back({k + "cost", cost[c]});
-    if (!serving[c]) continue;
-    s.push_back({k + "requests_served", served[c]});
+    const double served = summary_number(s, k + "requests_served");
+    if (std::isnan(served)) continue;  // no service could run there
     s.push_back({k + "requests_spilled", spilled[c]});
     s.push_back({k + "requests_failed", failed[c]});
-    s.push_back({k + "revenue", revenue[c]});
-    if (priced[c]) s.push_back({k + "cost_per_served_request", served[c] > 0 ? cost[c] / served[c] : std::nan("")});
+    if (priced[c]) s.push_back({k + "cost_per_served_request", served > 0 ? cost[c] / served : std::nan("")});
   }
 }
 

@@ -63,6 +63,9 @@ struct CostResult {
   // Unit economics of services with revenue_per_request, by simulated day (day k: [k, k+1) x 86,400 s
   // from time 0): requests served and their revenue; empty otherwise.
   std::vector<double> served_by_day, revenue_by_day;
+  // The same by pool (served where the ready replicas were): [day * P + p] over daily_pools.
+  std::vector<std::string> daily_pools;
+  std::vector<double> served_by_day_pool, revenue_by_day_pool;
 };
 
 }  // namespace capsim

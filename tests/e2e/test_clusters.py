@@ -94,3 +94,87 @@ def test_bad_clusters_exit_2(tmp_path, change, field, message):
     p = run_capsim("run", path, "--out", tmp_path / "out")
     assert p.returncode == 2, p.stdout
     assert field in p.stderr and message in p.stderr, p.stderr
+
+
+ROOT_DIR = __import__("conftest").ROOT
+MULTICLOUD = ROOT_DIR / "scenarios" / "multicloud_serving.json"
+
+
+def test_bundled_multicloud_scenario_is_what_its_script_writes(tmp_path):
+    import subprocess
+    out = tmp_path / "m.json"
+    subprocess.run(["/usr/bin/python3", str(ROOT_DIR / "scripts" / "multicloud_scenario.py"), "--out", str(out)],
+                   check=True)
+    assert json.loads(out.read_text()) == json.loads(MULTICLOUD.read_text())
+
+
+@pytest.fixture(scope="module")
+def multicloud(tmp_path_factory):
+    out = tmp_path_factory.mktemp("multicloud")
+    p = run_capsim("run", MULTICLOUD, "--out", out)
+    assert p.returncode == 0, p.stderr
+    with h5py.File(out / "results.h5") as f:
+        held = {k.split(".", 1)[1]: f["timeseries"][k][:] for k in f["timeseries"] if k.startswith("nodes_held.")}
+    return json.loads((out / "summary.json").read_text()), held, out
+
+
+def test_multicloud_clusters_add_up(multicloud):
+    s, _, _ = multicloud
+    clusters = ["aws-use1-monthly", "dc1-monthly", "cc-monthly", "aws-usw2-od", "cc-od"]
+    # Every pool is in a cluster: the clusters' costs are the bill.
+    assert sum(s[f"cluster.{c}.cost"] for c in clusters) == pytest.approx(s["cost_total"], rel=1e-9)
+    # Served requests are shared among the clusters of the ready replicas: they add up to the services'.
+    served = s["requests_total"] - s["requests_rejected"]
+    assert sum(s[f"cluster.{c}.requests_served"] for c in clusters) == pytest.approx(served, rel=1e-9)
+    assert sum(s[f"cluster.{c}.revenue"] for c in clusters) == pytest.approx(s["services_revenue"], rel=1e-9)
+    # What the monthly deployments reject goes on; only the ends of the chains and the asynchronous
+    # services (no route) fail.
+    assert sum(s[f"cluster.{c}.requests_failed"] for c in clusters[:3]) == 0
+    assert s["cluster.aws-use1-monthly.priority"] == 100 and s["cluster.cc-od.priority"] == 40
+
+
+def test_multicloud_quotas_hold_and_the_promotion_is_prescaled(multicloud):
+    s, held, _ = multicloud
+    assert held["aws-od"].max() <= 2500 and held["cc-od"].max() <= 1500
+    assert held["aws-monthly"].min() == 2500  # static
+    # The promotion's lead (30 min) exceeds the on-demand replicas' 10 minutes to ready: what the fixed
+    # monthly deployment cannot serve is spilled, and all of it is served on the pre-scaled on-demand one.
+    assert s["service.sync-0.promotion.0.rejected"] > 0
+    assert s["service.sync-0-aws-od.promotion.0.requests"] == pytest.approx(s["service.sync-0.promotion.0.rejected"])
+    assert s["service.sync-0-aws-od.promotion.0.rejected"] == pytest.approx(0, abs=1e-6)
+    assert s["service.sync-0-aws-od.promotion.0.floor"] > 1
+    assert 0 < s["spill_wait_p99_s"] < 600
+
+
+def test_multicloud_daily_margin_per_cloud_adds_up_to_the_day(multicloud):
+    import csv
+    import io
+    _, _, out = multicloud
+
+    def table(by):
+        p = run_capsim("cost", out, "--by", by, "--csv")
+        assert p.returncode == 0, p.stderr
+        return list(csv.DictReader(io.StringIO(p.stdout)))
+
+    days = {r["day"]: r for r in table("day")}
+    per_cloud = table("provider-day")
+    assert {r["provider"] for r in per_cloud} == {"aws", "onprem", "alibaba"}
+    assert len(days) == 7
+    for day, row in days.items():
+        clouds = [r for r in per_cloud if r["day"] == day]
+        for col in ("bill_USD", "revenue_USD", "margin_USD"):
+            assert sum(float(r[col]) for r in clouds) == pytest.approx(float(row[col]), abs=0.02 * len(clouds))
+        assert sum(float(r["served"]) for r in clouds) == pytest.approx(float(row["served"]), abs=len(clouds))
+    # The owned data centre serves the cheapest generations.
+    cost = {r["provider"]: r for r in per_cloud if r["day"] == "2"}
+    assert float(cost["onprem"]["per_1000_served_USD"]) < float(cost["aws"]["per_1000_served_USD"])
+
+
+def test_provider_day_needs_services_with_revenue(tmp_path):
+    s = json.loads((ROOT_DIR / "tests" / "scenarios" / "service_spill_over.json").read_text())
+    s["cost"]["catalog"] = str(ROOT_DIR / "tests" / "scenarios" / s["cost"]["catalog"])
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(s))
+    assert run_capsim("run", path, "--out", tmp_path / "out").returncode == 0
+    p = run_capsim("cost", tmp_path / "out", "--by", "provider-day")
+    assert p.returncode == 2 and "no services with revenue_per_request" in p.stderr

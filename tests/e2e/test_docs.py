@@ -94,7 +94,7 @@ def test_every_sweep_field_is_in_docs_sweeps():
 def normalize(key, teams, pools):
     if key.startswith("service.") and ".promotion." in key:
         return "service.NAME.promotion.K." + key.split(".")[-1]
-    for prefix in ("team.", "class.", "shape.", "source.", "service."):
+    for prefix in ("team.", "class.", "shape.", "source.", "service.", "cluster."):
         if key.startswith(prefix):
             return prefix + "NAME." + key.split(".")[-1]
     for prefix in ("cost_pool_", "cost_team_", "tco_reserved_", "tco_breakeven_month.reserved_"):

@@ -99,3 +99,14 @@ def test_daily_margin_table_and_curve(tmp_path):
     ax = capsim.plot.daily_margin(r)
     ax.figure.savefig(tmp_path / "margin.png")
     assert (tmp_path / "margin.png").stat().st_size > 0
+
+
+def test_daily_margin_per_cloud_table():
+    r = capsim.run(capsim.load_scenario(ROOT / "scenarios" / "multicloud_serving.json"))
+    t = r.cost.table("provider-day")
+    assert set(t.provider) == {"aws", "onprem", "alibaba"}
+    assert t.bill_USD.sum() == pytest.approx(r.summary["cost_total"], abs=0.2)
+    assert t.revenue_USD.sum() == pytest.approx(r.summary["services_revenue"], abs=0.2)
+    # Served requests by cloud are the clusters' served requests, summed per provider.
+    onprem = r.summary["cluster.dc1-monthly.requests_served"]
+    assert t[t.provider == "onprem"].served.sum() == pytest.approx(onprem, abs=8)

@@ -236,6 +236,14 @@ void ServiceFleet::add_cluster_requests(const Simulation& sim, Summary& summary)
     if (!any[c]) continue;
     summary.push_back({"cluster." + f.clusters[c].name + ".requests_served", served[c]});
     summary.push_back({"cluster." + f.clusters[c].name + ".revenue", revenue[c]});
+    // The wait of the retries its pool-bound services served (their delays plus their queueing there).
+    if (spill_wait_by_pool_.empty()) continue;
+    SpillWaitDistribution wait;
+    for (std::size_t p = 0; p < f.pools.size(); ++p)
+      if (f.pools[p].cluster == static_cast<std::int32_t>(c)) wait.merge(spill_wait_by_pool_[p]);
+    if (wait.total() <= 0) continue;
+    summary.push_back({"cluster." + f.clusters[c].name + ".spill_wait_mean_s", wait.mean_s()});
+    summary.push_back({"cluster." + f.clusters[c].name + ".spill_wait_p99_s", wait.p99_s()});
   }
 }
 

@@ -46,6 +46,9 @@ ServiceFleet::ServiceFleet(const JobTable& jobs) : jobs_(&jobs), state_(jobs.ser
     serving_.assign(jobs.size(), 0);
     starts_.assign(jobs.size(), 0);
   }
+  service_pool_.assign(state_.size(), -1);
+  for (std::size_t s = 0; s < state_.size(); ++s)
+    if (!state_[s].slots.empty()) service_pool_[s] = jobs.request(state_[s].slots.front()).pool;
   spill_sources_.resize(state_.size());
   for (std::size_t s = 0; s < state_.size(); ++s)
     if (jobs.services[s].spill_to >= 0) {
@@ -71,6 +74,7 @@ void ServiceFleet::attach(Simulation& sim) {
     ready_pool_.assign(jobs_->size(), -1);
     ready_in_pool_.assign(state_.size(), std::vector<std::int32_t>(sim.fleet().pools.size(), 0));
     for (const PoolSpec& p : sim.fleet().pools) pool_names_.push_back(p.name);
+    if (spilling_ && !sim.fleet().clusters.empty()) spill_wait_by_pool_.resize(sim.fleet().pools.size());
     served_in_pool_.assign(state_.size(), std::vector<double>(sim.fleet().pools.size(), 0.0));
   }
 }
@@ -177,8 +181,12 @@ void ServiceFleet::integrate(std::size_t s, SimTime now) {
   if (accepted > 0) {
     st.latency_sum += accepted * o.latency_mean_s;  // infinite while unstable
     const double theta = drain_rate(o, st.lambda, st.ready, mu, spec.queue_per_replica * st.ready);
-    if (spilling_ && st.retry_share > 0)
+    if (spilling_ && st.retry_share > 0) {
       spill_wait_.add(accepted * st.retry_share, st.carried_delay_s, o.wait_probability, o.stable ? theta : 0.0);
+      if (!spill_wait_by_pool_.empty() && service_pool_[s] >= 0)
+        spill_wait_by_pool_[static_cast<std::size_t>(service_pool_[s])].add(accepted * st.retry_share, st.carried_delay_s,
+                                                                     o.wait_probability, o.stable ? theta : 0.0);
+    }
     if (!o.stable) {
       st.unbounded = true;
     } else if (st.grid.empty()) {

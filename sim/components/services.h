@@ -162,6 +162,8 @@ class ServiceFleet final : public Component {
   std::vector<std::vector<double>> served_in_pool_;
   std::vector<std::vector<double>> served_by_day_pool_, revenue_by_day_pool_;  // [day][pool], with revenue
   std::vector<std::string> pool_names_;
+  std::vector<std::int32_t> service_pool_;                   // per service: the pool its replicas run on; -1: any
+  std::vector<SpillWaitDistribution> spill_wait_by_pool_;  // the wait of the retries served, by the service's pool
   bool startups_ = false;                                  // some service's replicas take time to serve
   bool economics_ = false;                                 // some service earns per request
   std::vector<double> served_by_day_, revenue_by_day_;     // unit economics, by simulated day

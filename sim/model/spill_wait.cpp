@@ -1,5 +1,6 @@
 #include "sim/model/spill_wait.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -19,6 +20,7 @@ double SpillWaitDistribution::tail_of(double delay_s, double c, double theta, do
 void SpillWaitDistribution::add(double weight, double delay_s, double wait_probability, double drain_rate) {
   if (!(weight > 0)) return;
   total_ += weight;
+  min_delay_ = std::min(min_delay_, delay_s);
   const bool stable = drain_rate > 0 && std::isfinite(drain_rate);
   if (!stable && wait_probability > 0) {
     unbounded_ += weight;  // they wait for ever: beyond every grid point
@@ -28,16 +30,39 @@ void SpillWaitDistribution::add(double weight, double delay_s, double wait_proba
   sum_ += weight * (delay_s + c / theta);
   if (grid_.empty()) {
     exact_[{delay_s, c, theta}] += weight;
-    if (exact_.size() <= kExact) return;
-    grid_.assign(kGrid, 0.0);
-    for (const auto& [key, w] : exact_) {
-      const auto [d, cc, th] = key;
-      for (int k = 0; k < kGrid; ++k) grid_[static_cast<std::size_t>(k)] += w * tail_of(d, cc, th, grid_time(k));
-    }
-    exact_.clear();
+    if (exact_.size() > kExact) to_grid();
     return;
   }
   for (int k = 0; k < kGrid; ++k) grid_[static_cast<std::size_t>(k)] += weight * tail_of(delay_s, c, theta, grid_time(k));
+}
+
+void SpillWaitDistribution::to_grid() {
+  grid_.assign(kGrid, 0.0);
+  for (const auto& [key, w] : exact_) {
+    const auto [d, c, theta] = key;
+    for (int k = 0; k < kGrid; ++k) grid_[static_cast<std::size_t>(k)] += w * tail_of(d, c, theta, grid_time(k));
+  }
+  exact_.clear();
+}
+
+void SpillWaitDistribution::merge(const SpillWaitDistribution& other) {
+  if (other.total_ <= 0) return;
+  if (!other.grid_.empty() && grid_.empty()) to_grid();  // the other has one: so must this
+  total_ += other.total_;
+  min_delay_ = std::min(min_delay_, other.min_delay_);
+  sum_ += other.sum_;
+  unbounded_ += other.unbounded_;
+  if (!other.grid_.empty())
+    for (int k = 0; k < kGrid; ++k) grid_[static_cast<std::size_t>(k)] += other.grid_[static_cast<std::size_t>(k)];
+  for (const auto& [key, w] : other.exact_) {
+    const auto [d, c, th] = key;
+    if (grid_.empty()) {
+      exact_[key] += w;
+    } else {
+      for (int k = 0; k < kGrid; ++k) grid_[static_cast<std::size_t>(k)] += w * tail_of(d, c, th, grid_time(k));
+    }
+  }
+  if (grid_.empty() && exact_.size() > kExact) to_grid();
 }
 
 double SpillWaitDistribution::mean_s() const {
@@ -48,6 +73,13 @@ double SpillWaitDistribution::mean_s() const {
 double SpillWaitDistribution::tail(double t_s) const {
   if (total_ <= 0) return 0;
   double over = unbounded_;
+  if (!grid_.empty()) {  // between grid points: linear in log time
+    const double x = 4 * std::log2(std::max(t_s, grid_time(0))) + 40;
+    const int k = std::min(static_cast<int>(x), kGrid - 2);
+    const double f = std::min(1.0, x - k);
+    const auto at = static_cast<std::size_t>(k);
+    return (over + grid_[at] + f * (grid_[at + 1] - grid_[at])) / total_;
+  }
   for (const auto& [key, w] : exact_) {
     const auto [d, c, theta] = key;
     over += w * tail_of(d, c, theta, t_s);
@@ -63,10 +95,10 @@ double SpillWaitDistribution::p99_s() const {
     for (int k = 0; k < kGrid; ++k) {
       const double g = (grid_[static_cast<std::size_t>(k)] + unbounded_) / total_;
       if (g > q) continue;
-      if (k == 0) return grid_time(0);
+      if (k == 0) return std::max(min_delay_, grid_time(0));
       const double g0 = (grid_[static_cast<std::size_t>(k - 1)] + unbounded_) / total_;
       const double f = g0 > g ? (g0 - q) / (g0 - g) : 1.0;
-      return std::exp2(std::log2(grid_time(k - 1)) + f * 0.25);
+      return std::max(min_delay_, std::exp2(std::log2(grid_time(k - 1)) + f * 0.25));
     }
     return kInf;
   }

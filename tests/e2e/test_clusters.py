@@ -131,6 +131,10 @@ def test_multicloud_clusters_add_up(multicloud):
     # services (no route) fail.
     assert sum(s[f"cluster.{c}.requests_failed"] for c in clusters[:3]) == 0
     assert s["cluster.aws-use1-monthly.priority"] == 100 and s["cluster.cc-od.priority"] == 40
+    # Retries wait at least their delays: 2 s on the first on-demand cluster, 4 s on the second.
+    assert s["cluster.aws-usw2-od.spill_wait_p99_s"] >= 2 and s["cluster.cc-od.spill_wait_p99_s"] >= 4
+    assert s["cluster.cc-od.spill_wait_mean_s"] >= 4
+    assert "cluster.aws-use1-monthly.spill_wait_p99_s" not in s  # it serves no retries
 
 
 def test_multicloud_quotas_hold_and_the_promotion_is_prescaled(multicloud):

@@ -52,3 +52,39 @@ TEST_CASE("spill wait: an unstable queue makes the wait unbounded", "[spill-wait
   CHECK(none.p99_s() == 0);
   CHECK(none.mean_s() == 0);
 }
+
+TEST_CASE("spill wait: a merged distribution is the one of all its intervals", "[spill-wait]") {
+  SpillWaitDistribution a, b, all;
+  a.add(3, 2.0, 0.2, 1.0);
+  b.add(1, 10.0, 0.0, 1.0);
+  b.add(2, 0.5, 0.5, 0.1);
+  for (auto* d : {&all}) {
+    d->add(3, 2.0, 0.2, 1.0);
+    d->add(1, 10.0, 0.0, 1.0);
+    d->add(2, 0.5, 0.5, 0.1);
+  }
+  a.merge(b);
+  CHECK(a.total() == Approx(all.total()));
+  CHECK(a.mean_s() == Approx(all.mean_s()));
+  CHECK(a.p99_s() == Approx(all.p99_s()));
+  // One side on the grid: the merge goes to the grid, within its spacing of the exact p99.
+  SpillWaitDistribution many, exact;
+  for (int i = 0; i < 100; ++i) {
+    many.add(1, 0.0, 1.0, 1.0 + 1e-9 * i);
+    exact.add(1, 0.0, 1.0, 1.0);
+  }
+  SpillWaitDistribution merged;
+  merged.add(100, 0.0, 1.0, 1.0);
+  merged.merge(many);
+  CHECK(merged.p99_s() == Approx(std::log(100.0)).epsilon(0.05));
+  CHECK(merged.tail(std::log(10.0)) == Approx(0.1).epsilon(0.05));
+  CHECK(exact.p99_s() == Approx(std::log(100.0)).epsilon(1e-9));
+}
+
+TEST_CASE("spill wait: on the grid the p99 is never below the shortest delay", "[spill-wait]") {
+  // 2 s delays (a grid point) with little queueing: the tail jumps from 1 to under 1% at 2 s, where
+  // interpolating between grid points would give a little less.
+  SpillWaitDistribution d;
+  for (int i = 0; i < 100; ++i) d.add(1, 2.0, 0.005, 1.0 + 1e-9 * i);
+  CHECK(d.p99_s() == Approx(2.0).epsilon(1e-12));
+}

@@ -109,6 +109,8 @@ void add_group(const config::NodeGroup& g, const std::string& field, std::int32_
   }
 }
 
+}  // namespace
+
 DistributionSpec to_distribution(const config::Distribution& d, const std::string& base_dir, BadRowPolicy& bad) {
   DistributionSpec out;
   using K = DistributionSpec::Kind;
@@ -134,6 +136,8 @@ DistributionSpec to_distribution(const config::Distribution& d, const std::strin
   }
   return out;
 }
+
+namespace {
 
 JobTable synthetic_jobs(const config::SyntheticJobs& y, const std::string& name, const std::string& base_dir,
                         std::uint64_t seed, BadRowPolicy& bad) {
@@ -238,6 +242,16 @@ PoolSpec pool_spec(const config::Pool& p, const std::string& base_dir) {
   out.billing = p.billing() == "hour" ? Billing::kHour : p.billing() == "month" ? Billing::kMonth : Billing::kSecond;
   out.minimum_billed_us = seconds_to_us(p.minimum_billed_s());
   out.boot_delay_us = seconds_to_us(p.boot_delay_s());
+  if (p.has_boot_delay()) {
+    const std::string f = "scenario field fleet.pools[" + p.name() + "].boot_delay";
+    if (p.boot_delay_s() != 0) throw InputError(f + ": give boot_delay_s or boot_delay, not both");
+    if (p.boot_delay().kind_case() == config::Distribution::KIND_NOT_SET)
+      throw InputError(f + ": give constant, exponential, lognormal or empirical");
+    BadRowPolicy strict;
+    out.boot_delay = to_distribution(p.boot_delay(), base_dir, strict);
+    check_distribution(*out.boot_delay, f);
+    out.boot_delay_us = seconds_to_us(mean_of(*out.boot_delay));  // what a spot replacement takes by default
+  }
   out.elastic = p.has_elastic();
   out.initialized = p.initialized();
   for (int i = 0; i < p.stock_outs_size(); ++i) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "scenario.pb.h"
+#include "sim/base/distribution.h"
 #include "sim/io/csv_reader.h"
 #include "sim/metrics/cost_ledger.h"
 #include "sim/model/pricing.h"
@@ -64,5 +65,8 @@ void start_capacity_at(SpotSpec& spot, SimTime offset, const std::string& field)
 std::uint64_t workload_seed_of(const config::Scenario& scenario);
 // Whether the jobs change with the scenario seed (synthetic sources and no workload_seed).
 bool workload_depends_on_seed(const config::Scenario& scenario);
+
+// A scenario distribution (an empirical one may read its values from an openb pod list's run times).
+DistributionSpec to_distribution(const config::Distribution& d, const std::string& base_dir, BadRowPolicy& bad);
 
 }  // namespace capsim

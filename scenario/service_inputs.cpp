@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "scenario/requests.h"
+#include "scenario/run_inputs.h"
 #include "sim/base/check.h"
 #include "sim/base/random.h"
 #include "sim/io/csv_reader.h"
@@ -222,6 +223,20 @@ JobTable service_jobs(const config::ServiceSource& v, const std::string& field, 
     if (!(value >= 0) || value > 86400)
       throw InputError("scenario field " + field + "." + name + ": must be in [0, 86400] seconds");
     *out = seconds_to_us(value);
+  }
+  const config::Distribution* phases[] = {&v.image_pull(), &v.model_load(), &v.warm_up()};
+  const bool given[] = {v.has_image_pull(), v.has_model_load(), v.has_warm_up()};
+  const double scalars[] = {v.image_pull_s(), v.model_load_s(), v.warm_up_s()};
+  const char* names[] = {"image_pull", "model_load", "warm_up"};
+  for (int k = 0; k < 3; ++k) {
+    if (!given[k]) continue;
+    const std::string f = "scenario field " + field + "." + names[k];
+    if (scalars[k] != 0) throw InputError(f + ": give " + names[k] + "_s or " + names[k] + ", not both");
+    if (phases[k]->kind_case() == config::Distribution::KIND_NOT_SET)
+      throw InputError(f + ": give constant, exponential, lognormal or empirical");
+    BadRowPolicy strict;
+    spec.startup_phases[k] = to_distribution(*phases[k], base_dir, strict);
+    check_distribution(*spec.startup_phases[k], f);
   }
   const std::uint32_t copies = std::max<std::uint32_t>(1, v.copies());
   if (!(v.scale_jitter() >= 0 && v.scale_jitter() < 1))

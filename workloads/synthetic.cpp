@@ -6,16 +6,6 @@
 
 namespace capsim {
 
-double draw(const DistributionSpec& d, RandomStream& rng) {
-  switch (d.kind) {
-    case DistributionSpec::Kind::kConstant: return d.a;
-    case DistributionSpec::Kind::kExponential: return rng.exponential(d.a);
-    case DistributionSpec::Kind::kLogNormal: return rng.lognormal(d.a, d.b);
-    case DistributionSpec::Kind::kEmpirical: return d.values[rng.uniform_index(d.values.size())];
-  }
-  return 0;
-}
-
 namespace {
 
 constexpr double kMaxJobSeconds = 1e12;  // keeps submit + duration in microseconds within int64

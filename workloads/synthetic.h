@@ -7,19 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "sim/base/distribution.h"
 #include "sim/base/random.h"
 #include "sim/model/job_table.h"
 
 namespace capsim {
-
-struct DistributionSpec {
-  enum class Kind { kConstant, kExponential, kLogNormal, kEmpirical };
-  Kind kind = Kind::kConstant;
-  double a = 0;                 // constant value, exponential mean, lognormal median
-  double b = 0;                 // lognormal sigma
-  std::vector<double> values;   // empirical sample, drawn uniformly
-};
-double draw(const DistributionSpec& d, RandomStream& rng);
 
 struct JobShapeSpec {
   double weight = 1;

@@ -106,7 +106,13 @@ void ElasticPools::plan(Simulation& sim, SimTime now) {
     CAPSIM_CHECK(fleet_->pools[p].elastic && sim.node_state(node) == NodeState::kOffline,
                  "a capacity policy acquires only offline elastic nodes");
     ++sim.mutable_stats().nodes_acquired;
-    sim.boot_node(now, node, fleet_->pools[p].boot_delay_us);
+    SimTime boot = fleet_->pools[p].boot_delay_us;
+    if (fleet_->pools[p].boot_delay) {  // drawn per acquisition, from the pool's own stream
+      if (boot_draws_.empty()) boot_draws_.resize(fleet_->pools.size());
+      if (!boot_draws_[p]) boot_draws_[p].emplace(sim.config().seed, "boot:" + fleet_->pools[p].name);
+      boot = seconds_to_us(std::min(86400.0, std::max(0.0, draw(*fleet_->pools[p].boot_delay, *boot_draws_[p]))));
+    }
+    sim.boot_node(now, node, boot);
   }
 }
 

@@ -6,8 +6,10 @@
 // This component asks it at those moments and applies the answers through
 // the kernel's node mutations (boot, drain, release).
 #include <cstdint>
+#include <optional>
 #include <vector>
 
+#include "sim/base/random.h"
 #include "sim/core/component.h"
 #include "sim/core/event.h"
 #include "sim/model/fleet.h"
@@ -42,6 +44,7 @@ class ElasticPools final : public Component {
   const Fleet* fleet_;
   CapacityPolicy* policy_ = nullptr;
   std::vector<std::int32_t> nodes_;  // reused by plan and drains
+  std::vector<std::optional<RandomStream>> boot_draws_;  // pools whose boot is a distribution
   SimTime wake_us_ = kNever;         // the queued wake-up, if any
 };
 

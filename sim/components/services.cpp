@@ -39,12 +39,13 @@ ServiceFleet::ServiceFleet(const JobTable& jobs) : jobs_(&jobs), state_(jobs.ser
     state_[s].promo_rejected.assign(jobs.services[s].promotions.size(), 0.0);
   }
   for (const ServiceSpec& spec : jobs.services) {
-    if (spec.image_pull_us > 0 || spec.model_load_us > 0 || spec.warm_up_us > 0) startups_ = true;
+    if (spec.image_pull_us > 0 || spec.model_load_us > 0 || spec.warm_up_us > 0 || spec.random_startup()) startups_ = true;
     if (spec.revenue_per_request > 0) economics_ = true;
   }
   if (startups_) {
     serving_.assign(jobs.size(), 0);
     starts_.assign(jobs.size(), 0);
+    startup_draws_.resize(state_.size());
   }
   service_pool_.assign(state_.size(), -1);
   for (std::size_t s = 0; s < state_.size(); ++s)
@@ -345,7 +346,15 @@ void ServiceFleet::on_job_started(Simulation& sim, SimTime now, std::uint32_t j)
     ++starts_[j];
     const auto node = static_cast<std::size_t>(sim.placement(j).node);
     const bool initialized = sim.fleet().pools[static_cast<std::size_t>(sim.fleet().pool[node])].initialized;
-    const SimTime startup = (initialized ? 0 : spec.image_pull_us) + spec.model_load_us + spec.warm_up_us;
+    SimTime phase[3] = {spec.image_pull_us, spec.model_load_us, spec.warm_up_us};
+    if (spec.random_startup()) {
+      auto& rng = startup_draws_[static_cast<std::size_t>(s)];
+      if (!rng) rng.emplace(sim.config().seed, "startup:" + spec.name);
+      for (int k = 0; k < 3; ++k)  // drawn even when skipped: an initialized pool shifts no later draw
+        if (spec.startup_phases[k])
+          phase[k] = seconds_to_us(std::min(86400.0, std::max(0.0, draw(*spec.startup_phases[k], *rng))));
+    }
+    const SimTime startup = (initialized ? 0 : phase[0]) + phase[1] + phase[2];
     if (startup > 0) {  // it holds its node from now and serves from then
       sim.schedule(now + startup, kReplicaReady, j, starts_[j]);
       return;

@@ -14,11 +14,13 @@
 // (Prescale, PredictiveSpec).
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <utility>
 #include <vector>
 
+#include "sim/base/random.h"
 #include "sim/core/component.h"
 #include "sim/core/event.h"
 #include "sim/metrics/run_result.h"
@@ -169,6 +171,7 @@ class ServiceFleet final : public Component {
   std::vector<double> served_by_day_, revenue_by_day_;     // unit economics, by simulated day
   std::vector<std::uint8_t> serving_;                      // per job row: a replica that is ready
   std::vector<std::uint32_t> starts_;                      // per job row: starts so far (stale ready events)
+  std::vector<std::optional<RandomStream>> startup_draws_;  // per service with random startup phases
   void refresh_bursting(Simulation& sim, SimTime now, std::uint32_t j);
 };
 

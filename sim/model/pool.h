@@ -7,6 +7,9 @@
 #include <string>
 #include <vector>
 
+#include <optional>
+
+#include "sim/base/distribution.h"
 #include "sim/base/time.h"
 
 namespace capsim {
@@ -61,6 +64,9 @@ struct PoolSpec {
   Billing billing = Billing::kSecond;
   SimTime minimum_billed_us = 0;  // per acquisition of an elastic node
   SimTime boot_delay_us = 0;
+  // Each acquisition's boot drawn from this (seconds; stream "boot:" + name) instead; boot_delay_us
+  // is then its mean.
+  std::optional<DistributionSpec> boot_delay;
   bool elastic = false;
   bool initialized = false;      // images already in the VM: service replicas skip their image pull
   // Windows [from, to) in which the provider cannot provision the pool's nodes (stock-outs).

@@ -4,9 +4,11 @@
 // service component (sim/components/services.h) submits and ends replicas
 // and evaluates the service as a queue (sim/model/service_queue.h).
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "sim/base/distribution.h"
 #include "sim/base/time.h"
 #include "sim/model/load_series.h"
 
@@ -134,6 +136,9 @@ struct ServiceSpec {
   double revenue_per_request = 0;  // unit economics: what a served request earns
   SimTime image_pull_us = 0;
   SimTime model_load_us = 0, warm_up_us = 0;
+  // Or drawn per replica start (seconds; stream "startup:" + name): image pull, model load, warm-up.
+  std::optional<DistributionSpec> startup_phases[3];
+  bool random_startup() const { return startup_phases[0] || startup_phases[1] || startup_phases[2]; }
 };
 
 }  // namespace capsim

@@ -196,3 +196,58 @@ def test_scale_in_from_the_lowest_priority_pool(tmp_path, scale_in, ended):
         rows = {n.decode().split("/")[1]: (int(node), e / 1e6) for n, node, e in zip(j["name"][:], j["node"][:], j["end_us"][:])}
     pool_of = lambda node: "high" if node < 4 else "low"  # noqa: E731
     assert {k: pool_of(node) for k, (node, end) in rows.items() if end == 1800} == ended
+
+
+def test_random_boots_and_startup_phases_have_their_means(tmp_path):
+    # 200 replicas asked for at 0 on an elastic pool with no node held: each waits its node's boot
+    # (lognormal, median 300 s, sigma 0.5: mean 300 e^0.125 = 339.99 s), then warms up (exponential,
+    # mean 120 s) before it serves. The mean of 200 boots has a standard deviation of 12.8 s; the
+    # bounds are 4 of them. Over the hour, ready replicas average 200 (1 - (boot + warm-up) / 3600).
+    s = {
+        "name": "random boots and warm-ups", "seed": 11,
+        "fleet": {"pools": [{"name": "od", "kind": "on-demand", "elastic": {"min_nodes": 0},
+                             "boot_delay": {"lognormal": {"median": 300, "sigma": 0.5}}}],
+                  "nodes": [{"group": {"name_prefix": "n", "count": 200, "cpu_cores": 1, "memory_gib": 4, "pool": "od"}}]},
+        "workloads": [{"service": {"name": "gen", "replicas": 200, "cpu_cores": 1, "memory_gib": 2, "replica_rps": 1,
+                                   "queue_per_replica": 1, "load": {"constant_rps": 10}, "end_s": 3600,
+                                   "warm_up": {"exponential": {"mean": 120}}}}],
+        "placement": {"name": "first-fit"},
+        "capacity": {"name": "queue-driven", "params": {"idle_grace_s": "60"}},
+    }
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(s))
+    p = run_capsim("run", path, "--out", tmp_path / "out")
+    assert p.returncode == 0, p.stderr
+    r = json.loads((tmp_path / "out" / "summary.json").read_text())
+    boot = 300 * math.exp(0.125)
+    assert r["wait_mean_s"] == pytest.approx(boot, abs=4 * 12.8)
+    # Warm-ups: 200 exponential draws of mean 120 s, standard deviation of their mean 8.5 s.
+    warm = 3600 * (1 - r["service.gen.replicas_mean"] / 200) - r["wait_mean_s"]
+    assert warm == pytest.approx(120, abs=4 * 8.5)
+    # The same seed gives the same bytes; another seed other draws.
+    p2 = run_capsim("run", path, "--out", tmp_path / "out2")
+    assert (tmp_path / "out2" / "summary.json").read_text() == (tmp_path / "out" / "summary.json").read_text()
+
+
+@pytest.mark.parametrize("change, field, message", [
+    (lambda v, pool: v.update(warm_up_s=10), "workloads[0].service.warm_up", "give warm_up_s or warm_up, not both"),
+    (lambda v, pool: v.update(warm_up={"exponential": {"mean": -1}}), "warm_up.exponential.mean", "must be positive"),
+    (lambda v, pool: v.update(warm_up={}), "warm_up", "give constant, exponential, lognormal or empirical"),
+    (lambda v, pool: pool.update(boot_delay_s=5), "fleet.pools[od].boot_delay", "not both"),
+])
+def test_bad_startup_distributions_exit_2(tmp_path, change, field, message):
+    s = {
+        "name": "bad", "seed": 1,
+        "fleet": {"pools": [{"name": "od", "kind": "on-demand", "elastic": {"min_nodes": 0},
+                             "boot_delay": {"constant": 60}}],
+                  "nodes": [{"group": {"name_prefix": "n", "count": 2, "cpu_cores": 1, "memory_gib": 4, "pool": "od"}}]},
+        "workloads": [{"service": {"name": "gen", "replicas": 1, "cpu_cores": 1, "memory_gib": 2, "replica_rps": 1,
+                                   "load": {"constant_rps": 0.5}, "end_s": 600,
+                                   "warm_up": {"constant": 30}}}],
+    }
+    change(s["workloads"][0]["service"], s["fleet"]["pools"][0])
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(s))
+    p = run_capsim("run", path, "--out", tmp_path / "out")
+    assert p.returncode == 2, p.stdout
+    assert field in p.stderr and message in p.stderr, p.stderr

@@ -447,7 +447,7 @@ int cmd_cost(int argc, char** argv) {
       ("by", po::value<std::string>()->default_value("team"),
        "team, department (showback to business units), pool, gpu-model, gpu-pool (the GPU pools ranked by cost per "
        "useful GPU-hour), provider, center, window, day (the daily margin of services), provider-day (the same per "
-       "cloud), month or tco")
+       "cloud), service-day (per service: its replicas' charges against its revenue), month or tco")
       ("shared", po::value<std::string>()->default_value("proportional"),
        "department view: how shared costs (platform pods, idle) are allocated: proportional, even or fixed:FILE")
       ("monthly", po::bool_switch(), "department view: one column per 730-hour month")
@@ -458,7 +458,7 @@ int cmd_cost(int argc, char** argv) {
   po::positional_options_description pos;
   pos.add("results", 1);
   po::variables_map vm;
-  if (!parse_command(argc, argv, o, pos, vm, "usage: capsim cost RESULTS.h5 [--by team|department|pool|gpu-model|gpu-pool|provider|center|window|day|provider-day|month|tco] [--shared RULE] [--monthly]"))
+  if (!parse_command(argc, argv, o, pos, vm, "usage: capsim cost RESULTS.h5 [--by team|department|pool|gpu-model|gpu-pool|provider|center|window|day|provider-day|service-day|month|tco] [--shared RULE] [--monthly]"))
     return 0;
   if (!vm.count("results")) throw InputError("give a results.h5 file (capsim cost RESULTS.h5)");
   std::string path = vm["results"].as<std::string>();

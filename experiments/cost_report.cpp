@@ -263,6 +263,28 @@ std::vector<std::vector<std::string>> cost_report(const CostResult& c, const Cos
       }
     return rows;
   }
+  if (o.by == "service-day") {
+    // The daily margin per service: what its replicas were charged each day (idle capacity not
+    // included: that is the fleet's) against what its served requests earned.
+    if (o.internal) throw InputError("--by service-day: the ledger keeps internal prices as totals only; use --view net");
+    if (c.served_by_day.empty())
+      throw InputError("--by service-day: the run has no services with revenue_per_request (no served requests by day)");
+    if (c.daily_services.empty() || c.served_by_day_service.empty())
+      throw InputError("--by service-day: this results file keeps served requests by day only in total; run it again");
+    const std::size_t S = c.daily_services.size(), D = c.served_by_day_service.size() / S;
+    const std::size_t first = static_cast<std::size_t>(c.start_us / 86'400'000'000);
+    rows.push_back({"day", "service", "cost_" + cur, "served", "revenue_" + cur, "margin_" + cur, "per_1000_served_" + cur});
+    for (std::size_t d = first; d < D; ++d)
+      for (std::size_t v = 0; v < S; ++v) {
+        const std::size_t i = d * S + v;
+        const double cost = c.cost_by_day_service[i], served = c.served_by_day_service[i], r = c.revenue_by_day_service[i];
+        char n[32];
+        std::snprintf(n, sizeof n, "%.0f", served);
+        rows.push_back({std::to_string(d), c.daily_services[v], money(cost), n, money(r), money(r - cost),
+                        served > 0 ? money(1000 * cost / served) : "-"});
+      }
+    return rows;
+  }
   if (o.by == "day") {
     // The daily margin: each simulated day's bill (its ledger windows) against what its served
     // requests earned (services' revenue_per_request).
@@ -332,7 +354,7 @@ std::vector<std::vector<std::string>> cost_report(const CostResult& c, const Cos
   }
   if (o.by != "pool" && o.by != "gpu-model" && o.by != "provider" && o.by != "center")
     throw InputError("--by: expected team, department, pool, gpu-model, gpu-pool, provider, center, window, day, "
-                     "provider-day, month or tco, got '" + o.by + "'");
+                     "provider-day, service-day, month or tco, got '" + o.by + "'");
   std::vector<std::string> order;
   std::map<std::string, std::vector<double>> agg;  // bill, jobs, idle, rounding, boot, nodes
   for (std::size_t k = 0; k < C; ++k) {

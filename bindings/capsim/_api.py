@@ -49,10 +49,11 @@ class Cost:
         """The `capsim cost --by BY --view VIEW [--spread-idle] [--shared RULE] [--monthly]` table as a DataFrame
         (by="department": the showback to business units, shared costs allocated by RULE; by="tco": the
         cumulative cost by month under each purchase option; by="gpu-pool": the GPU pools ranked by cost per
-        useful GPU-hour, indexed by rank; by="day": the daily margin; by="provider-day": the same per cloud)."""
+        useful GPU-hour, indexed by rank; by="day": the daily margin; by="provider-day": the same per cloud;
+        by="service-day": per service, its replicas' charges against its revenue)."""
         rows = self._core.report(by, view, bool(spread_idle), shared, bool(monthly))
         df = pd.DataFrame(rows[1:], columns=rows[0])
-        text = {"provider", "region", "gpu_model", "billing"}  # the ranking's labels
+        text = {"provider", "region", "gpu_model", "billing", "service"}  # labels, not numbers
         for col in df.columns[1:]:
             if col in text:
                 continue

@@ -166,6 +166,18 @@ void ServiceFleet::take(RunResult& result) const {
   if (economics_ && result.cost.present) {
     result.cost.served_by_day = served_by_day_;
     result.cost.revenue_by_day = revenue_by_day_;
+    // By service, beside the ledger's charges by day: both over the longer of the two day ranges.
+    CostResult& c = result.cost;
+    const std::size_t S = state_.size();
+    if (c.daily_services.size() == S) {
+      const std::size_t D = std::max(served_by_day_.size(), c.cost_by_day_service.size() / S);
+      c.cost_by_day_service.resize(D * S, 0.0);
+      c.served_by_day_service = served_by_day_service_;
+      c.served_by_day_service.resize(D * S, 0.0);
+      c.revenue_by_day_service.assign(D * S, 0.0);
+      for (std::size_t k = 0; k < D * S; ++k)
+        c.revenue_by_day_service[k] = c.served_by_day_service[k] * jobs_->services[k % S].revenue_per_request;
+    }
     // By pool, over the same days (a day with no ready replica has zeros).
     const std::size_t P = ready_in_pool_.empty() ? 0 : ready_in_pool_.front().size();
     if (P > 0) {

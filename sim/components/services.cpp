@@ -147,6 +147,8 @@ void ServiceFleet::integrate(std::size_t s, SimTime now) {
       const double part = rate * static_cast<double>(end - t);
       served_by_day_[d] += part;
       revenue_by_day_[d] += part * spec.revenue_per_request;
+      if (served_by_day_service_.size() < (d + 1) * state_.size()) served_by_day_service_.resize((d + 1) * state_.size(), 0.0);
+      served_by_day_service_[d * state_.size() + s] += part;
       if (st.ready > 0) {  // by pool: requests spread evenly over the ready replicas
         if (served_by_day_pool_.size() <= d) {
           served_by_day_pool_.resize(d + 1, std::vector<double>(ready_in_pool_[s].size(), 0.0));

@@ -169,6 +169,7 @@ class ServiceFleet final : public Component {
   bool startups_ = false;                                  // some service's replicas take time to serve
   bool economics_ = false;                                 // some service earns per request
   std::vector<double> served_by_day_, revenue_by_day_;     // unit economics, by simulated day
+  std::vector<double> served_by_day_service_;              // [day * services + service]
   std::vector<std::uint8_t> serving_;                      // per job row: a replica that is ready
   std::vector<std::uint32_t> starts_;                      // per job row: starts so far (stale ready events)
   std::vector<std::optional<RandomStream>> startup_draws_;  // per service with random startup phases

@@ -163,6 +163,15 @@ void write_cost_group(hid_t file, const CostResult& c) {
       for (const std::string& p : c.daily_pools) pools += (pools.empty() ? "" : "\n") + p;
       string_attr(daily, "pools", pools);
     }
+    if (!c.daily_services.empty() && !c.served_by_day_service.empty()) {
+      const hsize_t S = c.daily_services.size(), DS = c.served_by_day_service.size() / S;
+      array_dataset(daily, "cost_by_service", c.cost_by_day_service, {DS, S}, c.currency);
+      array_dataset(daily, "served_by_service", c.served_by_day_service, {DS, S}, "requests");
+      array_dataset(daily, "revenue_by_service", c.revenue_by_day_service, {DS, S}, c.currency);
+      std::string names;
+      for (const std::string& v : c.daily_services) names += (names.empty() ? "" : "\n") + v;
+      string_attr(daily, "services", names);
+    }
   }
 }
 
@@ -259,6 +268,20 @@ CostResult read_cost_h5(const std::string& path) {
       }
       c.served_by_day_pool = rd.doubles(daily, "served_by_pool", D * c.daily_pools.size());
       c.revenue_by_day_pool = rd.doubles(daily, "revenue_by_pool", D * c.daily_pools.size());
+    }
+    if (H5Aexists(daily, "services") > 0) {
+      const std::string names = rd.string_attr(daily, "services");
+      for (std::size_t at = 0; at <= names.size();) {
+        const std::size_t nl = std::min(names.find('\n', at), names.size());
+        c.daily_services.push_back(names.substr(at, nl - at));
+        at = nl + 1;
+      }
+      Handle cs(H5Dopen2(daily, "served_by_service", H5P_DEFAULT), H5Dclose, "daily/served_by_service");
+      Handle cspace(H5Dget_space(cs), H5Sclose, "daily/served_by_service");
+      const auto n = static_cast<std::size_t>(H5Sget_simple_extent_npoints(cspace));
+      c.cost_by_day_service = rd.doubles(daily, "cost_by_service", n);
+      c.served_by_day_service = rd.doubles(daily, "served_by_service", n);
+      c.revenue_by_day_service = rd.doubles(daily, "revenue_by_service", n);
     }
   }
   return c;

@@ -71,6 +71,9 @@ void CostLedger::on_run_start(const Simulation& sim, SimTime start) {
   gpu_alloc_m_ = Meter{0, 0, start};
   job_cost_net_.assign(n_jobs, kNaN);
   job_cost_internal_.assign(n_jobs, kNaN);
+  const auto& services = sim.jobs().services;
+  service_days_ = std::any_of(services.begin(), services.end(), [](const ServiceSpec& v) { return v.revenue_per_request > 0; });
+  service_cost_by_day_.clear();
   segment_start_.assign(n_jobs, 0);
   acquired_by_policy_.assign(sim.fleet().size(), 0);
   // Reserve the windows the run will likely need, so growing never doubles a large ledger.
@@ -195,8 +198,30 @@ void CostLedger::end_segment(const Simulation& sim, SimTime t, std::uint32_t j) 
     net += (jr.held_net + jr.busy_net) * priced;
     internal += (jr.held_internal + jr.busy_internal) * (cc.internal_follows_price ? priced : span);
   });
+  if (service_days_ && sim.jobs().service[j] >= 0) add_service_days(sim, j, from, t);
   job_cost_net_[j] = (std::isnan(job_cost_net_[j]) ? 0.0 : job_cost_net_[j]) + net / kUsPerHourD;
   job_cost_internal_[j] = (std::isnan(job_cost_internal_[j]) ? 0.0 : job_cost_internal_[j]) + internal / kUsPerHourD;
+}
+
+void CostLedger::add_service_days(const Simulation& sim, std::uint32_t j, SimTime from, SimTime to) {
+  // The segment's charge split by simulated day (day k: [k, k+1) x 86,400 s from time 0), priced
+  // as end_segment prices it: the rate times the price factor's integral over each day's part.
+  constexpr SimTime kDay = 86'400'000'000;
+  const auto v = static_cast<std::size_t>(sim.jobs().service[j]);
+  const std::size_t S = sim.jobs().services.size();
+  sim.for_each_placement(j, [&](const Placement& q) {
+    const auto node = static_cast<std::size_t>(q.node);
+    const CostCenter& cc = pricing_->centers[static_cast<std::size_t>(pricing_->node[node].center)];
+    const JobRate jr = job_rate(sim, j, node);
+    for (SimTime a = from; a < to;) {
+      const auto d = static_cast<std::size_t>(a / kDay);
+      const SimTime b = std::min(to, (static_cast<SimTime>(d) + 1) * kDay);
+      const double priced = cc.price_change_us.empty() ? static_cast<double>(b - a) : cc.factor_time_us(b) - cc.factor_time_us(a);
+      if (service_cost_by_day_.size() < (d + 1) * S) service_cost_by_day_.resize((d + 1) * S, 0.0);
+      service_cost_by_day_[d * S + v] += (jr.held_net + jr.busy_net) * priced / kUsPerHourD;
+      a = b;
+    }
+  });
 }
 
 void CostLedger::on_job_finished(const Simulation& sim, SimTime t, std::uint32_t j, const Placement&) {
@@ -398,6 +423,9 @@ void CostLedger::take(const Simulation& sim, RunResult& result) {
         service_cost[static_cast<std::size_t>(jobs.service[j])] += job_cost_net_[j];
     for (std::size_t v = 0; v < jobs.services.size(); ++v)
       s.push_back({"service." + jobs.services[v].name + ".cost", service_cost[v]});
+    // By day, for the daily margin per service (the services component adds served requests).
+    for (const ServiceSpec& v : jobs.services) out.daily_services.push_back(v.name);
+    out.cost_by_day_service = service_cost_by_day_;
   }
   if (options_.revenue_per_job > 0 || options_.revenue_per_gpu_hour > 0) {
     const double revenue = options_.revenue_per_job * static_cast<double>(completed) + options_.revenue_per_gpu_hour * gpu_hours;

@@ -94,6 +94,10 @@ class CostLedger final : public EngineListener {
   Meter gpu_alloc_m_;  // allocated GPU milli, cluster-wide
   double gpu_milli_hours_ = 0;
   std::vector<double> job_cost_net_, job_cost_internal_;
+  // Services with revenue: each service's charges by simulated day, [day * services + service].
+  bool service_days_ = false;
+  std::vector<double> service_cost_by_day_;
+  void add_service_days(const Simulation& sim, std::uint32_t j, SimTime from, SimTime to);
   std::vector<SimTime> segment_start_;  // per job: when its current run segment started
   struct PriceChange {
     SimTime t;

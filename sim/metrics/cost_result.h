@@ -66,6 +66,10 @@ struct CostResult {
   // The same by pool (served where the ready replicas were): [day * P + p] over daily_pools.
   std::vector<std::string> daily_pools;
   std::vector<double> served_by_day_pool, revenue_by_day_pool;
+  // And by service: [day * S + s] over daily_services; the cost is what its replicas were charged
+  // (their share of the nodes they held, idle not included).
+  std::vector<std::string> daily_services;
+  std::vector<double> cost_by_day_service, served_by_day_service, revenue_by_day_service;
 };
 
 }  // namespace capsim

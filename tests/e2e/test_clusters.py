@@ -182,3 +182,17 @@ def test_provider_day_needs_services_with_revenue(tmp_path):
     assert run_capsim("run", path, "--out", tmp_path / "out").returncode == 0
     p = run_capsim("cost", tmp_path / "out", "--by", "provider-day")
     assert p.returncode == 2 and "no services with revenue_per_request" in p.stderr
+
+
+def test_multicloud_daily_margin_per_service_reads_back(multicloud):
+    import csv
+    import io
+    s, _, out = multicloud
+    p = run_capsim("cost", out, "--by", "service-day", "--csv")
+    assert p.returncode == 0, p.stderr
+    rows = list(csv.DictReader(io.StringIO(p.stdout)))
+    for name in ("sync-0", "sync-0-aws-od", "async-3"):
+        mine = [r for r in rows if r["service"] == name]
+        assert len(mine) == 7
+        assert sum(float(r["cost_USD"]) for r in mine) == pytest.approx(s[f"service.{name}.cost"], abs=0.05)
+        assert sum(float(r["revenue_USD"]) for r in mine) == pytest.approx(s[f"service.{name}.revenue"], abs=0.05)

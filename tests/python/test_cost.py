@@ -110,3 +110,19 @@ def test_daily_margin_per_cloud_table():
     # Served requests by cloud are the clusters' served requests, summed per provider.
     onprem = r.summary["cluster.dc1-monthly.requests_served"]
     assert t[t.provider == "onprem"].served.sum() == pytest.approx(onprem, abs=8)
+
+
+def test_daily_margin_per_service_table():
+    r = capsim.run(capsim.load_scenario(ROOT / "scenarios" / "spill_over_serving.json"))
+    t = r.cost.table("service-day")
+    assert set(t.service) == {"sd-monthly", "sd-on-demand"}
+    for name in ("sd-monthly", "sd-on-demand"):
+        rows = t[t.service == name]
+        assert len(rows) == 7
+        # By day, the service's charges add up to its total, and its served requests and revenue too.
+        assert rows.cost_USD.sum() == pytest.approx(r.summary[f"service.{name}.cost"], abs=0.05)
+        assert rows.served.sum() == pytest.approx(r.summary[f"service.{name}.requests_served"], abs=4)
+        assert rows.revenue_USD.sum() == pytest.approx(r.summary[f"service.{name}.revenue"], abs=0.05)
+    # Each day's served requests add up over the services to the day's.
+    day = r.cost.table("day")
+    assert t.served.groupby(level=0).sum().values == pytest.approx(day.served.values, abs=2)

@@ -135,20 +135,28 @@ def tco(results, ax=None):
     return ax
 
 
-def daily_margin(results, ax=None):
+def daily_margin(results, ax=None, by=None):
     """Unit economics by simulated day (`capsim cost --by day`): the bill, the revenue of the requests
-    served and the margin between them."""
+    served and the margin between them. by="provider" or by="service": one margin line per cloud
+    (`--by provider-day`) or per service (`--by service-day`: its replicas' charges against its revenue)."""
     ax = _axes(ax)
     c = results.cost
     if c is None:
         raise ValueError("daily_margin: this run was not priced")
+    if by not in (None, "provider", "service"):
+        raise ValueError(f"daily_margin: by must be None, 'provider' or 'service', got {by!r}")
     t = c.table("day")
     if t["revenue_" + c.currency].isna().all():
         raise ValueError("daily_margin: no service has revenue_per_request")
-    days = t.index.astype(int)
-    ax.bar(days, t["bill_" + c.currency], color="lightgrey", label="bill")
-    ax.plot(days, t["revenue_" + c.currency], marker="o", label="revenue")
-    ax.plot(days, t["margin_" + c.currency], marker="s", label="margin")
+    if by is not None:
+        per = c.table(by + "-day")
+        for name, rows in per.groupby(by, sort=False):
+            ax.plot(rows.index.astype(int), rows["margin_" + c.currency], marker="o", label=f"margin, {name}")
+    else:
+        days = t.index.astype(int)
+        ax.bar(days, t["bill_" + c.currency], color="lightgrey", label="bill")
+        ax.plot(days, t["revenue_" + c.currency], marker="o", label="revenue")
+        ax.plot(days, t["margin_" + c.currency], marker="s", label="margin")
     ax.axhline(0, color="grey", lw=0.5)
     ax.set_xlabel("day")
     ax.set_ylabel(c.currency)

@@ -110,6 +110,12 @@ def test_daily_margin_per_cloud_table():
     # Served requests by cloud are the clusters' served requests, summed per provider.
     onprem = r.summary["cluster.dc1-monthly.requests_served"]
     assert t[t.provider == "onprem"].served.sum() == pytest.approx(onprem, abs=8)
+    import matplotlib
+    matplotlib.use("Agg")
+    ax = capsim.plot.daily_margin(r, by="provider")
+    assert len(ax.get_lines()) == 3 + 1  # one margin line per cloud, and the zero line
+    with pytest.raises(ValueError, match="by must be"):
+        capsim.plot.daily_margin(r, by="zone")
 
 
 def test_daily_margin_per_service_table():

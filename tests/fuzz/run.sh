@@ -8,7 +8,7 @@ build=$2
 seconds=${3:-20}
 out=$build/fuzz
 mkdir -p "$out"
-flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I"$src" -I"$build"
+flags=(-std=c++20 -O1 -g1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I"$src" -I"$build"
        -I/usr/include/eigen3)
 common=("$src"/sim/base/check.cpp "$src"/sim/model/gpu_catalog.cpp "$src"/sim/model/fleet.cpp
         "$src"/sim/model/job_table.cpp "$src"/sim/io/csv_reader.cpp)

@@ -78,6 +78,23 @@ class Reader {
   std::string path_;
 };
 
+// Name lists kept as one attribute, a name per line (names of pools and services).
+std::string join_lines(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : "\n") + n;
+  return out;
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> out;
+  for (std::size_t at = 0; at <= text.size();) {
+    const std::size_t nl = std::min(text.find('\n', at), text.size());
+    out.push_back(text.substr(at, nl - at));
+    at = nl + 1;
+  }
+  return out;
+}
+
 }  // namespace
 
 void write_cost_group(hid_t file, const CostResult& c) {
@@ -159,18 +176,14 @@ void write_cost_group(hid_t file, const CostResult& c) {
       const hsize_t P = c.daily_pools.size();
       array_dataset(daily, "served_by_pool", c.served_by_day_pool, {D, P}, "requests");
       array_dataset(daily, "revenue_by_pool", c.revenue_by_day_pool, {D, P}, c.currency);
-      std::string pools;
-      for (const std::string& p : c.daily_pools) pools += (pools.empty() ? "" : "\n") + p;
-      string_attr(daily, "pools", pools);
+      string_attr(daily, "pools", join_lines(c.daily_pools));
     }
     if (!c.daily_services.empty() && !c.served_by_day_service.empty()) {
       const hsize_t S = c.daily_services.size(), DS = c.served_by_day_service.size() / S;
       array_dataset(daily, "cost_by_service", c.cost_by_day_service, {DS, S}, c.currency);
       array_dataset(daily, "served_by_service", c.served_by_day_service, {DS, S}, "requests");
       array_dataset(daily, "revenue_by_service", c.revenue_by_day_service, {DS, S}, c.currency);
-      std::string names;
-      for (const std::string& v : c.daily_services) names += (names.empty() ? "" : "\n") + v;
-      string_attr(daily, "services", names);
+      string_attr(daily, "services", join_lines(c.daily_services));
     }
   }
 }
@@ -260,22 +273,12 @@ CostResult read_cost_h5(const std::string& path) {
     c.served_by_day = rd.doubles(daily, "served", D);
     c.revenue_by_day = rd.doubles(daily, "revenue", D);
     if (H5Aexists(daily, "pools") > 0) {
-      const std::string pools = rd.string_attr(daily, "pools");
-      for (std::size_t at = 0; at <= pools.size();) {
-        const std::size_t nl = std::min(pools.find('\n', at), pools.size());
-        c.daily_pools.push_back(pools.substr(at, nl - at));
-        at = nl + 1;
-      }
+      c.daily_pools = split_lines(rd.string_attr(daily, "pools"));
       c.served_by_day_pool = rd.doubles(daily, "served_by_pool", D * c.daily_pools.size());
       c.revenue_by_day_pool = rd.doubles(daily, "revenue_by_pool", D * c.daily_pools.size());
     }
     if (H5Aexists(daily, "services") > 0) {
-      const std::string names = rd.string_attr(daily, "services");
-      for (std::size_t at = 0; at <= names.size();) {
-        const std::size_t nl = std::min(names.find('\n', at), names.size());
-        c.daily_services.push_back(names.substr(at, nl - at));
-        at = nl + 1;
-      }
+      c.daily_services = split_lines(rd.string_attr(daily, "services"));
       Handle cs(H5Dopen2(daily, "served_by_service", H5P_DEFAULT), H5Dclose, "daily/served_by_service");
       Handle cspace(H5Dget_space(cs), H5Sclose, "daily/served_by_service");
       const auto n = static_cast<std::size_t>(H5Sget_simple_extent_npoints(cspace));

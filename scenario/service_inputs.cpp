@@ -116,6 +116,21 @@ JobTable service_jobs(const config::ServiceSource& v, const std::string& field, 
     if (v.gpus() > 0) throw InputError("scenario field " + field + ".cpu_limit_cores: only CPU-only replicas burst");
     spec.burst_limit = v.cpu_limit_cores() / v.cpu_cores();
   }
+  auto knee = [&](bool has, double x, const char* name, double fallback) {
+    if (!has) return fallback;
+    if (!(x > 0 && x <= 1)) throw InputError("scenario field " + field + "." + name + ": must be in (0, 1], got " + std::to_string(x));
+    return x;
+  };
+  spec.safe_utilization = knee(v.has_safe_utilization(), v.safe_utilization(), "safe_utilization", 1.0);
+  spec.isolated_safe_utilization =
+      knee(v.has_isolated_safe_utilization(), v.isolated_safe_utilization(), "isolated_safe_utilization", spec.safe_utilization);
+  if (v.has_knee_slowdown()) {
+    if (!(v.knee_slowdown() > 0 && v.knee_slowdown() <= 100))
+      throw InputError("scenario field " + field + ".knee_slowdown: must be in (0, 100], got " + std::to_string(v.knee_slowdown()));
+    if (!spec.has_knee())
+      throw InputError("scenario field " + field + ".knee_slowdown: needs safe_utilization or isolated_safe_utilization below 1");
+    spec.knee_slowdown = v.knee_slowdown();
+  }
   spec.queue_per_replica = static_cast<std::int32_t>(v.queue_per_replica());
   if (!(v.retry_delay_s() >= 0 && v.retry_delay_s() <= 86400))
     throw InputError("scenario field " + field + ".retry_delay_s: must be in [0, 86400] seconds");

@@ -70,6 +70,11 @@ void ServiceFleet::attach(Simulation& sim) {
   sim.on_event<ServiceFleet, &ServiceFleet::on_load_step>(kLoadStep, this);
   sim.on_event<ServiceFleet, &ServiceFleet::on_sync>(kSync, this);
   if (startups_) sim.on_event<ServiceFleet, &ServiceFleet::on_replica_ready>(kReplicaReady, this);
+  if (replica_speeds_) {
+    sim.on_event<ServiceFleet, &ServiceFleet::on_speed_refresh>(kSpeedRefresh, this);
+    speed_refresh_pending_.assign(jobs_->services.size(), 0);
+    started_.assign(jobs_->size(), 0);
+  }
   by_pool_ = !sim.fleet().clusters.empty() || economics_;
   if (by_pool_) {
     ready_pool_.assign(jobs_->size(), -1);
@@ -220,20 +225,23 @@ void ServiceFleet::integrate(std::size_t s, SimTime now) {
 void ServiceFleet::refresh(Simulation& sim, std::size_t s, SimTime now) {
   State& st = state_[s];
   const ServiceSpec& spec = jobs_->services[s];
-  if (replica_speeds_ || spec.burst_limit > 1) {
+  if (replica_speeds_ || spec.burst_limit > 1 || spec.has_knee()) {
     // The mean speed of its ready replicas: their topology limit (locality, memory bandwidth) and,
     // for Burstable replicas, the unused CPU of their node they may take (burst_of).
     double sum = 0, hpa_sum = 0;
-    std::int32_t n = 0;
+    speeds_.clear();
     for (std::uint32_t j : st.slots)
       if (sim.state(j) == JobState::kRunning && (!startups_ || serving_[j])) {
         const double topology = sim.rate_limit(j, Simulation::kTopologyRateLimit);
-        sum += topology * (spec.burst_limit > 1 ? burst_of(sim, j, spec.burst_limit) : 1.0);
+        const double burst = spec.burst_limit > 1 ? burst_of(sim, j, spec.burst_limit) : 1.0;
+        sum += topology * burst;
         hpa_sum += topology;
-        ++n;
+        speeds_.push_back({j, topology, burst});
       }
+    const auto n = static_cast<double>(speeds_.size());
     st.speed = n > 0 ? sum / n : 1.0;
     st.hpa_speed = n > 0 ? hpa_sum / n : 1.0;
+    if (spec.has_knee() && n > 0) apply_knee(sim, s);
   }
   st.outcome = queue_outcome(st.lambda, st.ready, mu_of(s), spec.queue_per_replica * st.ready, /*with_p99=*/false);
   const double rho = st.ready > 0 ? std::clamp(st.outcome.utilization, 0.0, 1.0) : 0.0;
@@ -244,7 +252,54 @@ void ServiceFleet::refresh(Simulation& sim, std::size_t s, SimTime now) {
   if (spec.burst_limit > 1 && st.ready > 0)
     cpu_rho = std::clamp(st.lambda / (st.ready * spec.replica_rps * st.hpa_speed), 0.0, std::max(1.0, st.speed / st.hpa_speed));
   sim.set_service_usage(now, s, {u.cpu.at(cpu_rho), u.memory.at(rho), u.gpu.at(rho), u.gpu_memory.at(rho)});
+  // What a Guaranteed replica uses is what the Burstable replicas beside it cannot take (burst_of);
+  // a Burstable one's use does not enter another's burst (their requests do), so this does not recurse.
+  if (bursting_ && spec.burst_limit <= 1) refresh_burst_neighbours(sim, s, now);
   if (spec.spill_to >= 0) spill_on(sim, s, now);
+}
+
+void ServiceFleet::refresh_burst_neighbours(Simulation& sim, std::size_t s, SimTime now) {
+  // Not nested: a neighbour's spill-over target beside a Guaranteed replica would come back here
+  // (that target's neighbours then see its change at their next own one).
+  if (refreshing_neighbours_) return;
+  refreshing_neighbours_ = true;
+  std::vector<std::uint32_t>& near = near_scratch_;
+  near.clear();
+  for (std::uint32_t j : state_[s].slots) {
+    if (sim.state(j) != JobState::kRunning) continue;
+    for (std::uint32_t k : sim.jobs_on_node(static_cast<std::size_t>(sim.placement(j).node))) {
+      const std::int32_t t = jobs_->service[k];
+      if (t >= 0 && jobs_->services[static_cast<std::size_t>(t)].burst_limit > 1) near.push_back(static_cast<std::uint32_t>(t));
+    }
+  }
+  std::sort(near.begin(), near.end());
+  near.erase(std::unique(near.begin(), near.end()), near.end());
+  for (std::uint32_t t : near) {
+    if (!state_[t].running) continue;
+    integrate(t, now);
+    refresh(sim, t, now);
+  }
+  refreshing_neighbours_ = false;
+}
+
+void ServiceFleet::on_replica_speed(Simulation& sim, SimTime now, std::uint32_t j) {
+  // Called amid another job's start or stop, before every component has seen it: the refresh (and
+  // the usage it sets, which other components act on) waits for an event at this same instant.
+  const std::int32_t s = jobs_->service[j];
+  if (s < 0 || speed_refresh_pending_.empty() || speed_refresh_pending_[static_cast<std::size_t>(s)]) return;
+  // A replica this component has not yet heard start (the topology component rates it first) or that
+  // is not serving yet enters its queue when it does.
+  if (startups_ ? !serving_[j] : !started_[j]) return;
+  speed_refresh_pending_[static_cast<std::size_t>(s)] = 1;
+  sim.schedule(now, kSpeedRefresh, static_cast<std::uint32_t>(s), 0);
+}
+
+void ServiceFleet::on_speed_refresh(Simulation& sim, const Event& e) {
+  const auto s = static_cast<std::size_t>(e.job);
+  speed_refresh_pending_[s] = 0;
+  if (!state_[s].running) return;
+  integrate(s, e.time);
+  refresh(sim, s, e.time);
 }
 
 void ServiceFleet::set_arrivals(std::size_t s) {
@@ -270,6 +325,26 @@ void ServiceFleet::spill_on(Simulation& sim, std::size_t s, SimTime now) {
   integrate(t, now);
   set_arrivals(t);
   refresh(sim, t, now);  // and on down the chain (no cycles: resolve_spill_routes)
+}
+
+void ServiceFleet::apply_knee(const Simulation& sim, std::size_t s) {
+  State& st = state_[s];
+  const ServiceSpec& spec = jobs_->services[s];
+  // The replicas' busy share at their speed before the knee; above each one's knee its requests
+  // take longer (so it is busier still: the queue and the HPA see the slower rate).
+  const double u = std::clamp(st.lambda / (static_cast<double>(speeds_.size()) * spec.replica_rps * st.speed), 0.0, 1.0);
+  const TopologyConfig& topology = sim.fleet().topology;
+  double sum = 0, hpa_sum = 0;
+  for (const ReplicaSpeed& r : speeds_) {
+    const Placement& q = sim.placement(r.job);
+    const double k = (q.numa >= 0 ? spec.isolated_safe_utilization : spec.safe_utilization) *
+                     (topology.enabled() ? topology.factor(q.locality) : 1.0);
+    const double stretch = k < 1 && u > k ? 1 + spec.knee_slowdown * (u - k) / (1 - k) : 1.0;
+    sum += r.topology * r.burst / stretch;
+    hpa_sum += r.topology / stretch;
+  }
+  st.speed = sum / static_cast<double>(speeds_.size());
+  st.hpa_speed = hpa_sum / static_cast<double>(speeds_.size());
 }
 
 double ServiceFleet::burst_of(const Simulation& sim, std::uint32_t j, double limit) const {
@@ -343,6 +418,7 @@ void ServiceFleet::on_job_started(Simulation& sim, SimTime now, std::uint32_t j)
   if (bursting_) refresh_bursting(sim, now, j);
   const std::int32_t s = jobs_->service[j];
   if (s < 0) return;
+  if (!started_.empty()) started_[j] = 1;
   const ServiceSpec& spec = jobs_->services[static_cast<std::size_t>(s)];
   if (startups_) {
     ++starts_[j];
@@ -390,6 +466,7 @@ void ServiceFleet::on_job_stopped(Simulation& sim, SimTime now, std::uint32_t j)
   if (bursting_) refresh_bursting(sim, now, j);
   const std::int32_t s = jobs_->service[j];
   if (s < 0) return;
+  if (!started_.empty()) started_[j] = 0;
   if (startups_) {
     if (!serving_[j]) return;  // stopped while starting: it never served
     serving_[j] = 0;

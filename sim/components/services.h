@@ -51,6 +51,9 @@ class ServiceFleet final : public Component {
   static constexpr auto kSync = static_cast<EventKind>(47);      // job field: service
   // A replica's image pull, model load and warm-up are over. Job field: the replica; generation: its start count.
   static constexpr auto kReplicaReady = static_cast<EventKind>(53);
+  // A replica's topology speed changed (on_replica_speed): its service's queue is refreshed at the same
+  // instant, once every component has seen the change that caused it. Job field: service.
+  static constexpr auto kSpeedRefresh = static_cast<EventKind>(50);
 
   explicit ServiceFleet(const JobTable& jobs);
   static bool needed(const JobTable& jobs) { return !jobs.services.empty(); }
@@ -61,6 +64,8 @@ class ServiceFleet final : public Component {
   bool wants_job_signals() const override { return true; }
   void on_job_started(Simulation& sim, SimTime now, std::uint32_t job) override;
   void on_job_stopped(Simulation& sim, SimTime now, std::uint32_t job) override;
+  // A neighbour's memory bandwidth changed a replica's topology speed: its service's queue sees it now.
+  void on_replica_speed(Simulation& sim, SimTime now, std::uint32_t job) override;
 
   // After the run: per service, and the summary keys over all of them.
   std::vector<ServiceOutcome> outcomes() const;
@@ -142,6 +147,21 @@ class ServiceFleet final : public Component {
   void add_to_grid(std::size_t s, double weight, double C, double theta, double mu_now);
   // How much faster a Burstable replica serves now (1 to its limit / request).
   double burst_of(const Simulation& sim, std::uint32_t j, double limit) const;
+  // The safe-utilization knee (ServiceSpec::safe_utilization): slows st.speed and st.hpa_speed by each
+  // ready replica's stretch at the service's utilization; speeds_ holds the replicas' speeds before it.
+  void apply_knee(const Simulation& sim, std::size_t s);
+  struct ReplicaSpeed {
+    std::uint32_t job;
+    double topology, burst;
+  };
+  std::vector<ReplicaSpeed> speeds_;  // scratch of refresh (kept to avoid allocating per event)
+  // A Guaranteed service's use changed: refresh the Burstable services beside its replicas.
+  void refresh_burst_neighbours(Simulation& sim, std::size_t s, SimTime now);
+  std::vector<std::uint32_t> near_scratch_;
+  void on_speed_refresh(Simulation& sim, const Event& e);
+  std::vector<std::uint8_t> speed_refresh_pending_;  // per service: a kSpeedRefresh is queued
+  std::vector<std::uint8_t> started_;                // per job, with topology: a replica this component heard start
+  bool refreshing_neighbours_ = false;
   // A replica's service rate now: the spec's, times its replicas' mean speed.
   double mu_of(std::size_t s) const { return jobs_->services[s].replica_rps * state_[s].speed; }
   static constexpr std::size_t kExactIntervals = 32;

@@ -45,6 +45,9 @@ class Component {
   // The replicas of a service use a new share of their requests (its load changed), for the same
   // components: what shares a device with them sees the change at once.
   virtual void on_service_usage(Simulation&, SimTime, std::size_t /*service*/) {}
+  // A running job that runs until it is ended (a service replica) had its topology rate limit
+  // changed by another component (a neighbour's memory bandwidth): what reads its speed sees it at once.
+  virtual void on_replica_speed(Simulation&, SimTime, std::uint32_t /*job*/) {}
   // After the run: add its summary keys and tables to the result.
   virtual void report(const Simulation&, RunResult&) const {}
 };

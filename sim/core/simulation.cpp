@@ -428,8 +428,13 @@ void Simulation::set_service_usage(SimTime now, std::size_t s, const UsageShare&
 void Simulation::set_rate_limit(SimTime now, std::uint32_t j, RateLimit which, double rate) {
   CAPSIM_CHECK(rate >= 0 && rate <= 1, "a rate limit is in [0, 1]");
   if (rate_limits_.empty()) rate_limits_.resize(jobs_->size(), [] { std::array<double, kRateLimits> a; a.fill(1.0); return a; }());
+  const double before = rate_limits_[j][which];
   rate_limits_[j][which] = rate;
-  if (runs_until_ended(j)) return;
+  if (runs_until_ended(j)) {
+    if (which == kTopologyRateLimit && rate != before && state_[j] == JobState::kRunning)
+      for (auto* c : job_components_) c->on_replica_speed(*this, now, j);
+    return;
+  }
   double effective = 1.0;
   for (double r : rate_limits_[j]) effective = std::min(effective, r);
   if (effective != progress_table_.rate(j)) set_progress_rate(now, j, effective);

@@ -72,6 +72,21 @@ Price price_for(const config::NodePrice& e, const PoolSpec& pool, const std::str
 
 const char* kind_key(PoolKind k) { return pool_kind_name(k); }
 
+// A VM priced per node is that instance type: its whole shape (what pods may request plus what the VM
+// keeps) must be the catalog entry's, or the bill would be for a different machine than the one simulated.
+void check_vm_shape(const Fleet& fleet, std::size_t n, const config::NodePrice& e, const std::string& origin,
+                    const std::string& who) {
+  const double cores = static_cast<double>(fleet.cpu_milli[n] + fleet.overhead_cpu_milli[n]) / 1000.0;
+  const double gib = static_cast<double>(fleet.memory_mib[n] + fleet.overhead_memory_mib[n]) / kMibPerGib;
+  auto differs = [](double have, double want) { return want > 0 && std::abs(have - want) > 1e-3 * want + 1e-3; };
+  if (differs(cores, e.cpu_cores()) || differs(gib, e.memory_gib()))
+    fail(origin, who + ": the VM's shape (cpu_cores " + std::to_string(cores).substr(0, 8) + ", memory_gib " +
+                     std::to_string(gib).substr(0, 8) + ", overhead included) is not the catalog's " + catalog_key(e) +
+                     " (cpu_cores " + std::to_string(e.cpu_cores()).substr(0, 8) + ", memory_gib " +
+                     std::to_string(e.memory_gib()).substr(0, 8) +
+                     "): set the node group's cpu_cores and memory_gib to the instance type's, or price it with scale \"cpu\"");
+}
+
 }  // namespace
 
 double discount_fraction(const config::PriceCatalog& cat, const std::string& provider, const std::string& node_type,
@@ -122,6 +137,7 @@ FleetPricing price_fleet(const Fleet& fleet, const google::protobuf::RepeatedPtr
     if (it == entry_of.end()) fail(origin, who + ": the catalog has no entry " + key);
     const config::NodePrice& e = cat.nodes(it->second);
     const Price p = price_for(e, pool, origin, who);
+    if (fleet.host[n] >= 0 && (rule->scale().empty() || rule->scale() == "node")) check_vm_shape(fleet, n, e, origin, "scenario field fleet.pools[" + std::to_string(pi) + "].prices, " + who);
 
     double scale = 1;
     const std::string& how = rule->scale();

@@ -115,6 +115,14 @@ struct ServiceSpec {
   // Burstable replicas: the CPU limit over the request (1: Guaranteed). A replica serves up to this
   // much faster while its node has unused CPU (docs/topology.md#burst).
   double burst_limit = 1;
+  // The "safe utilization" knee (docs/topology.md): above utilization k a replica's service time grows
+  // linearly to (1 + knee_slowdown) x at full utilization. k is safe_utilization for a replica on shared
+  // cores, isolated_safe_utilization for one pinned to its own (the Topology Manager aligned it), times
+  // its locality factor; 1: no knee.
+  double safe_utilization = 1;
+  double isolated_safe_utilization = 1;
+  double knee_slowdown = 1;
+  bool has_knee() const { return safe_utilization < 1 || isolated_safe_utilization < 1; }
   // Spill-over: this service's rejected requests go on to services[spill_to] after retry_delay_us
   // (-1: they fail). Named in the scenario, resolved once every service is read.
   std::int32_t spill_to = -1;

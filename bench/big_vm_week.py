@@ -24,6 +24,7 @@ def scenario():
     g = s["fleet"]["nodes"][0]["group"]
     g.update(count=2000, cpu_cores=24, memory_gib=96)
     s["fleet"]["pools"][0]["elastic"]["min_nodes"] = 0
+    s["fleet"]["pools"][0]["prices"] = [{"node_type": "m5.6xlarge"}]  # the 24-vCPU instance type
     s["fleet"]["topology"].update(socket_memory_bandwidth_gbps=80, memory_bandwidth_gbps_per_core=2)
     for w in s["workloads"]:
         svc = w["service"]

@@ -34,9 +34,12 @@ double NumaPerformance::socket_factor(std::size_t socket) const {
 double NumaPerformance::worker_bandwidth(const Placement& q) const {
   const auto node = static_cast<std::size_t>(q.node);
   const auto first = static_cast<std::size_t>(fleet_->socket_base[node]);
-  if (q.numa >= 0) return socket_factor(first + static_cast<std::size_t>(q.numa / fleet_->numa_per_socket[node]));
+  const int per_socket = fleet_->numa_per_socket[node];
+  // A pinned pod draws on the sockets of its NUMA nodes; a floating one on all of its node's.
+  const int lo = q.numa >= 0 ? q.numa / per_socket : 0;
+  const int hi = q.numa >= 0 ? (q.numa + q.numa_span - 1) / per_socket : fleet_->sockets[node] - 1;
   double f = 1.0;
-  for (int s = 0; s < fleet_->sockets[node]; ++s) f = std::min(f, socket_factor(first + static_cast<std::size_t>(s)));
+  for (int s = lo; s <= hi; ++s) f = std::min(f, socket_factor(first + static_cast<std::size_t>(s)));
   return f;
 }
 
@@ -73,8 +76,9 @@ void NumaPerformance::draw(Simulation& sim, SimTime now, std::uint32_t job, int 
       demand_[socket] = std::max(0.0, demand_[socket] + sign * gbps);
       changed = changed || socket_factor(socket) != before;
     };
-    if (q.numa >= 0)
-      add(first + static_cast<std::size_t>(q.numa / fleet_->numa_per_socket[node]), per_pod);
+    if (q.numa >= 0)  // evenly over its NUMA nodes, each drawing on its socket
+      for (int k = 0; k < q.numa_span; ++k)
+        add(first + static_cast<std::size_t>((q.numa + k) / fleet_->numa_per_socket[node]), per_pod / q.numa_span);
     else
       for (int s = 0; s < sockets; ++s) add(first + static_cast<std::size_t>(s), per_pod / sockets);
     if (!changed) return;

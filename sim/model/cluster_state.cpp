@@ -96,8 +96,8 @@ ClusterState::ClusterState(const Fleet& fleet)
     const int k = numa_count(n);
     for (int m = 0; m < k; ++m) {
       const auto i = static_cast<std::size_t>(numa_offset_[n] + m);
-      numa_free_cpu_milli_[i] = fleet.cpu_milli[n] / k + (m < fleet.cpu_milli[n] % k ? 1 : 0);
-      numa_free_memory_mib_[i] = fleet.memory_mib[n] / k + (m < fleet.memory_mib[n] % k ? 1 : 0);
+      numa_free_cpu_milli_[i] = even_share(fleet.cpu_milli[n], m, k);
+      numa_free_memory_mib_[i] = even_share(fleet.memory_mib[n], m, k);
     }
   }
   // With one NUMA node per machine every GPU is on NUMA node 0: no graph needed.
@@ -113,10 +113,12 @@ ClusterState::ClusterState(const Fleet& fleet)
 
 void ClusterState::pin(const JobRequest& r, const Placement& p, int sign) {
   const auto n = static_cast<std::size_t>(p.node);
-  CAPSIM_CHECK(p.numa < numa_count(n), "a placement pins to one of the node's NUMA nodes");
-  const auto i = static_cast<std::size_t>(numa_offset_[n] + p.numa);
-  numa_free_cpu_milli_[i] -= sign * r.cpu_milli;
-  numa_free_memory_mib_[i] -= sign * r.memory_mib;
+  CAPSIM_CHECK(p.numa_span >= 1 && p.numa + p.numa_span <= numa_count(n), "a placement pins to NUMA nodes of its node");
+  for (int k = 0; k < p.numa_span; ++k) {
+    const auto i = static_cast<std::size_t>(numa_offset_[n] + p.numa + k);
+    numa_free_cpu_milli_[i] -= sign * even_share(r.cpu_milli, k, p.numa_span);
+    numa_free_memory_mib_[i] -= sign * even_share(r.memory_mib, k, p.numa_span);
+  }
 }
 
 namespace {
@@ -257,9 +259,11 @@ void ClusterState::allocate(const JobRequest& r, const Placement& p) {
   for (std::uint64_t m = p.gpu_mask; m; m &= m - 1)
     CAPSIM_CHECK(free_gpu_milli[base + std::countr_zero(m)] >= per_gpu, "GPU milli allocated within device capacity");
   if (p.numa >= 0) {
-    CAPSIM_CHECK(p.numa < numa_count(n) && numa_free_cpu_milli(n, p.numa) >= r.cpu_milli &&
-                     numa_free_memory_mib(n, p.numa) >= r.memory_mib,
-                 "a pinned placement fits its NUMA node");
+    CAPSIM_CHECK(p.numa_span >= 1 && p.numa + p.numa_span <= numa_count(n), "a pinned placement names NUMA nodes of its node");
+    for (int k = 0; k < p.numa_span; ++k)
+      CAPSIM_CHECK(numa_free_cpu_milli(n, p.numa + k) >= even_share(r.cpu_milli, k, p.numa_span) &&
+                       numa_free_memory_mib(n, p.numa + k) >= even_share(r.memory_mib, k, p.numa_span),
+                   "a pinned placement fits its NUMA nodes");
     pin(r, p, +1);
   }
   free_cpu_milli[n] -= r.cpu_milli;

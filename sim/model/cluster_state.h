@@ -20,15 +20,25 @@ namespace capsim {
 struct Placement {
   std::int32_t node = -1;     // -1: no placement
   std::uint64_t gpu_mask = 0; // bit g = GPU g of the node
-  std::int8_t numa = -1;      // pinned NUMA node within the node, or -1
+  std::int8_t numa = -1;      // pinned NUMA node within the node (the first of its set), or -1
+  // A pod wider than one NUMA node is pinned to a run of numa_span consecutive NUMA nodes from numa
+  // (the kubelet's narrowest NUMA mask that holds it), its CPU and memory spread evenly over them.
+  std::uint8_t numa_span = 1;
   Locality locality = Locality::kLocal;
   bool placed() const { return node >= 0; }
 };
+
+// Part k of `total` split evenly over `count` parts, the remainder to the lowest-numbered: a node's
+// CPU and memory over its NUMA nodes, a pinned pod's over its run of NUMA nodes.
+inline std::int64_t even_share(std::int64_t total, int k, int count) {
+  return total / count + (k < total % count ? 1 : 0);
+}
 
 // What the Topology Manager makes of a request on a node (ClusterState::align).
 struct Alignment {
   bool admitted = false;
   std::int8_t numa = -1;
+  std::uint8_t numa_span = 1;
   std::uint64_t gpu_mask = 0;
   Locality locality = Locality::kLocal;
 };
@@ -194,10 +204,16 @@ class ClusterState {
   void refresh_gpu_summary(std::size_t node);
   // GPUs for r on the NUMA node with the devices it needs free (one NVLink island when one
   // holds them); false when the NUMA node lacks them.
-  bool numa_gpus(std::size_t node, int numa, const JobRequest& r, std::uint64_t& mask) const;
+  // Devices for r on NUMA nodes numa..numa+span-1 (numa -1: any).
+  bool numa_gpus(std::size_t node, int numa, const JobRequest& r, std::uint64_t& mask, int span = 1) const;
+  // Whether the run of NUMA nodes lo..lo+span-1 holds r spread evenly over it (what is free now, or the
+  // empty machine's shares), with devices on it (set in mask).
+  bool run_holds(std::size_t node, int lo, int span, const JobRequest& r, bool empty, std::uint64_t& mask) const;
+  // A pod wider than one NUMA node under best-effort or restricted: the run it is pinned to.
+  void align_wide(std::size_t node, const JobRequest& r, std::uint64_t gpu_mask, Alignment& a) const;
   // The devices of one NVLink island (on the NUMA node, -1: any) instead of a mask that spans
   // several, when one island has them free; else the mask.
-  std::uint64_t one_island(std::size_t node, int numa, const JobRequest& r, std::uint64_t mask) const;
+  std::uint64_t one_island(std::size_t node, int numa, const JobRequest& r, std::uint64_t mask, int span = 1) const;
   std::int64_t copies_on_numa_when_empty(std::size_t node, int numa, const JobRequest& r) const;
   bool topology_gate_ = false;  // restricted or single-numa-node: fits() asks align()
   void pin(const JobRequest& r, const Placement& p, int sign);

@@ -98,16 +98,64 @@ TEST_CASE("Topology Manager restricted: a pod that one NUMA node could hold must
   CHECK(c.free_cpu_milli[0] == 8000);
   CHECK_FALSE(c.fits(0, req(3000, 1024)));
   CHECK_FALSE(c.align(0, req(3000, 1024), 0).admitted);
-  // 12 cores never fit one NUMA node (8): admitted in the shared pool across NUMA nodes of one socket
-  // on an empty node (16 cores a socket); 20 cores span sockets.
+  // 12 cores never fit one NUMA node (8); the narrowest mask is two NUMA nodes (16 cores): pinned to
+  // NUMA 0-1, 6 cores from each, across NUMA nodes of one socket. 20 cores need three (7 + 7 + 6 of
+  // 24): NUMA 0-2, across the sockets.
   ClusterState empty(f);
   const Alignment wide = empty.align(0, req(12000, 1024), 0);
   CHECK(wide.admitted);
-  CHECK(wide.numa == -1);
+  CHECK(wide.numa == 0);
+  CHECK(wide.numa_span == 2);
   CHECK(wide.locality == Locality::kCrossNuma);
-  CHECK(empty.align(0, req(20000, 1024), 0).locality == Locality::kCrossSocket);
-  // 4 GPUs: 2 per NUMA node, 4 on socket 0: cross-NUMA.
-  CHECK(empty.align(0, req(1000, 1024, 4), 0b1111).locality == Locality::kCrossNuma);
+  const Alignment wider = empty.align(0, req(20000, 1024), 0);
+  CHECK(wider.numa == 0);
+  CHECK(wider.numa_span == 3);
+  CHECK(wider.locality == Locality::kCrossSocket);
+  // 4 GPUs: 2 per NUMA node, so NUMA 0-1 with GPUs 0-3: cross-NUMA.
+  const Alignment gpus = empty.align(0, req(1000, 1024, 4), 0b11110000);
+  CHECK(gpus.numa == 0);
+  CHECK(gpus.numa_span == 2);
+  CHECK(gpus.gpu_mask == 0b1111);
+  CHECK(gpus.locality == Locality::kCrossNuma);
+  // Pinned: NUMA 0 and 1 keep 2 cores each. The next 12-core pod takes NUMA 2-3; released, the first
+  // gives its cores back to both NUMA nodes.
+  const Placement p = place(empty, req(12000, 2048), 0);
+  CHECK(empty.numa_free_cpu_milli(0, 0) == 2000);
+  CHECK(empty.numa_free_cpu_milli(0, 1) == 2000);
+  CHECK(empty.numa_free_memory_mib(0, 0) == 32768 - 1024);
+  const Placement q = place(empty, req(12000, 2048), 0);
+  CHECK(q.numa == 2);
+  CHECK(q.numa_span == 2);
+  empty.release(req(12000, 2048), p);
+  CHECK(empty.numa_free_cpu_milli(0, 0) == 8000);
+  CHECK(empty.numa_free_cpu_milli(0, 1) == 8000);
+}
+
+TEST_CASE("Topology Manager: a wide pod needs a free NUMA run of its narrowest width under restricted, any under best-effort",
+          "[model][topology]") {
+  // Every NUMA node keeps 3 of its 8 cores free (12 on the node). A 10-core pod's narrowest mask is two
+  // NUMA nodes (5 + 5), and no two have 5 free: restricted refuses it on this node although the node
+  // has the cores. Best-effort takes the narrowest run that has room now: three NUMA nodes need 3.334 +
+  // 3.333 + 3.333 cores (3 free: no), four need 2.5 each: NUMA 0-3, across the sockets.
+  for (TopologyPolicy policy : {TopologyPolicy::kRestricted, TopologyPolicy::kBestEffort}) {
+    const Fleet f = two_socket_node(policy);
+    ClusterState c(f);
+    for (int m = 0; m < 4; ++m) place(c, req(5000, 1024), 0);
+    const Alignment a = c.align(0, req(10000, 1024), 0);
+    if (policy == TopologyPolicy::kRestricted) {
+      CHECK_FALSE(a.admitted);
+      CHECK_FALSE(c.fits(0, req(10000, 1024)));
+    } else {
+      CHECK(a.admitted);
+      CHECK(a.numa == 0);
+      CHECK(a.numa_span == 4);
+      CHECK(a.locality == Locality::kCrossSocket);
+      const Placement p = place(c, req(10000, 1024), 0);
+      CHECK(c.numa_free_cpu_milli(0, 0) == 500);
+      CHECK(c.numa_free_cpu_milli(0, 3) == 500);
+      c.release(req(10000, 1024), p);
+    }
+  }
 }
 
 TEST_CASE("Topology Manager best-effort: aligned when a NUMA node has room, else admitted across the node",

@@ -2,8 +2,9 @@
 """The side-by-side table of README "Big VMs or one VM per pod?" (docs/topology.md): the same 24
 services in one VM per pod (scenarios/vm_per_pod.json) and in big VMs (scenarios/big_vm_small_pod.json),
 with two variants that separate the mechanisms (big VMs at the 1:1 HPA target; one big VM per host,
-spanning both sockets), and a sweep of the cross-socket factor on the spanning variant. Every figure
-is computed from the runs' summaries."""
+spanning both sockets), the same with the safe-utilization knee (shared against pinned cores), and a
+sweep of the cross-socket factor on the spanning variant. Every figure is computed from the runs'
+summaries."""
 import argparse
 import json
 import pathlib
@@ -51,6 +52,20 @@ def spanning(factor=None):
     return change
 
 
+def knee(shared=0.5, isolated=0.85, target_utilization=None, policy=None):
+    # The safe-utilization knee (docs/topology.md): jitter from 50% on shared cores, from 85% when the
+    # Topology Manager pins the replica to cores of its own (the practice's figures before and after
+    # isolating services were 30% and 85%).
+    def change(s):
+        for w in s["workloads"]:
+            w["service"].update(safe_utilization=shared, isolated_safe_utilization=isolated, knee_slowdown=1)
+            if target_utilization is not None:
+                w["service"]["hpa"]["target_utilization"] = target_utilization
+        if policy is not None:
+            s["fleet"]["topology"]["policy"] = policy
+    return change
+
+
 def per_service_replicas(s):
     vals = [v for k, v in s.items() if k.startswith("service.") and k.endswith(".replicas_mean")]
     return sum(vals) / len(vals)
@@ -94,6 +109,21 @@ def main():
         print(f"big VM per socket vs one VM per pod: peak used/held {100 * (big['vm_cpu_used_peak'] - one['vm_cpu_used_peak']):+.1f} points, "
               f"mean {100 * (big['vm_cpu_used_mean'] - one['vm_cpu_used_mean']):+.1f} points, replicas "
               f"{100 * (big['replicas_mean'] / one['replicas_mean'] - 1):+.0f}%, cost {100 * (big['cost_total'] / one['cost_total'] - 1):+.0f}%")
+        print()
+        print("with the safe-utilization knee (0.5 on shared cores, 0.85 pinned, knee_slowdown 1):")
+        kcols = [
+            ("one VM per pod, HPA 50%", variant("vm_per_pod.json", d, "k1", knee())),
+            ("one VM per pod, HPA 70%", variant("vm_per_pod.json", d, "k2", knee(target_utilization=0.7))),
+            ("big VM per socket, HPA 70%, not pinned (none)", variant("big_vm_small_pod.json", d, "k3", knee(policy="none"))),
+            ("big VM per socket, HPA 70%, pinned (single-numa-node)", variant("big_vm_small_pod.json", d, "k4", knee())),
+        ]
+        krows = [(label, run(a.capsim, path, d / f"k{i}")) for i, (label, path) in enumerate(kcols)]
+        print("| | " + " | ".join(label for label, _ in krows) + " |")
+        print("| --- |" + " ---: |" * len(krows))
+        for name, f in METRICS:
+            if name in ("replicas, all services (mean)", "CPU used / held, mean", "CPU used / held, peak",
+                        "time over the latency objective", "worst service's p99 latency", "cost (on-demand list, 2 days)"):
+                print(f"| {name} | " + " | ".join(f(s) for _, s in krows) + " |")
         print()
         print("cross_socket_factor sweep, one big VM per host (spans sockets), HPA 70%:")
         print("| cross_socket_factor | replicas (mean) | CPU used / held, mean | time over objective | cost |")

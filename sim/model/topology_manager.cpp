@@ -109,7 +109,11 @@ Alignment ClusterState::align(std::size_t node, const JobRequest& r, std::uint64
   // Best-effort pods (Mid, Batch, Free) run in the shared pool: they float over the node.
   if (policy == TopologyPolicy::kOff) return a;
   if (numa_count(node) == 1) {
-    if (policy != TopologyPolicy::kNone && r.kind == ResourceKind::kNative) a.gpu_mask = one_island(node, -1, r, gpu_mask);
+    // One NUMA node: nothing to align, but the static CPU manager still gives the pod cores of its own.
+    if (policy != TopologyPolicy::kNone && r.kind == ResourceKind::kNative) {
+      a.gpu_mask = one_island(node, -1, r, gpu_mask);
+      a.numa = 0;
+    }
     return a;
   }
   a.locality = span_locality(node);

@@ -394,6 +394,24 @@ void apply_pool(JobTable& jobs, std::size_t from, std::size_t to, const Fleet& f
   jobs.set_resilience(from, to, r);
 }
 
+// A workload source's Burstable QoS on jobs [from, to): its CPU-only jobs' CPU limit is `factor` times
+// their request (0 or 1: Guaranteed). Kept in their tier class (QoS).
+void apply_cpu_limit(JobTable& jobs, std::size_t from, std::size_t to, double factor, const std::string& field) {
+  if (factor == 0 || factor == 1) return;
+  if (!(factor > 1 && factor <= 64))
+    throw InputError("scenario field " + field + ".cpu_limit_factor: the CPU limit over the request, in [1, 64] (0: Guaranteed), got " +
+                     std::to_string(factor));
+  for (std::size_t j = from; j < to; ++j) {
+    TierClass t = jobs.tier_of(j);
+    if (resource_kind(t) != ResourceKind::kNative)
+      throw InputError("scenario field " + field + ".cpu_limit_factor: " + tier_name(t.tier) +
+                       " pods run on reclaimed CPU, which they do not burst beyond");
+    if (jobs.num_gpu[j] > 0) continue;  // GPU jobs are paced by their GPUs: only CPU-only jobs burst
+    t.cpu_limit_factor = factor;
+    jobs.set_tier(j, j + 1, t);
+  }
+}
+
 TopologyConfig topology_config(const config::TopologySpec& t) {
   const std::string field = "scenario field fleet.topology";
   TopologyConfig c;
@@ -564,6 +582,7 @@ RunInputs build_run_inputs(const config::Scenario& s, const std::string& base_di
       if (w.trace().has_tier())
         apply_tier(in.jobs, first, in.jobs.size(), w.trace().tier(), false, s, "workloads[" + std::to_string(i) + "].trace");
       apply_pool(in.jobs, first, in.jobs.size(), in.fleet, w.trace().pool(), "workloads[" + std::to_string(i) + "].trace");
+      apply_cpu_limit(in.jobs, first, in.jobs.size(), w.trace().cpu_limit_factor(), "workloads[" + std::to_string(i) + "].trace");
     } else if (w.has_service()) {
       in.jobs.append(service_jobs(w.service(), "workloads[" + std::to_string(i) + "].service", base_dir,
                                   s.horizon_s() > 0 ? seconds_to_us(s.horizon_s()) : kNever, workload_seed_of(s)));
@@ -579,6 +598,7 @@ RunInputs build_run_inputs(const config::Scenario& s, const std::string& base_di
         in.jobs.set_resilience(first, in.jobs.size(), resilience_of(w.synthetic().resilience()));
       if (w.synthetic().has_tier()) apply_tier(in.jobs, first, in.jobs.size(), w.synthetic().tier(), false, s, name);
       apply_pool(in.jobs, first, in.jobs.size(), in.fleet, w.synthetic().pool(), name);
+      apply_cpu_limit(in.jobs, first, in.jobs.size(), w.synthetic().cpu_limit_factor(), name);
     }
   }
   resolve_spill_routes(in.jobs);

@@ -1,5 +1,6 @@
 #include "sim/components/registry.h"
 
+#include "sim/components/burst.h"
 #include "sim/components/colocation.h"
 #include "sim/components/elastic_pools.h"
 #include "sim/components/gpu_sharing.h"
@@ -32,6 +33,11 @@ const std::vector<ComponentEntry>& component_registry() {
        [](const Simulation& s) -> std::unique_ptr<Component> {
          if (!ServiceFleet::needed(s.jobs())) return nullptr;
          return std::make_unique<ServiceFleet>(s.jobs());
+       }},
+      {"burst",
+       [](const Simulation& s) -> std::unique_ptr<Component> {
+         if (!BatchBurst::needed(s.jobs())) return nullptr;
+         return std::make_unique<BatchBurst>(s.jobs());
        }},
       {"tidal-windows",
        [](const Simulation& s) -> std::unique_ptr<Component> {

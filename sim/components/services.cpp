@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "sim/base/check.h"
+#include "sim/components/burst.h"
 #include "sim/core/simulation.h"
 #include "sim/model/service_queue.h"
 
@@ -348,22 +349,7 @@ void ServiceFleet::apply_knee(const Simulation& sim, std::size_t s) {
 }
 
 double ServiceFleet::burst_of(const Simulation& sim, std::uint32_t j, double limit) const {
-  // What the node's CPU leaves once other pods have what they use and Burstable replicas their
-  // requests, shared among the Burstable replicas in proportion to their requests.
-  const auto node = static_cast<std::size_t>(sim.placement(j).node);
-  double taken = 0, burstable = 0;
-  for (std::uint32_t k : sim.jobs_on_node(node)) {
-    const std::int32_t s = jobs_->service[k];
-    if (s >= 0 && jobs_->services[static_cast<std::size_t>(s)].burst_limit > 1) {
-      burstable += static_cast<double>(jobs_->cpu_milli[k]);
-      taken += static_cast<double>(jobs_->cpu_milli[k]);
-    } else {
-      taken += sim.usage().used_by(k)[kUsedCpu];
-    }
-  }
-  const double spare = std::max(0.0, static_cast<double>(sim.fleet().cpu_milli[node]) - taken);
-  if (!(burstable > 0)) return 1.0;
-  return std::min(limit, 1.0 + spare / burstable);
+  return burst_on_node(sim, static_cast<std::size_t>(sim.placement(j).node), limit);
 }
 
 void ServiceFleet::add_to_grid(std::size_t s, double weight, double C, double theta, double mu_now) {

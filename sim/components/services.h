@@ -53,7 +53,7 @@ class ServiceFleet final : public Component {
   static constexpr auto kReplicaReady = static_cast<EventKind>(53);
   // A replica's topology speed changed (on_replica_speed): its service's queue is refreshed at the same
   // instant, once every component has seen the change that caused it. Job field: service.
-  static constexpr auto kSpeedRefresh = static_cast<EventKind>(50);
+  static constexpr auto kSpeedRefresh = static_cast<EventKind>(43);
 
   explicit ServiceFleet(const JobTable& jobs);
   static bool needed(const JobTable& jobs) { return !jobs.services.empty(); }

@@ -1,6 +1,7 @@
 #include "sim/core/simulation.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "sim/base/check.h"
@@ -304,6 +305,7 @@ void Simulation::start_job(SimTime now, std::uint32_t j, const Placement* placem
   --pending_;
   ++running_;
   if (!rate_limits_.empty()) rate_limits_[j].fill(1.0);
+  if (!rate_boost_.empty()) rate_boost_[j] = 1.0;
   usage_.job_started(now, j, workers);
   if (!runs_until_ended(j)) {
     const SimTime wall = progress_table_.enabled()
@@ -435,8 +437,22 @@ void Simulation::set_rate_limit(SimTime now, std::uint32_t j, RateLimit which, d
       for (auto* c : job_components_) c->on_replica_speed(*this, now, j);
     return;
   }
+  apply_rate(now, j);
+}
+
+void Simulation::set_rate_boost(SimTime now, std::uint32_t j, double boost) {
+  CAPSIM_CHECK(boost >= 1 && std::isfinite(boost), "a rate boost is at least 1");
+  CAPSIM_CHECK(!runs_until_ended(j), "a boosted job has a length (replicas serve faster in their queue instead)");
+  if (rate_boost_.empty()) rate_boost_.assign(jobs_->size(), 1.0);
+  rate_boost_[j] = boost;
+  apply_rate(now, j);
+}
+
+void Simulation::apply_rate(SimTime now, std::uint32_t j) {
   double effective = 1.0;
-  for (double r : rate_limits_[j]) effective = std::min(effective, r);
+  if (!rate_limits_.empty())
+    for (double r : rate_limits_[j]) effective = std::min(effective, r);
+  effective *= rate_boost(j);
   if (effective != progress_table_.rate(j)) set_progress_rate(now, j, effective);
 }
 

@@ -198,6 +198,10 @@ class Simulation {
   enum RateLimit { kCpuRateLimit, kGpuRateLimit, kTopologyRateLimit, kRateLimits };
   void set_rate_limit(SimTime now, std::uint32_t j, RateLimit which, double rate);
   double rate_limit(std::uint32_t j, RateLimit which) const { return rate_limits_.empty() ? 1.0 : rate_limits_[j][which]; }
+  // A Burstable batch job using its node's unused CPU runs `boost` (>= 1) times faster than its limits
+  // allow (the burst component); 1 whenever the job starts.
+  void set_rate_boost(SimTime now, std::uint32_t j, double boost);
+  double rate_boost(std::uint32_t j) const { return rate_boost_.empty() ? 1.0 : rate_boost_[j]; }
   // Checkpoint on notice: when the job would not finish by now + notice_us
   // and can write a checkpoint in that time, records what it saves and
   // returns when it leaves; otherwise kNever.
@@ -278,6 +282,9 @@ class Simulation {
   JobPlacements placements_;
   ProgressTable progress_table_;
   std::vector<std::array<double, kRateLimits>> rate_limits_;  // per job, once a component sets one
+  std::vector<double> rate_boost_;                            // per job, once a component sets one
+  // The job's progress rate: the smallest of its limits times its boost.
+  void apply_rate(SimTime now, std::uint32_t j);
   UsageTable usage_;
   NodeTable nodes_;
   Scheduler scheduler_;

@@ -88,7 +88,9 @@ void UsageTable::close_share(SimTime now, std::uint32_t j, JobShare which) {
 void UsageTable::set_job_share(SimTime now, std::uint32_t j, JobShare which, double share) {
   CAPSIM_CHECK(!job_share_[which].empty(), "job shares are enabled");
   CAPSIM_CHECK(jobs_->service[j] < 0 && open_since_us_[j] >= 0, "a job share is set on a running batch job");
-  CAPSIM_CHECK(share >= 0 && share <= 1, "a job share is in [0, 1]");
+  // Above 1 only for CPU: a Burstable batch job using its node's unused CPU (the burst component).
+  CAPSIM_CHECK(share >= 0 && (share <= 1 || (which == kCpuShare && std::isfinite(share))),
+               "a job share is in [0, 1] (CPU: a burst above its request)");
   if (share == job_share_[which][j]) return;
   close_share(now, j, which);
   ResourceAmounts delta{};

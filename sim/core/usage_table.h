@@ -49,7 +49,7 @@ class UsageTable {
   void enable_job_shares(JobShare which);
   void enable_job_cpu_shares() { enable_job_shares(kCpuShare); }
   // The running (non-service) job uses `share` of its CPU (GPU) request from now, until it stops or the
-  // share changes again; 1 when it starts.
+  // share changes again; 1 when it starts. A CPU share above 1 is a Burstable job's burst.
   void set_job_share(SimTime now, std::uint32_t j, JobShare which, double share);
   void set_job_cpu_share(SimTime now, std::uint32_t j, double share) { set_job_share(now, j, kCpuShare, share); }
   double job_share(std::uint32_t j, JobShare which) const {

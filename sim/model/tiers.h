@@ -23,6 +23,8 @@ struct TierClass {
   QosLevel qos = QosLevel::kNone;
   std::int32_t priority = 0;  // Koordinator bands: Prod 9000-9999, Mid 7000-7999, Batch 5000-5999, Free 3000-3999
   bool native = false;        // a Mid or Batch pod on native resources (tidal sharing of whole machines)
+  // Burstable QoS of a batch job (docs/topology.md#burst): its CPU limit over its request; 1: Guaranteed.
+  double cpu_limit_factor = 1;
   bool operator==(const TierClass&) const = default;
 };
 

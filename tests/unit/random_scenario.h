@@ -71,8 +71,13 @@ inline std::string random_scenario(std::uint64_t seed) {
   }
   j << R"(}, "workloads": [)";
   const int sources = 1 + static_cast<int>(pick(3));
+  RandomStream burst_rng(seed, "invariant-burst");  // its own stream: the other draws stay as they were
   for (int w = 0; w < sources; ++w) {
-    j << (w ? ", " : "") << R"({"synthetic": {"count": )" << 10 + pick(40) << R"(, "arrivals": {"poisson_rate_per_hour": )"
+    // Burstable batch jobs (their CPU-only shapes run faster on their node's unused CPU).
+    if (burst_rng.uniform01() < 0.3) j << (w ? ", " : "") << R"({"synthetic": {"cpu_limit_factor": )" << 1.5 + burst_rng.uniform_index(3) << ", ";
+    else j << (w ? ", " : "") << R"({"synthetic": {)";
+    j << R"("count": )";
+    j << 10 + pick(40) << R"(, "arrivals": {"poisson_rate_per_hour": )"
       << 2 + 20 * rng.uniform01() << R"(}, "duration_s": {"exponential": {"mean": )" << 300 + pick(7200)
       << R"(}}, "shapes": [{"cpu_cores": 2, "memory_gib": 8, "gpus": 1, "gpu_milli": 500},
          {"cpu_cores": 4, "memory_gib": 16, "gpus": 1}, {"cpu_cores": 8, "memory_gib": 32, "gpus": 2},

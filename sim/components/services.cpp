@@ -273,14 +273,18 @@ void ServiceFleet::refresh_burst_neighbours(Simulation& sim, std::size_t s, SimT
       if (t >= 0 && jobs_->services[static_cast<std::size_t>(t)].burst_limit > 1) near.push_back(static_cast<std::uint32_t>(t));
     }
   }
-  std::sort(near.begin(), near.end());
-  near.erase(std::unique(near.begin(), near.end()), near.end());
-  for (std::uint32_t t : near) {
-    if (!state_[t].running) continue;
-    integrate(t, now);
-    refresh(sim, t, now);
-  }
+  refresh_each(sim, near, now);
   refreshing_neighbours_ = false;
+}
+
+void ServiceFleet::refresh_each(Simulation& sim, std::vector<std::uint32_t>& services, SimTime now) {
+  std::sort(services.begin(), services.end());
+  services.erase(std::unique(services.begin(), services.end()), services.end());
+  for (std::uint32_t s : services) {
+    if (!state_[s].running) continue;
+    integrate(s, now);
+    refresh(sim, s, now);
+  }
 }
 
 void ServiceFleet::on_replica_speed(Simulation& sim, SimTime now, std::uint32_t j) {
@@ -391,13 +395,7 @@ void ServiceFleet::refresh_bursting(Simulation& sim, SimTime now, std::uint32_t 
         touched_.push_back(static_cast<std::uint32_t>(s));
     }
   });
-  std::sort(touched_.begin(), touched_.end());
-  touched_.erase(std::unique(touched_.begin(), touched_.end()), touched_.end());
-  for (std::uint32_t s : touched_) {
-    if (!state_[s].running) continue;
-    integrate(s, now);
-    refresh(sim, s, now);
-  }
+  refresh_each(sim, touched_, now);
 }
 
 void ServiceFleet::on_job_started(Simulation& sim, SimTime now, std::uint32_t j) {

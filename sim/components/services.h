@@ -157,6 +157,8 @@ class ServiceFleet final : public Component {
   std::vector<ReplicaSpeed> speeds_;  // scratch of refresh (kept to avoid allocating per event)
   // A Guaranteed service's use changed: refresh the Burstable services beside its replicas.
   void refresh_burst_neighbours(Simulation& sim, std::size_t s, SimTime now);
+  // Integrates and refreshes each running service of the list once (sorted and deduplicated in place).
+  void refresh_each(Simulation& sim, std::vector<std::uint32_t>& services, SimTime now);
   std::vector<std::uint32_t> near_scratch_;
   void on_speed_refresh(Simulation& sim, const Event& e);
   std::vector<std::uint8_t> speed_refresh_pending_;  // per service: a kSpeedRefresh is queued

@@ -129,6 +129,11 @@ void add_group(const config::NodeGroup& g, const std::string& field, std::int32_
   if (s.nvlink_island_gpus > 0 && s.gpu_count % s.nvlink_island_gpus != 0)
     throw InputError("scenario field " + field + ".nvlink_island_gpus: must divide gpus (" + std::to_string(s.gpu_count) +
                      "), got " + std::to_string(s.nvlink_island_gpus));
+  if (!g.topology_policy().empty()) {
+    if (!fleet.topology.enabled())
+      throw InputError("scenario field " + field + ".topology_policy: needs fleet.topology (the topology model and the fleet's policy)");
+    s.topology_policy = topology_policy_from(g.topology_policy(), "scenario field " + field + ".topology_policy");
+  }
   if (!g.zone().empty()) check_zone(fleet, pool, g.zone(), field + ".zone");
   s.zone = g.zone().empty() ? default_zone(fleet, pool) : g.zone();
   const std::uint32_t per_rack = g.nodes_per_rack() ? g.nodes_per_rack() : 32;
@@ -228,6 +233,9 @@ void check_jobs_fit_fleet(RunInputs& in, bool skip) {
   std::vector<bool> possible(in.jobs.size(), true);
   std::size_t spot_nodes = 0;
   for (std::size_t n = 0; n < in.fleet.size(); ++n) spot_nodes += empty.spot_node[n];
+  std::size_t single_numa_nodes = 0;
+  for (std::size_t n = 0; n < in.fleet.size() && in.fleet.topology.enabled(); ++n)
+    single_numa_nodes += in.fleet.policy_of(n) == TopologyPolicy::kSingleNumaNode;
   for (std::size_t j = 0; j < in.jobs.size(); ++j) {
     const JobRequest r = in.jobs.request(j);
     const std::int32_t workers = in.jobs.workers[j];
@@ -252,9 +260,11 @@ void check_jobs_fit_fleet(RunInputs& in, bool skip) {
                                  ? "; it does not tolerate spot, and " + std::to_string(spot_nodes) + " of the " +
                                        std::to_string(in.fleet.size()) + " nodes are spot"
                                  : "") +
-                            (in.fleet.topology.policy == TopologyPolicy::kSingleNumaNode && in.jobs.request(j).kind == ResourceKind::kNative
-                                 ? "; scenario field fleet.topology.policy is single-numa-node, so it must fit one NUMA node "
-                                   "(CPU, memory and GPUs attached to it)"
+                            (single_numa_nodes > 0 && in.jobs.request(j).kind == ResourceKind::kNative
+                                 ? "; the Topology Manager policy of " + std::to_string(single_numa_nodes) + " of the " +
+                                       std::to_string(in.fleet.size()) +
+                                       " nodes is single-numa-node (scenario field fleet.topology.policy, or a node group's "
+                                       "topology_policy), so there it must fit one NUMA node (CPU, memory and GPUs attached to it)"
                                  : "");
     if (!skip || in.jobs.service[j] >= 0) throw InputError(msg);  // a service replica is never dropped
     if (in.jobs_impossible++ == 0 && in.first_skip_reason.empty()) in.first_skip_reason = msg;

@@ -66,8 +66,9 @@ ClusterState::ClusterState(const Fleet& fleet)
       pool_nodes_(fleet.pools.size(), 0),
       gpu_requests_(fleet.size()) {
   instance_ = next_instance++;
-  topology_gate_ = fleet.topology.policy == TopologyPolicy::kRestricted ||
-                   fleet.topology.policy == TopologyPolicy::kSingleNumaNode;
+  for (std::size_t n = 0; n < fleet.size() && fleet.topology.enabled(); ++n)
+    topology_gate_ = topology_gate_ || fleet.policy_of(n) == TopologyPolicy::kRestricted ||
+                     fleet.policy_of(n) == TopologyPolicy::kSingleNumaNode;
   for (int k = 0; k < kReclaimedKinds; ++k) {
     reclaim_cpu_offered_[k].assign(fleet.size(), 0);
     reclaim_cpu_taken_[k].assign(fleet.size(), 0);
@@ -145,7 +146,7 @@ bool ClusterState::fits_empty(std::size_t node, const JobRequest& r) const {
   if (r.pool >= 0 && f.pool[node] != r.pool) return false;
   if (f.cpu_milli[node] < r.cpu_milli || f.memory_mib[node] < r.memory_mib) return false;
   // Under single-numa-node the kubelet refuses a pod no NUMA node of the machine can hold.
-  const bool single_numa = f.topology.policy == TopologyPolicy::kSingleNumaNode && r.kind == ResourceKind::kNative;
+  const bool single_numa = f.policy_of(node) == TopologyPolicy::kSingleNumaNode && r.kind == ResourceKind::kNative;
   if (r.num_gpu == 0) return !(f.gpu_nodes_tainted && f.gpu_count[node] > 0) && (!single_numa || fits_one_numa_empty(node, r));
   if (f.gpu_count[node] < r.num_gpu) return false;
   if (r.gpu_models && !(r.gpu_models >> f.gpu_model[node] & 1)) return false;
@@ -155,7 +156,7 @@ bool ClusterState::fits_empty(std::size_t node, const JobRequest& r) const {
 std::int64_t ClusterState::copies_when_empty(std::size_t node, const JobRequest& r) const {
   if (!fits_empty(node, r)) return 0;
   const Fleet& f = *fleet_;
-  if (f.topology.policy == TopologyPolicy::kSingleNumaNode && r.kind == ResourceKind::kNative) {
+  if (f.policy_of(node) == TopologyPolicy::kSingleNumaNode && r.kind == ResourceKind::kNative) {
     std::int64_t copies = 0;
     for (int m = 0; m < numa_count(node); ++m) copies += copies_on_numa_when_empty(node, m, r);
     return copies;

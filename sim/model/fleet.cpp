@@ -29,6 +29,10 @@ void Fleet::add_node(const NodeSpec& s) {
   sockets.push_back(s.sockets);
   numa_per_socket.push_back(s.numa_per_socket);
   nvlink_island.push_back(s.gpu_count > 0 ? s.nvlink_island_gpus : 0);
+  if (s.topology_policy != TopologyPolicy::kOff || !topology_policy_of_node.empty()) {
+    topology_policy_of_node.resize(name.size() - 1, TopologyPolicy::kOff);  // the nodes before: the fleet's
+    topology_policy_of_node.push_back(s.topology_policy);
+  }
   if (s.host >= 0) {
     if (s.host >= static_cast<std::int32_t>(hosts.size()) || s.socket_base < host_socket_base[static_cast<std::size_t>(s.host)] ||
         s.socket_base + s.sockets > host_socket_base[static_cast<std::size_t>(s.host)] + hosts[static_cast<std::size_t>(s.host)].sockets)

@@ -28,6 +28,8 @@ struct NodeSpec {
   // GPUs joined by NVLink, in islands of this many consecutive devices (2: pairs, 8: all of an
   // HGX board); 0: none (PCIe only).
   std::int32_t nvlink_island_gpus = 0;
+  // This kubelet's Topology Manager policy when it is not the fleet's (fleet.topology.policy); kOff: the fleet's.
+  TopologyPolicy topology_policy = TopologyPolicy::kOff;
   // A VM (two-level capacity, docs/topology.md#vms-on-hosts): the host it runs on, the flat index of
   // the first host socket it spans (Fleet::add_host), and what the VM itself keeps of its shape
   // (system reserve, daemon pods): cpu_milli and memory_mib above are what pods may request.
@@ -81,6 +83,12 @@ class Fleet {
   std::vector<std::int32_t> rack;
   std::vector<std::int32_t> pool;  // index into pools
   std::vector<std::int32_t> nvlink_island;  // GPUs per NVLink island; 0: none
+  std::vector<TopologyPolicy> topology_policy_of_node;  // per node when some kubelet differs (empty: all the fleet's)
+  // Node n's kubelet's Topology Manager policy.
+  TopologyPolicy policy_of(std::size_t n) const {
+    return topology_policy_of_node.empty() || topology_policy_of_node[n] == TopologyPolicy::kOff ? topology.policy
+                                                                                                   : topology_policy_of_node[n];
+  }
   // Physical sockets: a node's socket s is physical socket socket_base[node] + s (a VM's are its
   // host's, shared with the other VMs there; a machine's are its own).
   std::vector<std::int32_t> socket_base;

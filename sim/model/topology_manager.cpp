@@ -102,12 +102,12 @@ int ClusterState::gpu_islands(std::size_t node, std::uint64_t mask) const {
 
 Alignment ClusterState::align(std::size_t node, const JobRequest& r, std::uint64_t gpu_mask) const {
   const Fleet& f = *fleet_;
-  const TopologyPolicy policy = f.topology.policy;
+  const TopologyPolicy policy = f.policy_of(node);
   Alignment a;
   a.gpu_mask = gpu_mask;
   a.admitted = true;
   // Best-effort pods (Mid, Batch, Free) run in the shared pool: they float over the node.
-  if (policy == TopologyPolicy::kOff) return a;
+  if (!f.topology.enabled()) return a;
   if (numa_count(node) == 1) {
     // One NUMA node: nothing to align, but the static CPU manager still gives the pod cores of its own.
     if (policy != TopologyPolicy::kNone && r.kind == ResourceKind::kNative) {
@@ -180,7 +180,7 @@ void ClusterState::align_wide(std::size_t node, const JobRequest& r, std::uint64
   // manager then takes the pod's CPUs from that mask. Modelled over runs of consecutive NUMA nodes
   // (masks in NUMA order: the lowest run first), CPU and memory spread evenly over the run.
   const Fleet& f = *fleet_;
-  const TopologyPolicy policy = f.topology.policy;
+  const TopologyPolicy policy = f.policy_of(node);
   const int count = numa_count(node);
   std::uint64_t mask = 0;
   int narrowest = 0;

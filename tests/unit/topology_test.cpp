@@ -201,3 +201,27 @@ TEST_CASE("topology policy names", "[model][topology]") {
   CHECK_THROWS_AS(topology_policy_from("single", "fleet.topology.policy"), InputError);
   CHECK(std::string(locality_name(Locality::kCrossNuma)) == "cross_numa");
 }
+
+TEST_CASE("Topology Manager per kubelet: a node group's policy overrides the fleet's", "[model][topology]") {
+  // Two 2-socket, 4-NUMA nodes (8 cores per NUMA node): n0 keeps the fleet's none, n1's kubelet runs
+  // single-numa-node. A 12-core pod fits n0 (floating) but not n1; a 6-core pod is pinned on n1 only.
+  Fleet f;
+  f.topology.policy = TopologyPolicy::kNone;
+  for (int i = 0; i < 2; ++i) {
+    NodeSpec s = node(i == 0 ? "n0" : "n1", 32000, 131072, 8);
+    s.sockets = 2;
+    s.numa_per_socket = 2;
+    if (i == 1) s.topology_policy = TopologyPolicy::kSingleNumaNode;
+    f.add_node(s);
+  }
+  CHECK(f.policy_of(0) == TopologyPolicy::kNone);
+  CHECK(f.policy_of(1) == TopologyPolicy::kSingleNumaNode);
+  ClusterState c(f);
+  CHECK(c.fits(0, req(12000, 1024)));
+  CHECK_FALSE(c.fits(1, req(12000, 1024)));
+  CHECK_FALSE(c.fits_empty(1, req(12000, 1024)));
+  CHECK(c.align(0, req(6000, 1024), 0).numa == -1);
+  CHECK(c.align(1, req(6000, 1024), 0).numa == 0);
+  CHECK(c.copies_when_empty(1, req(5000, 1024)) == 4);  // once per NUMA node
+  CHECK(c.copies_when_empty(0, req(5000, 1024)) == 6);  // 32 cores / 5
+}

@@ -43,11 +43,16 @@ inline std::string random_scenario(std::uint64_t seed) {
   // shape aligns and every gang still fits under single-numa-node.
   RandomStream topo_rng(seed, "invariant-topology");
   const bool topology = topo_rng.uniform01() < 0.4;
+  RandomStream kubelet_rng(seed, "invariant-kubelet");
   auto sockets = [&](bool big) {
     if (!topology) return std::string();
     if (big) return std::string(R"(, "sockets": 2, "nvlink_island_gpus": 2)");
-    return R"(, "sockets": )" + std::to_string(1 + topo_rng.uniform_index(2)) + R"(, "numa_per_socket": )" +
-           std::to_string(1 + topo_rng.uniform_index(2));
+    std::string out = R"(, "sockets": )" + std::to_string(1 + topo_rng.uniform_index(2)) + R"(, "numa_per_socket": )" +
+                      std::to_string(1 + topo_rng.uniform_index(2));
+    // Some kubelets with a policy of their own (drawn from a stream of their own: the rest stays as it was).
+    static const char* kKubelet[] = {"none", "best-effort", "restricted", "single-numa-node"};
+    if (kubelet_rng.uniform01() < 0.3) out += std::string(R"(, "topology_policy": ")") + kKubelet[kubelet_rng.uniform_index(4)] + "\"";
+    return out;
   };
   j << R"(], "nodes": [{"group": {"name_prefix": "big", "count": 2, "cpu_cores": 32, "memory_gib": 128, "gpus": 4,
         "gpu_model": "T4", "pool": "base")" << sockets(true) << "}}";

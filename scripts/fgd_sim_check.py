@@ -10,9 +10,16 @@ published means differ by more than 0.5 point; the fragmentation share curve
 (fragmented over idle GPU capacity) within 2 points at every percent.
 
 usage: scripts/fgd_sim_check.py [--capsim build/capsim] [--out DIR] [--lists a,b]
-                                [--markdown] [--own] [--targets all|allocation]
+                                [--policies p,q] [--markdown] [--own] [--gaps]
+                                [--targets all|allocation]
 Exit status 1 when a target is missed (each miss is printed), 0 otherwise.
 --own adds capsim's own protocol and policies to the table (README).
+--gaps prints, per list and policy, the signed gap of the mean fragmentation
+share curve (capsim minus published, points) every 10% of arrival next to
+the published standard error of the mean (seed spread / sqrt(seeds)), to
+see where a curve departs and whether the gap is larger than the noise.
+--policies restricts the run to some of the six (the order target then
+compares only those).
 --targets allocation checks the allocation and order targets only (make
 test does: the curve target is not met everywhere yet, README says where)."""
 import argparse
@@ -66,10 +73,16 @@ def main():
     ap.add_argument("--markdown", action="store_true")
     ap.add_argument("--own", action="store_true")
     ap.add_argument("--targets", choices=["all", "allocation"], default="all")
+    ap.add_argument("--gaps", action="store_true")
+    ap.add_argument("--policies", default="")
     a = ap.parse_args()
     alloc_ref = published("analysis_allo_discrete.csv")
     share_ref = published("analysis_frag_ratio_discrete.csv")
     lists = sorted(alloc_ref) if not a.lists else a.lists.split(",")
+    order = ORDER if not a.policies else [p for p in ORDER if p in a.policies.split(",")]
+    if a.policies and len(order) != len(a.policies.split(",")):
+        sys.exit(f"--policies: each must be one of {', '.join(ORDER)}")
+    gaps = []
     out_root = pathlib.Path(a.out or tempfile.mkdtemp(prefix="fgd_sim_check_"))
     misses, rows = [], []
     for name in lists:
@@ -77,10 +90,10 @@ def main():
         if not pods.exists():
             misses.append(f"{name}: pod list {pods} not bundled")
             continue
-        mine = run(a.capsim, pods, out_root / name, "fgd-sim", ORDER)
-        own = run(a.capsim, pods, out_root / (name + "-own"), "capsim", ORDER) if a.own else None
-        pub_mean = {p: {x: float(np.nanmean(alloc_ref[name][p][:, x])) for x in POINTS} for p in ORDER}
-        for p in ORDER:
+        mine = run(a.capsim, pods, out_root / name, "fgd-sim", order)
+        own = run(a.capsim, pods, out_root / (name + "-own"), "capsim", order) if a.own else None
+        pub_mean = {p: {x: float(np.nanmean(alloc_ref[name][p][:, x])) for x in POINTS} for p in order}
+        for p in order:
             row = [name, p]
             for x in POINTS:
                 ref = alloc_ref[name][p][:, x]
@@ -96,9 +109,14 @@ def main():
             if gap > 2.0 and a.targets == "all":
                 misses.append(f"{name} {p}: fragmentation share curve {gap:.2f} points from the published one")
             rows.append(row)
+            if a.gaps:
+                ref = share_ref[name][p]
+                sem = np.nanstd(ref, axis=0, ddof=1) / np.sqrt(np.sum(~np.isnan(ref), axis=0))
+                diff = np.nanmean(mine[p]["share"], axis=0) - np.nanmean(ref, axis=0)
+                gaps.append((name, p, diff, sem))
         for x in POINTS:  # the published order where published means differ by more than 0.5 point
-            for i, p in enumerate(ORDER):
-                for q in ORDER[i + 1:]:
+            for i, p in enumerate(order):
+                for q in order[i + 1:]:
                     if abs(pub_mean[p][x] - pub_mean[q][x]) <= 0.5:
                         continue
                     mp, mq = np.nanmean(mine[p]["alloc"][:, x]), np.nanmean(mine[q]["alloc"][:, x])
@@ -127,6 +145,12 @@ def main():
         for r in rows:
             print(f"{r[0]:28} {r[1]:15} " + " ".join(f"{r[2 + k * per_point]:8.2f} {r[4 + k * per_point]:8.2f}"
                                                     for k in range(len(POINTS))) + f" {r[-1]:9.2f}")
+    if gaps:
+        xs = range(10, 131, 10)
+        print("\nfragmentation share curve, capsim minus published (points) [published standard error]")
+        print(f"{'pod list':28} {'policy':15} " + " ".join(f"{str(x) + '%':>12}" for x in xs))
+        for name, p, diff, sem in gaps:
+            print(f"{name:28} {p:15} " + " ".join(f"{diff[x]:+6.2f} [{sem[x]:.2f}]" for x in xs))
     if misses:
         print(f"\n{len(misses)} target(s) missed:", file=sys.stderr)
         for m in misses:

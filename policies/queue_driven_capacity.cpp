@@ -65,7 +65,8 @@ QueueDrivenCapacity::QueueDrivenCapacity(const CapacityOptions& options, const F
       hanging_node_(fleet.size(), 0),
       backoff_until_(fleet.pools.size(), -kNever),
       next_backoff_(fleet.pools.size(), options.backoff_us),
-      failure_draws_(fleet.pools.size()) {
+      failure_draws_(fleet.pools.size()),
+      quotas_(fleet) {
   // Group each pool's nodes by shape: demand is counted against the shape that can hold it.
   std::vector<std::map<std::tuple<std::int64_t, std::int64_t, std::int32_t, int>, std::size_t>> index(fleet.pools.size());
   for (std::size_t n = 0; n < fleet.size(); ++n) {
@@ -77,7 +78,6 @@ QueueDrivenCapacity::QueueDrivenCapacity(const CapacityOptions& options, const F
     shapes_[p][it->second].push_back(static_cast<std::int32_t>(n));
     ++pool_size_[p];
   }
-  for (const CloudCluster& c : fleet.clusters) quotas_ = quotas_ || !c.gpu_quotas.empty();
   if (!options_.daily_profile.empty()) {
     for (std::size_t p = 0; p < fleet.pools.size() && profile_pool_ < 0; ++p)
       if (options_.profile_pool.empty() ? fleet.pools[p].elastic && fleet.pools[p].kind != PoolKind::kSpot
@@ -147,29 +147,6 @@ std::int32_t QueueDrivenCapacity::predicted_nodes(SimTime t) const {
   return static_cast<std::int32_t>(std::min(std::ceil(gpus / per_node), static_cast<double>(max_held(p))));
 }
 
-std::map<std::pair<std::int32_t, std::uint8_t>, std::int64_t> QueueDrivenCapacity::quota_held(const Simulation& sim) const {
-  std::map<std::pair<std::int32_t, std::uint8_t>, std::int64_t> left;
-  if (!quotas_) return left;
-  const Fleet& f = *fleet_;
-  for (std::size_t c = 0; c < f.clusters.size(); ++c)
-    for (const auto& [model, q] : f.clusters[c].gpu_quotas) left[{static_cast<std::int32_t>(c), model}] = q;
-  for (std::size_t p = 0; p < f.pools.size(); ++p) {
-    const std::int32_t c = f.pools[p].cluster;
-    if (c < 0 || f.clusters[static_cast<std::size_t>(c)].gpu_quotas.empty()) continue;
-    // Booting, online or asked for and hanging: held against the quota.
-    for (const auto& shape : shapes_[p]) {
-      const auto node = static_cast<std::size_t>(shape.front());
-      if (f.gpu_count[node] == 0) continue;
-      const auto it = left.find({c, f.gpu_model[node]});
-      if (it == left.end()) continue;
-      for (std::int32_t n : shape)
-        if (sim.node_state(static_cast<std::size_t>(n)) != NodeState::kOffline || hanging_node_[static_cast<std::size_t>(n)])
-          it->second -= f.gpu_count[node];
-    }
-  }
-  return left;
-}
-
 std::int32_t QueueDrivenCapacity::max_held(std::size_t p) const {
   const std::int32_t m = fleet_->pools[p].max_nodes;
   return m > 0 ? std::min(m, pool_size_[p]) : pool_size_[p];
@@ -186,7 +163,8 @@ SimTime QueueDrivenCapacity::plan(const Simulation& sim, SimTime now, std::vecto
   // ever when the head can never start).
   const std::uint32_t fifo_head = sim.strict_fifo_head();
   const bool head_only = fifo_head != UINT32_MAX && !booting_for(sim, fifo_head);
-  quota_left_ = quota_held(sim);
+  // Booting, online or asked for and hanging: held against the quotas.
+  quotas_.recount([&](std::size_t n) { return sim.node_state(n) != NodeState::kOffline || hanging_node_[n]; });
   for (std::size_t k = 0; k < f.pools.size(); ++k) {
     const std::size_t p = f.pool_by_priority(k);  // higher-priority clusters first
     if (!f.pools[p].elastic || shapes_[p].empty()) continue;
@@ -257,14 +235,7 @@ SimTime QueueDrivenCapacity::plan(const Simulation& sim, SimTime now, std::vecto
         else if (st == NodeState::kOffline && static_cast<double>(offline.size()) < need) offline.push_back(n);
       }
       double by_nodes = std::min(static_cast<double>(offline.size()), static_cast<double>(room));
-      std::int64_t* quota = nullptr;  // the cluster's GPUs of this model still allowed
-      if (quotas_ && f.pools[p].cluster >= 0 && f.gpu_count[node] > 0) {
-        const auto it = quota_left_.find({f.pools[p].cluster, f.gpu_model[node]});
-        if (it != quota_left_.end()) {
-          quota = &it->second;
-          by_nodes = std::min(by_nodes, static_cast<double>(std::max<std::int64_t>(0, *quota / f.gpu_count[node])));
-        }
-      }
+      if (!quotas_.empty()) by_nodes = std::min(by_nodes, static_cast<double>(quotas_.room(node)));
       const double limit = std::min(by_nodes, step_left);
       const auto take = static_cast<std::size_t>(std::max(0.0, std::min(need, limit)));
       step_limited = step_limited || (need > limit && step_left < by_nodes);
@@ -284,7 +255,7 @@ SimTime QueueDrivenCapacity::plan(const Simulation& sim, SimTime now, std::vecto
       if (fails_from < take && !options_.priority_expander) {
         // Karpenter: insufficient capacity comes back at once; the offering is skipped for a while.
         acquire.insert(acquire.end(), offline.begin(), offline.begin() + static_cast<std::ptrdiff_t>(fails_from));
-        if (quota) *quota -= static_cast<std::int64_t>(fails_from) * f.gpu_count[node];
+        for (std::size_t k = 0; k < fails_from; ++k) quotas_.charge(static_cast<std::size_t>(offline[k]), 1);
         backoff_until_[p] = now + options_.ice_ttl_us;
         wake = std::min(wake, backoff_until_[p]);
         break;  // this pool serves no more of its jobs now: later pools see them
@@ -301,7 +272,7 @@ SimTime QueueDrivenCapacity::plan(const Simulation& sim, SimTime now, std::vecto
       }
       room -= static_cast<std::int32_t>(take);
       step_left -= static_cast<double>(take);
-      if (quota) *quota -= static_cast<std::int64_t>(take) * f.gpu_count[node];
+      for (std::size_t k = 0; k < take; ++k) quotas_.charge(static_cast<std::size_t>(offline[k]), 1);
       // Jobs this pool could serve in full are not counted again by later pools;
       // when it ran out of nodes, later pools see them too (spot full: fall back).
       if (need <= static_cast<double>(take) || (step_left <= 0 && room > 0))
@@ -325,6 +296,8 @@ SimTime QueueDrivenCapacity::plan(const Simulation& sim, SimTime now, std::vecto
         if (sim.node_state(static_cast<std::size_t>(n)) != NodeState::kOffline ||
             std::find(acquire.begin(), acquire.end(), n) != acquire.end())
           continue;
+        if (!quotas_.empty() && quotas_.room(static_cast<std::size_t>(n)) < 1) continue;  // the profile too stays within them
+        quotas_.charge(static_cast<std::size_t>(n), 1);
         acquire.push_back(n);
         --short_by;
       }

@@ -20,6 +20,9 @@
 // needed at each hour of the simulated day): every tick_s the profile pool
 // is held at the profile's value lead_s ahead, whatever the queue, and never
 // released below it.
+//
+// Both stay within the clusters' quotas (GPUs of a model, vCPUs of some pools;
+// sim/model/quota_book.h): a node asked for, booting or online counts.
 #include <map>
 #include <optional>
 #include <string>
@@ -29,6 +32,7 @@
 #include "sim/core/capacity_policy.h"
 #include "sim/core/placement_policy.h"
 #include "sim/model/fleet.h"
+#include "sim/model/quota_book.h"
 
 namespace capsim {
 
@@ -98,10 +102,8 @@ class QueueDrivenCapacity final : public CapacityPolicy {
   std::vector<SimTime> backoff_until_, next_backoff_;
   // Random provisioning failures: one stream per pool ("provision-failures:" + its name), made on first use.
   std::vector<std::optional<RandomStream>> failure_draws_;
-  // Quotas (Fleet::clusters): GPUs of each (cluster, model) still allowed in this plan; none: no quota.
-  std::map<std::pair<std::int32_t, std::uint8_t>, std::int64_t> quota_held(const Simulation& sim) const;
-  std::map<std::pair<std::int32_t, std::uint8_t>, std::int64_t> quota_left_;
-  bool quotas_ = false;
+  // The clusters' GPU and vCPU quotas, recounted at each plan: what may still be acquired.
+  QuotaBook quotas_;
   std::int32_t profile_pool_ = -1;
   std::vector<SimTime> low_since_;  // per node: since when its allocated share is below reclaim_below (-1: not)
 };

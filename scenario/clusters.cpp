@@ -1,10 +1,12 @@
 #include "scenario/clusters.h"
 
+#include <algorithm>
 #include <map>
 
 #include "scenario/requests.h"
 #include "sim/base/check.h"
 #include "sim/model/gpu_catalog.h"
+#include "sim/model/quota_book.h"
 
 namespace capsim {
 
@@ -56,6 +58,25 @@ void add_clusters(const config::Fleet& spec, Fleet& fleet) {
     inherit(pool.provider, c.provider, field.substr(15) + ".provider", "provider");
     inherit(pool.region, c.region, field.substr(15) + ".region", "region");
   }
+  // vCPU quotas name pools of their cluster: resolved once every pool knows its cluster.
+  for (int i = 0; i < spec.clusters_size(); ++i) {
+    const auto& c = spec.clusters(i);
+    for (int q = 0; q < c.vcpu_quotas_size(); ++q) {
+      const std::string f = "scenario field fleet.clusters[" + std::to_string(i) + "].vcpu_quotas[" + std::to_string(q) + "]";
+      VcpuQuota out;
+      out.max_vcpus = c.vcpu_quotas(q).max_vcpus();
+      for (const std::string& name : c.vcpu_quotas(q).pools()) {
+        const std::int32_t p = fleet.find_pool(name);
+        if (p < 0) throw InputError(f + ".pools: no pool named '" + name + "' in fleet.pools");
+        if (fleet.pools[static_cast<std::size_t>(p)].cluster != i)
+          throw InputError(f + ".pools: pool '" + name + "' is not in cluster '" + c.name() + "' (its pools name it)");
+        if (std::find(out.pools.begin(), out.pools.end(), p) != out.pools.end())
+          throw InputError(f + ".pools: '" + name + "' is named twice");
+        out.pools.push_back(p);
+      }
+      fleet.clusters[static_cast<std::size_t>(i)].vcpu_quotas.push_back(std::move(out));
+    }
+  }
   fleet.order_pools();
 }
 
@@ -74,28 +95,24 @@ void check_zone(const Fleet& fleet, std::int32_t pool, const std::string& zone, 
 }
 
 void check_cluster_quotas(const Fleet& fleet) {
-  // GPUs held from the start, by (cluster, model): static pools' nodes and elastic pools' minimums.
-  std::map<std::pair<std::int32_t, GpuModelId>, std::int64_t> held;
+  // Held from the start: static pools' nodes and the first min_nodes of each elastic pool (the
+  // capacity policy holds those from the start).
   std::vector<std::int32_t> min_left(fleet.pools.size());
   for (std::size_t p = 0; p < fleet.pools.size(); ++p) min_left[p] = fleet.pools[p].elastic ? fleet.pools[p].min_nodes : -1;
+  std::vector<std::uint8_t> held(fleet.size(), 0);
   for (std::size_t n = 0; n < fleet.size(); ++n) {
     const auto p = static_cast<std::size_t>(fleet.pool[n]);
-    const std::int32_t c = fleet.pools[p].cluster;
-    if (c < 0 || fleet.gpu_count[n] == 0) continue;
-    if (fleet.pools[p].elastic) {
-      if (min_left[p] <= 0) continue;
-      --min_left[p];  // the capacity policy holds the first min_nodes of the pool from the start
+    if (!fleet.pools[p].elastic) {
+      held[n] = 1;
+    } else if (min_left[p] > 0) {
+      --min_left[p];
+      held[n] = 1;
     }
-    held[{c, fleet.gpu_model[n]}] += fleet.gpu_count[n];
   }
-  for (const auto& [key, gpus] : held) {
-    const CloudCluster& c = fleet.clusters[static_cast<std::size_t>(key.first)];
-    const std::int64_t q = c.quota_of(key.second);
-    if (q >= 0 && gpus > q)
-      throw InputError("scenario field fleet.clusters[" + c.name + "].quotas: " + std::to_string(gpus) + " " +
-                       std::string(gpu_model_info(key.second).name) + " GPUs are held from the start (static pools and elastic "
-                       "min_nodes), above the quota of " + std::to_string(q));
-  }
+  QuotaBook book(fleet);
+  book.recount([&](std::size_t n) { return held[n] != 0; });
+  const std::string over = book.overdrawn();
+  if (!over.empty()) throw InputError("scenario field " + over);
 }
 
 }  // namespace capsim

@@ -41,12 +41,20 @@ struct SpotSpec {
   }
 };
 
+// At most max_vcpus vCPUs held by some of a cluster's pools (sim/model/quota_book.h).
+struct VcpuQuota {
+  std::vector<std::int32_t> pools;  // indices into Fleet::pools; empty: every pool of the cluster
+  std::int64_t max_vcpus = 0;
+};
+
 // A cluster of one provider in one region and zone (scenario fleet.clusters): capacity policies
-// try the pools of higher-priority clusters first, and hold no more GPUs of a model than its quota.
+// try the pools of higher-priority clusters first, and hold no more GPUs of a model, nor vCPUs,
+// than its quotas allow.
 struct CloudCluster {
   std::string name, provider, region, zone;
   std::int32_t priority = 0;
   std::vector<std::pair<std::uint8_t, std::int64_t>> gpu_quotas;  // (GPU model id, max GPUs held)
+  std::vector<VcpuQuota> vcpu_quotas;
   std::int64_t quota_of(std::uint8_t model) const {
     for (const auto& [m, q] : gpu_quotas)
       if (m == model) return q;

@@ -1,5 +1,5 @@
 """Clusters (scenario fleet.clusters): the capacity policy buys from higher-priority clusters first,
-never above a cluster's GPU quota, and bad cluster input exits 2 naming the field."""
+never above a cluster's GPU or vCPU quotas, and bad cluster input exits 2 naming the field."""
 import json
 
 import h5py
@@ -74,7 +74,39 @@ def test_a_larger_quota_keeps_everything_in_the_high_cluster(tmp_path):
     assert nodes == [4, 5, 6, 7]
 
 
+@pytest.mark.parametrize("vcpu_quota, expected", [
+    # b's nodes have 4 cores: 8 vCPUs hold two of them, 12 three; with no pools named, the quota
+    # covers all of the cluster's pools.
+    ({"pools": ["b"], "max_vcpus": 8}, [4, 5, 0, 1]),
+    ({"max_vcpus": 12}, [4, 5, 6, 0]),
+    ({"pools": ["b"], "max_vcpus": 3}, [0, 1, 2, 3]),  # not one node: everything goes to the low cluster
+])
+def test_a_vcpu_quota_bounds_the_high_cluster(tmp_path, vcpu_quota, expected):
+    s = scenario(tmp_path, quota=4)  # the GPU quota alone would keep all four in b
+    s["fleet"]["clusters"][1]["vcpu_quotas"] = [vcpu_quota]
+    summary, nodes = run(tmp_path, s)
+    assert nodes == expected
+    assert summary["wait_mean_s"] == pytest.approx(120)
+
+
+def test_the_tighter_of_a_gpu_and_a_vcpu_quota_holds(tmp_path):
+    s = scenario(tmp_path, quota=2)
+    s["fleet"]["clusters"][1]["vcpu_quotas"] = [{"max_vcpus": 12}]
+    _, nodes = run(tmp_path, s)
+    assert nodes == [4, 5, 0, 1]  # two A10G by the GPU quota, though the vCPUs would allow three
+
+
 @pytest.mark.parametrize("change, field, message", [
+    (lambda s: s["fleet"]["clusters"][1].update(vcpu_quotas=[{"pools": ["nowhere"], "max_vcpus": 8}]),
+     "fleet.clusters[1].vcpu_quotas[0].pools", "no pool named 'nowhere'"),
+    (lambda s: s["fleet"]["clusters"][1].update(vcpu_quotas=[{"pools": ["a"], "max_vcpus": 8}]),
+     "fleet.clusters[1].vcpu_quotas[0].pools", "pool 'a' is not in cluster 'high'"),
+    (lambda s: s["fleet"]["clusters"][1].update(vcpu_quotas=[{"pools": ["b", "b"], "max_vcpus": 8}]),
+     "fleet.clusters[1].vcpu_quotas[0].pools", "'b' is named twice"),
+    (lambda s: (s["fleet"]["clusters"][1].update(vcpu_quotas=[{"max_vcpus": 6}]),
+                s["fleet"]["pools"][1]["elastic"].update(min_nodes=2)),
+     "fleet.clusters[high].vcpu_quotas[0]", "8 vCPUs are held from the start (static pools and elastic min_nodes), "
+                                            "above the quota of 6"),
     (lambda s: s["fleet"]["pools"][0].update(cluster="nowhere"), "fleet.pools[a].cluster", "no cluster named 'nowhere'"),
     (lambda s: s["fleet"]["pools"][0].update(provider="aws"), "fleet.pools[a].provider", "its cluster's provider is 'gcp'"),
     (lambda s: s["fleet"]["clusters"][1].update(name="low"), "fleet.clusters[1].name", "'low' is used twice"),

@@ -9,6 +9,7 @@
 #include "sim/components/registry.h"
 #include "sim/core/simulation.h"
 #include "sim/io/scenario_loader.h"
+#include "sim/model/quota_book.h"
 #include "scenario/run_inputs.h"
 
 using namespace capsim;
@@ -180,4 +181,59 @@ TEST_CASE("autoscaler, reclaim: an underused node is drained and released when i
     if (!e.acquired) releases.push_back(e);
   REQUIRE(releases.size() >= 1);
   CHECK(releases[0].t == 20000'000'000);
+}
+
+TEST_CASE("quota book: GPU and vCPU quotas of a cluster, by hand", "[elastic][quota]") {
+  // Pool "od" (cluster c): four 4-core 1-T4 nodes; pool "cpu" (cluster c): two VMs of 16 vCPUs, of
+  // which pods may request 14 (2 kept by the VM). Quotas: 3 T4; 10 vCPUs over "od"; 40 over all of c.
+  const Fleet fleet = fleet_from(R"({
+    "clusters": [{"name": "c", "quotas": [{"gpu_model": "T4", "max_gpus": 3}],
+                  "vcpu_quotas": [{"pools": ["od"], "max_vcpus": 10}, {"max_vcpus": 40}]}],
+    "pools": [{"name": "od", "kind": "on-demand", "cluster": "c", "elastic": {"min_nodes": 0}},
+              {"name": "cpu", "kind": "on-demand", "cluster": "c", "elastic": {"min_nodes": 0}}],
+    "hosts": [{"name_prefix": "h", "count": 2, "cpu_cores": 32, "memory_gib": 128}],
+    "nodes": [{"group": {"count": 4, "cpu_cores": 4, "memory_gib": 16, "gpus": 1, "gpu_model": "T4", "pool": "od"}},
+              {"group": {"name_prefix": "vm", "count": 2, "cpu_cores": 16, "memory_gib": 64, "pool": "cpu",
+                         "vm": {"hosts": "h", "overhead_cpu_cores": 2}}}]})");
+  REQUIRE(fleet.size() == 6);
+  CHECK(node_vcpu_milli(fleet, 0) == 4000);
+  CHECK(node_vcpu_milli(fleet, 4) == 16000);  // 14 for pods + 2 the VM keeps
+  QuotaBook book(fleet);
+  book.recount([](std::size_t) { return false; });
+  CHECK(book.room(0) == 2);  // 10 vCPUs / 4 (the T4 quota would allow 3)
+  CHECK(book.room(4) == 2);  // 40 / 16
+  book.charge(0, 1);         // 6 of "od"'s vCPUs, 2 T4 and 36 of c's vCPUs left
+  CHECK(book.room(1) == 1);
+  book.charge(4, 2);         // 4 of c's vCPUs left
+  CHECK(book.room(1) == 1);  // 6 / 4 and 4 / 4
+  CHECK(book.room(5) == 0);
+  CHECK(book.overdrawn().empty());
+  book.charge(1, 1);
+  CHECK(book.room(2) == 0);
+  // Held from the start beyond a quota: the first quota overdrawn is named with both amounts.
+  book.recount([](std::size_t n) { return n < 3; });  // 12 vCPUs of "od" held
+  CHECK(book.room(3) == 0);
+  CHECK(book.overdrawn() == "fleet.clusters[c].vcpu_quotas[0]: 12 vCPUs are held from the start (static pools and "
+                            "elastic min_nodes), above the quota of 10");
+  book.recount([](std::size_t n) { return n < 4; });  // 4 T4 above 3: the GPU quota comes first
+  CHECK(book.overdrawn().rfind("fleet.clusters[c].quotas: 4 T4 GPUs are held", 0) == 0);
+}
+
+TEST_CASE("autoscaler, predictive: the profile stays within the cluster's quotas", "[elastic][autoscaler][quota]") {
+  // The profile asks for 6 T4 nodes from 08:00; the cluster may hold 5 T4 and 12 vCPUs (3 nodes).
+  const Fleet fleet = fleet_from(R"({
+    "clusters": [{"name": "c", "quotas": [{"gpu_model": "T4", "max_gpus": 5}], "vcpu_quotas": [{"max_vcpus": 12}]}],
+    "pools": [{"name": "od", "kind": "on-demand", "boot_delay_s": 0, "cluster": "c", "elastic": {"min_nodes": 0}}],
+    "nodes": [{"group": {"count": 10, "cpu_cores": 4, "memory_gib": 16, "gpus": 1, "gpu_model": "T4"}}]})");
+  JobTable jobs;
+  test::add_job(jobs, 0, 10, test::req(1000, 0));
+  test::add_job(jobs, 1.5 * 86400, 10, test::req(1000, 0));
+  std::string profile;
+  for (int h = 0; h < 24; ++h) profile += std::string(h ? "," : "") + (h < 8 ? "0" : "6");
+  const auto events = run_with(fleet, jobs, "autoscaler",
+                               {{"daily_profile", profile}, {"lead_s", "0"}, {"tick_s", "600"}, {"idle_grace_s", "60"},
+                                {"scale_up_cooldown_s", "0"}, {"scale_down_cooldown_s", "0"}});
+  std::int32_t most = 0;
+  for (const auto& e : events) most = std::max(most, e.held_after);
+  CHECK(most == 3);
 }

@@ -135,15 +135,17 @@ void ServiceFleet::add_summary(Summary& summary) const {
     summary.push_back({k + "slo_violation_share", o.slo_violation_share});
     summary.push_back({k + "replicas_mean", o.replicas_mean});
     summary.push_back({k + "scale_events", o.scale_events});
-    if (economics) {
+    // Unit cost in every priced run (the ledger's charges of its replicas over the requests they
+    // served); revenue and margin where services earn (revenue_per_request).
+    const double cost = summary_number(summary, k + "cost");
+    if (economics || !std::isnan(cost)) {
       const std::size_t s = static_cast<std::size_t>(&o - per.data());
       const double served = state_[s].accepted, revenue = served * jobs_->services[s].revenue_per_request;
       summary.push_back({k + "requests_served", served});
-      summary.push_back({k + "revenue", revenue});
-      const double cost = summary_number(summary, k + "cost");  // the ledger's charges of its replicas
+      if (economics) summary.push_back({k + "revenue", revenue});
       if (!std::isnan(cost)) {
         summary.push_back({k + "cost_per_request", served > 0 ? cost / served : std::nan("")});
-        summary.push_back({k + "margin", revenue - cost});
+        if (economics) summary.push_back({k + "margin", revenue - cost});
       }
     }
     for (std::size_t p = 0; p < o.promotion_requests.size(); ++p) {

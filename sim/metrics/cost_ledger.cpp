@@ -413,16 +413,18 @@ void CostLedger::take(const Simulation& sim, RunResult& result) {
     s.push_back({"cost_platform_held_share", bill > 0 ? held / bill : 0.0});
     s.push_back({"cost_internal_gap_share", internal > 0 ? (internal - bill) / internal : 0.0});
   }
-  // Unit economics of services: what each service's replicas were charged (the services
-  // component adds its revenue, cost per request and margin beside it).
+  // Unit cost of services: what each service's replicas were charged (the services component adds
+  // requests served and cost per request beside it, and revenue and margin where services earn).
   const JobTable& jobs = sim.jobs();
-  if (std::any_of(jobs.services.begin(), jobs.services.end(), [](const ServiceSpec& v) { return v.revenue_per_request > 0; })) {
+  if (!jobs.services.empty()) {
     std::vector<double> service_cost(jobs.services.size(), 0.0);
     for (std::size_t j = 0; j < jobs.size(); ++j)
       if (jobs.service[j] >= 0 && !std::isnan(job_cost_net_[j]))
         service_cost[static_cast<std::size_t>(jobs.service[j])] += job_cost_net_[j];
     for (std::size_t v = 0; v < jobs.services.size(); ++v)
       s.push_back({"service." + jobs.services[v].name + ".cost", service_cost[v]});
+  }
+  if (std::any_of(jobs.services.begin(), jobs.services.end(), [](const ServiceSpec& v) { return v.revenue_per_request > 0; })) {
     // By day, for the daily margin per service (the services component adds served requests).
     for (const ServiceSpec& v : jobs.services) out.daily_services.push_back(v.name);
     out.cost_by_day_service = service_cost_by_day_;

@@ -106,6 +106,28 @@ def test_unit_economics_of_the_two_clusters(tmp_path):
     assert r["service.gen.cost_per_request"] < r["service.gen-second.cost_per_request"]
 
 
+def test_unit_cost_without_revenue(tmp_path):
+    # The same hand case priced but earning nothing: each service's unit cost is still reported (its
+    # replicas' charges over the requests it served); revenue and margin are not.
+    from conftest import ROOT
+    s = json.loads((ROOT / "tests" / "scenarios" / "service_spill_over.json").read_text())
+    s["cost"]["catalog"] = str(ROOT / "tests" / "scenarios" / "data" / "spill_catalog.json")
+    path = tmp_path / "cost.json"
+    path.write_text(json.dumps(s))
+    p = run_capsim("run", path, "--out", tmp_path / "out")
+    assert p.returncode == 0, p.stderr
+    r = json.loads((tmp_path / "out" / "summary.json").read_text())
+    served_second = 2880 * (1 - erlang_b(4, 0.8))
+    assert r["service.gen.requests_served"] == pytest.approx(4320, rel=1e-12)
+    assert r["service.gen-second.requests_served"] == pytest.approx(served_second, rel=1e-12)
+    assert r["service.gen.cost"] + r["service.gen-second.cost"] + r["cost_idle"] == pytest.approx(16, abs=1e-9)
+    for name in ("gen", "gen-second"):
+        k = f"service.{name}."
+        assert r[k + "cost_per_request"] == pytest.approx(r[k + "cost"] / r[k + "requests_served"], rel=1e-12)
+        assert k + "revenue" not in r and k + "margin" not in r
+    assert "services_revenue" not in r and "cost_per_served_request" not in r
+
+
 def test_negative_revenue_exits_2(tmp_path):
     bad = service("a", 1, 1.0)
     bad["service"]["revenue_per_request"] = -1

@@ -36,6 +36,7 @@ class PriorityPreemption final : public PlacementPolicy {
   }
   std::uint64_t job_class_key(std::uint32_t job) const override { return inner_.job_class_key(job); }
   bool refusal_may_change() const override { return inner_.refusal_may_change(); }
+  SimTime refusal_changes_at() const override { return inner_.refusal_changes_at(); }
 
  private:
   PlacementPolicy& inner_;

@@ -86,13 +86,19 @@ Placement SpotPlacementPolicy::place(std::uint32_t job, const JobRequest& r, con
     return std::pair<int, double>{std::min(tier(rule, tolerance, c, n, now), 2), free_fraction_after(c, n, r, weights_)};
   });
   refused_by_rate_ = false;
+  refused_until_ = kNever;
   if (node < 0) return {};
   const int t = tier(rule, tolerance, c, static_cast<std::size_t>(node), now);
   if (t >= 2) {
-    // Only refused nodes fit; if a spot node among them is refused for its rate, ask again later.
+    // Only refused nodes fit; if spot nodes among them are refused for their pool's rate, ask again
+    // when the first of those rates falls to the tolerance.
     if (rule == Spot::kFirst && tolerance > 0)
-      for (std::size_t n = 0; n < c.fleet().size() && !refused_by_rate_; ++n)
-        refused_by_rate_ = c.fits(n, r) && tier(rule, tolerance, c, n, now) == 3;
+      for (std::size_t n = 0; n < c.fleet().size(); ++n)
+        if (c.fits(n, r) && tier(rule, tolerance, c, n, now) == 3) {
+          refused_by_rate_ = true;
+          const auto pool = static_cast<std::size_t>(c.fleet().pool[n]);
+          refused_until_ = std::min(refused_until_, c.interruption_rate_at_most_at(pool, tolerance, now));
+        }
     return {};
   }
   return {node, choose_gpus(c, static_cast<std::size_t>(node), r, GpuChoice::kTightest)};

@@ -30,6 +30,8 @@ class SpotPlacementPolicy final : public PlacementPolicy {
   // spot-fallback refuses a spot pool while its recent interruption rate is
   // above the job's tolerance; the rate decays, so the answer can change.
   bool refusal_may_change() const override { return refused_by_rate_; }
+  // When the first fitting spot pool's rate falls to the job's tolerance.
+  SimTime refusal_changes_at() const override { return refused_until_; }
 
  private:
   enum class Spot : std::uint8_t { kNever, kOnly, kFirst };
@@ -44,6 +46,7 @@ class SpotPlacementPolicy final : public PlacementPolicy {
   std::uint64_t seed_ = 0;
   const JobTable* jobs_ = nullptr;
   bool refused_by_rate_ = false;  // about the last place() call
+  SimTime refused_until_ = kNever;
 };
 
 }  // namespace capsim

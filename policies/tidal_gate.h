@@ -16,10 +16,12 @@ class TidalGate final : public PlacementPolicy {
  public:
   TidalGate(PlacementPolicy& inner, const TidalCalendar& calendar, const JobTable& jobs);
   Placement place(std::uint32_t job, const JobRequest& r, const ClusterState& c, SimTime now) override {
-    return calendar_.may_start(jobs_, job, now) ? inner_.place(job, r, c, now) : Placement{};
+    gated_ = !calendar_.may_start(jobs_, job, now);
+    return gated_ ? Placement{} : inner_.place(job, r, c, now);
   }
   bool place_gang(std::uint32_t job, const JobRequest& r, std::int32_t workers, GangDraft& d, SimTime now) override {
-    return calendar_.may_start(jobs_, job, now) && inner_.place_gang(job, r, workers, d, now);
+    gated_ = !calendar_.may_start(jobs_, job, now);
+    return !gated_ && inner_.place_gang(job, r, workers, d, now);
   }
   bool may_preempt() const override { return inner_.may_preempt(); }
   void choose_victims(std::uint32_t job, const JobRequest& r, const Simulation& sim, SimTime now,
@@ -37,12 +39,15 @@ class TidalGate final : public PlacementPolicy {
     return inner_.job_class_key(job) * 0x100000001B3ULL ^ eligibility_[job];
   }
   bool refusal_may_change() const override { return true; }
+  // A window boundary passes anyway (the tidal component's events); the inner policy's own reason otherwise.
+  SimTime refusal_changes_at() const override { return gated_ ? kNever : inner_.refusal_changes_at(); }
 
  private:
   PlacementPolicy& inner_;
   const TidalCalendar& calendar_;
   const JobTable& jobs_;
-  std::vector<std::uint64_t> eligibility_;  // per job: bit w = may start in window w; top bit: outside
+  std::vector<std::uint64_t> eligibility_;
+  bool gated_ = false;  // the last refusal was the calendar's  // per job: bit w = may start in window w; top bit: outside
 };
 
 }  // namespace capsim

@@ -18,7 +18,8 @@ namespace capsim {
 // checkpoint on notice leaves before its node is reclaimed at the same instant.
 // Kinds are slots 0..63 of that order. The built-in ones sit four apart so a
 // component can claim a slot between two of them (Simulation::on_event); a
-// slot has one handler.
+// slot has one handler. Two ride just behind another: a requeue behind the
+// arrivals, a retry pass behind the pass it stands in for.
 enum class EventKind : std::uint8_t {
   kJobFinish = 0,
   kJobSavedExit = 4,    // a job finished writing its checkpoint on notice and leaves its node
@@ -31,6 +32,7 @@ enum class EventKind : std::uint8_t {
   kPoolCapacity = 28,   // job field: pool; generation: index into the pool's capacity series
   kPoolNotice = 32,     // job field: pool; a hand-placed interruption picks its node when it fires
   kSchedulePass = 36,
+  kRetryPass = 37,      // a waiting job's refusal changes by itself then (PlacementPolicy::refusal_changes_at)
   kNodeIdleCheck = 40,  // job field: node; generation: the node's idle generation
   kCapacityTick = 44,   // the capacity policy's clock
   kCapacityWake = 48,   // the capacity policy asked to plan again (a cooldown ended) while jobs wait

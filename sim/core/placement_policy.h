@@ -92,6 +92,10 @@ class PlacementPolicy {
   // decaying interruption rate). The engine then asks again at its next pass
   // instead of waiting for a node to be freed.
   virtual bool refusal_may_change() const { return false; }
+  // With refusal_may_change: the first instant at which that refusal gives way by itself if
+  // nothing else changes (a spot pool's interruption rate decaying below the job's tolerance); the
+  // engine passes again then. kNever: not known (asked again at the next pass only).
+  virtual SimTime refusal_changes_at() const { return kNever; }
 };
 
 // Which of a node's fitting GPUs to take.

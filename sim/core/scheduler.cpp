@@ -75,10 +75,12 @@ void Scheduler::strict_fifo_pass(SimTime now) {
 void Scheduler::refused(std::uint32_t c, std::uint32_t log_now) {
   // A refusal that may change by itself is asked again at the next pass;
   // otherwise the class waits for capacity freed after this point.
-  if (policy_.refusal_may_change())
+  if (policy_.refusal_may_change()) {
     queue_.unblock(c);
-  else
+    retry_at_ = std::min(retry_at_, policy_.refusal_changes_at());
+  } else {
     queue_.block(c, log_now);
+  }
 }
 
 bool Scheduler::place_one(std::uint32_t j, const JobRequest& r, SimTime now) {

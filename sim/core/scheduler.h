@@ -32,6 +32,12 @@ class Scheduler {
   // Capacity was freed (or added) on the node: blocked classes may fit there.
   void node_freed(std::int32_t node) { freed_log_.push_back(node); }
   void pass(SimTime now);
+  // The earliest instant a refusal of the passes so far gives way by itself (kNever: none); resets it.
+  SimTime take_retry_at() {
+    const SimTime t = retry_at_;
+    retry_at_ = kNever;
+    return t;
+  }
 
   const PendingQueue& queue() const { return queue_; }
   QueueDiscipline discipline() const { return discipline_; }
@@ -61,6 +67,7 @@ class Scheduler {
   std::vector<std::pair<std::uint32_t, std::uint32_t>> candidates_;  // (head job, class), reused by passes
   std::vector<Placement> gang_scratch_;  // the placements of the job being placed (one per worker)
   std::vector<std::uint32_t> victims_;
+  SimTime retry_at_ = kNever;
 };
 
 }  // namespace capsim

@@ -85,6 +85,7 @@ void Simulation::register_own_handlers() {
   claim(EventKind::kJobGiveUp, this, [](void* s, Simulation&, const Event& e) { static_cast<Simulation*>(s)->on_give_up(e); });
   claim(EventKind::kNodeReady, this, [](void* s, Simulation&, const Event& e) { static_cast<Simulation*>(s)->on_node_ready(e); });
   claim(EventKind::kSchedulePass, this, [](void* s, Simulation&, const Event& e) { static_cast<Simulation*>(s)->on_pass(e); });
+  claim(EventKind::kRetryPass, this, [](void* s, Simulation&, const Event& e) { static_cast<Simulation*>(s)->on_retry_pass(e); });
   claim(EventKind::kSample, this, [](void* s, Simulation&, const Event& e) { static_cast<Simulation*>(s)->on_sample(e); });
   claim(EventKind::kJobRequeue, this, [](void* s, Simulation&, const Event& e) { static_cast<Simulation*>(s)->on_requeue(e); });
   claim(EventKind::kWarmupEnd, this, [](void* s, Simulation&, const Event& e) { static_cast<Simulation*>(s)->on_warmup_end(e); });
@@ -269,10 +270,30 @@ void Simulation::on_node_ready(const Event& e) {
 
 void Simulation::on_pass(const Event& e) {
   pass_scheduled_ = false;
+  run_pass(e.time);
+}
+
+void Simulation::run_pass(SimTime now) {
   ++stats_.passes;
-  scheduler_.pass(e.time);
-  for (auto& c : components_) c->on_pass_end(*this, e.time);
-  for (auto* l : listeners_) l->on_pass_end(*this, e.time);
+  last_pass_us_ = now;
+  scheduler_.pass(now);
+  // A refusal that gives way by itself at a known instant (a decaying interruption rate): pass
+  // again then, even if nothing else happens. Kept only while jobs wait.
+  const SimTime retry = scheduler_.take_retry_at();
+  if (retry != kNever && (retry_pass_us_ <= now || retry < retry_pass_us_)) {
+    retry_pass_us_ = std::max(retry, now + 1);
+    events_.push(retry_pass_us_, EventKind::kRetryPass);
+    ++wait_events_;
+  }
+  for (auto& c : components_) c->on_pass_end(*this, now);
+  for (auto* l : listeners_) l->on_pass_end(*this, now);
+}
+
+void Simulation::on_retry_pass(const Event& e) {
+  --wait_events_;
+  // A pass at this instant has run, or one requested at it is still to come: nothing to add.
+  if (last_pass_us_ == e.time || pass_scheduled_) return;
+  run_pass(e.time);
 }
 
 void Simulation::on_sample(const Event& e) {

@@ -245,6 +245,8 @@ class Simulation {
   void on_give_up(const Event& e);
   void on_node_ready(const Event& e);
   void on_pass(const Event& e);
+  void on_retry_pass(const Event& e);
+  void run_pass(SimTime now);
   void on_sample(const Event& e);
   void on_warmup_end(const Event& e);
   void on_requeue(const Event& e);
@@ -289,6 +291,8 @@ class Simulation {
   NodeTable nodes_;
   Scheduler scheduler_;
   bool pass_scheduled_ = false;
+  SimTime last_pass_us_ = kNever;   // when the last pass ran
+  SimTime retry_pass_us_ = kNever;  // the earliest retry pass queued (kRetryPass)
 
   std::size_t next_arrival_ = 0;
   std::int64_t live_events_ = 0;  // queued events that still change something (not samples, passes or stale)

@@ -140,6 +140,16 @@ double ClusterState::recent_interruptions_per_node_hour(std::size_t pool, SimTim
   return count / (held * kRecentUs / 3600e6);
 }
 
+SimTime ClusterState::interruption_rate_at_most_at(std::size_t pool, double rate, SimTime now) const {
+  if (recent_interruptions_per_node_hour(pool, now) <= rate) return now;
+  if (!(rate > 0)) return kNever;
+  // count(t) = c0 exp(-(t - t0) / tau) reaches rate * held * tau_hours at t0 + tau ln(c0 / that).
+  const double at_rate = rate * pool_nodes_[pool] * (kRecentUs / 3600e6);
+  const double t = static_cast<double>(pool_last_interruption_[pool]) + kRecentUs * std::log(pool_interruptions_[pool] / at_rate);
+  // Rounded up, plus a microsecond against the rounding of exp and log: at that instant the rate is below.
+  return std::max(now + 1, static_cast<SimTime>(std::ceil(t)) + 1);
+}
+
 bool ClusterState::fits_empty(std::size_t node, const JobRequest& r) const {
   const Fleet& f = *fleet_;
   if (spot_node[node] && !r.spot_ok) return false;

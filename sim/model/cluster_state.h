@@ -192,6 +192,9 @@ class ClusterState {
   void note_interruption(std::size_t pool, SimTime t);
   // Per node of the pool (its full size).
   double recent_interruptions_per_node_hour(std::size_t pool, SimTime now) const;
+  // The first instant from now at which that rate is at most `rate`, with the pool's size as now
+  // (the count decays as exp(-t / 6 h)).
+  SimTime interruption_rate_at_most_at(std::size_t pool, double rate, SimTime now) const;
 
   // How many jobs on the node hold a GPU request of this kind
   // (gpu_request_key: GPU count and milli-GPU per device).

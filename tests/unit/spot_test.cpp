@@ -353,3 +353,22 @@ TEST_CASE("spot capacity series: a drop reclaims the excess, a rise brings stati
   CHECK(key(e, "jobs_completed") == 3);
   CHECK(key(e, "alloc_gpu_milli_peak") == Approx(1.0 / 3));  // one node at a time
 }
+
+TEST_CASE("the recent interruption rate reaches a tolerance at the instant worked out by hand", "[spot][rate]") {
+  // Two spot nodes, three interruptions at 0: the rate is 3 exp(-t / 6 h) / (2 x 6 h) = 0.25 exp(-t / 6 h) per
+  // node-hour; it is 0.1 at t = 21,600 ln 2.5 = 19,791.8798085 s (the engine's instant: rounded up to the
+  // microsecond, plus one).
+  const config::Scenario s = parse_scenario_json(one_spot_node(R"({"interruptions_at_s": []})", 2), "test");
+  BadRowPolicy bad;
+  const Fleet fleet = build_fleet(s, "", bad);
+  ClusterState c(fleet);
+  for (int k = 0; k < 3; ++k) c.note_interruption(0, 0);
+  CHECK(c.recent_interruptions_per_node_hour(0, 0) == Approx(0.25));
+  const SimTime t = c.interruption_rate_at_most_at(0, 0.1, 0);
+  CHECK(t == 19'791'879'810);
+  CHECK(c.recent_interruptions_per_node_hour(0, t) <= 0.1);
+  CHECK(c.recent_interruptions_per_node_hour(0, t - 2) > 0.1);
+  CHECK(c.interruption_rate_at_most_at(0, 0.3, 5) == 5);        // already at most: now
+  CHECK(c.interruption_rate_at_most_at(0, 0.0, 5) == kNever);   // a positive rate never reaches 0
+  CHECK(c.interruption_rate_at_most_at(0, 0.1, t + 7) == t + 7);
+}

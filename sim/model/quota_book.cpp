@@ -19,7 +19,7 @@ QuotaBook::QuotaBook(const Fleet& fleet) : charges_(fleet.size()) {
     const std::string field = "fleet.clusters[" + cluster.name + "]";
     for (const auto& [model, max_gpus] : cluster.gpu_quotas) {
       const auto q = static_cast<std::uint32_t>(quotas_.size());
-      quotas_.push_back({max_gpus, max_gpus, field + ".quotas", std::string(gpu_model_info(model).name) + " GPUs"});
+      quotas_.push_back({max_gpus, max_gpus, field + ".quotas", std::string(gpu_model_info(model).name) + " GPUs", false});
       for (std::size_t n = 0; n < fleet.size(); ++n) {
         const std::int32_t p = fleet.pool[n];
         if (fleet.pools[static_cast<std::size_t>(p)].cluster == static_cast<std::int32_t>(c) && fleet.gpu_count[n] > 0 &&
@@ -30,7 +30,7 @@ QuotaBook::QuotaBook(const Fleet& fleet) : charges_(fleet.size()) {
     for (std::size_t k = 0; k < cluster.vcpu_quotas.size(); ++k) {
       const VcpuQuota& v = cluster.vcpu_quotas[k];
       const auto q = static_cast<std::uint32_t>(quotas_.size());
-      quotas_.push_back({v.max_vcpus * 1000, v.max_vcpus * 1000, field + ".vcpu_quotas[" + std::to_string(k) + "]", "vCPUs"});
+      quotas_.push_back({v.max_vcpus * 1000, v.max_vcpus * 1000, field + ".vcpu_quotas[" + std::to_string(k) + "]", "vCPUs", true});
       for (std::size_t n = 0; n < fleet.size(); ++n) {
         const std::int32_t p = fleet.pool[n];
         if (fleet.pools[static_cast<std::size_t>(p)].cluster != static_cast<std::int32_t>(c)) continue;
@@ -64,10 +64,9 @@ void QuotaBook::charge(std::size_t node, std::int64_t count) {
 std::string QuotaBook::overdrawn() const {
   for (const Quota& q : quotas_) {
     if (q.left >= 0) continue;
-    const bool vcpu = q.unit == "vCPUs";
     const auto shown = [&](std::int64_t v) {
       std::ostringstream out;
-      out << (vcpu ? static_cast<double>(v) / 1000.0 : static_cast<double>(v));
+      out << (q.vcpu ? static_cast<double>(v) / 1000.0 : static_cast<double>(v));
       return out.str();
     };
     return q.field + ": " + shown(q.limit - q.left) + " " + q.unit + " are held from the start (static pools and elastic "

@@ -34,6 +34,7 @@ class QuotaBook {
   struct Quota {
     std::int64_t limit = 0, left = 0;  // GPUs, or vCPU milli
     std::string field, unit;           // for messages
+    bool vcpu = false;                 // counted in vCPU milli, shown in vCPUs
   };
   std::vector<Quota> quotas_;
   // Per node: the quotas it counts in and how much of each it holds.

@@ -76,15 +76,17 @@ def test_bad_routes_exit_2(tmp_path, services, field, message):
     assert field in p.stderr and message in p.stderr
 
 
-def test_unit_economics_of_the_two_clusters(tmp_path):
-    # The hand case of tests/scenarios/service_spill_over.json with 0.01 USD per generation: 4,320
-    # served on the first cluster, 2,880 - 22.1166 on the second; the bill is 16 USD (2 x 2 + 4 x 3).
+def priced_spill_over(tmp_path, revenue_per_request=0.0):
+    """Runs the hand case of tests/scenarios/service_spill_over.json priced with spill_catalog.json;
+    checks the requests each cluster served (4,320 on the first, 2,880 less Erlang B(4, 0.8) on the
+    second) and returns the summary and the second's."""
     from conftest import ROOT
     s = json.loads((ROOT / "tests" / "scenarios" / "service_spill_over.json").read_text())
-    for w in s["workloads"]:
-        w["service"]["revenue_per_request"] = 0.01
+    if revenue_per_request:
+        for w in s["workloads"]:
+            w["service"]["revenue_per_request"] = revenue_per_request
     s["cost"]["catalog"] = str(ROOT / "tests" / "scenarios" / "data" / "spill_catalog.json")
-    path = tmp_path / "econ.json"
+    path = tmp_path / "priced.json"
     path.write_text(json.dumps(s))
     p = run_capsim("run", path, "--out", tmp_path / "out")
     assert p.returncode == 0, p.stderr
@@ -92,6 +94,13 @@ def test_unit_economics_of_the_two_clusters(tmp_path):
     served_second = 2880 * (1 - erlang_b(4, 0.8))
     assert r["service.gen.requests_served"] == pytest.approx(4320, rel=1e-12)
     assert r["service.gen-second.requests_served"] == pytest.approx(served_second, rel=1e-12)
+    return r, served_second
+
+
+def test_unit_economics_of_the_two_clusters(tmp_path):
+    # The hand case of tests/scenarios/service_spill_over.json with 0.01 USD per generation: 4,320
+    # served on the first cluster, 2,880 - 22.1166 on the second; the bill is 16 USD (2 x 2 + 4 x 3).
+    r, served_second = priced_spill_over(tmp_path, revenue_per_request=0.01)
     assert r["services_revenue"] == pytest.approx(0.01 * (4320 + served_second), rel=1e-12)
     assert r["cost_per_served_request"] == pytest.approx(16 / (4320 + served_second), rel=1e-12)
     assert r["services_margin"] == pytest.approx(0.01 * (4320 + served_second) - 16, rel=1e-12)
@@ -109,17 +118,7 @@ def test_unit_economics_of_the_two_clusters(tmp_path):
 def test_unit_cost_without_revenue(tmp_path):
     # The same hand case priced but earning nothing: each service's unit cost is still reported (its
     # replicas' charges over the requests it served); revenue and margin are not.
-    from conftest import ROOT
-    s = json.loads((ROOT / "tests" / "scenarios" / "service_spill_over.json").read_text())
-    s["cost"]["catalog"] = str(ROOT / "tests" / "scenarios" / "data" / "spill_catalog.json")
-    path = tmp_path / "cost.json"
-    path.write_text(json.dumps(s))
-    p = run_capsim("run", path, "--out", tmp_path / "out")
-    assert p.returncode == 0, p.stderr
-    r = json.loads((tmp_path / "out" / "summary.json").read_text())
-    served_second = 2880 * (1 - erlang_b(4, 0.8))
-    assert r["service.gen.requests_served"] == pytest.approx(4320, rel=1e-12)
-    assert r["service.gen-second.requests_served"] == pytest.approx(served_second, rel=1e-12)
+    r, served_second = priced_spill_over(tmp_path)
     assert r["service.gen.cost"] + r["service.gen-second.cost"] + r["cost_idle"] == pytest.approx(16, abs=1e-9)
     for name in ("gen", "gen-second"):
         k = f"service.{name}."

@@ -46,8 +46,8 @@ class TidalGate final : public PlacementPolicy {
   PlacementPolicy& inner_;
   const TidalCalendar& calendar_;
   const JobTable& jobs_;
-  std::vector<std::uint64_t> eligibility_;
-  bool gated_ = false;  // the last refusal was the calendar's  // per job: bit w = may start in window w; top bit: outside
+  std::vector<std::uint64_t> eligibility_;  // per job: bit w = may start in window w; top bit: outside
+  bool gated_ = false;                      // the last refusal was the calendar's
 };
 
 }  // namespace capsim
